@@ -1,0 +1,101 @@
+# Shared set-up for ./run and ./test: Python >= 3.12, a venv, a throwaway PostgreSQL.
+# Sourced, not executed. Honours DATABASE_URL when it is set.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {
+    local candidates=()
+    if [ -n "${PYTHON:-}" ]; then candidates+=("$PYTHON"); fi
+    if command -v pyenv >/dev/null 2>&1; then
+        local root; root="$(pyenv root)"
+        for v in $(ls -1 "$root/versions" 2>/dev/null | grep -E '^3\.(1[2-9])(\.[0-9]+)?$' | sort -t. -k2,2nr -k3,3nr); do
+            candidates+=("$root/versions/$v/bin/python")
+        done
+    fi
+    for n in python3.14 python3.13 python3.12 python3; do
+        if command -v "$n" >/dev/null 2>&1; then candidates+=("$(command -v "$n")"); fi
+    done
+    for c in "${candidates[@]}"; do
+        if [ -x "$c" ] && "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+            echo "$c"; return 0
+        fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    local stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+    if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+        local py
+        if ! py="$(find_python)"; then
+            echo "error: Twinwatch needs Python 3.12 or newer." >&2
+            echo "  Install one (e.g. 'pyenv install 3.13') or set PYTHON=/path/to/python3.12+." >&2
+            exit 1
+        fi
+        echo "==> creating .venv with $py ($("$py" --version))"
+        rm -rf .venv
+        "$py" -m venv .venv
+    fi
+    if [ ! -f "$stamp" ]; then
+        echo "==> installing dependencies (pinned in pyproject.toml)"
+        .venv/bin/python -m pip install --quiet --upgrade pip
+        .venv/bin/python - <<'PY' > .venv/requirements.txt
+import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["test"]))
+PY
+        .venv/bin/python -m pip install --quiet -r .venv/requirements.txt
+        rm -f .venv/.installed-*
+        touch "$stamp"
+    fi
+    export PATH="$ROOT/.venv/bin:$PATH"
+}
+
+find_pg_bin() {
+    if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
+        dirname "$(readlink -f "$(command -v pg_ctl)")"; return 0
+    fi
+    local d
+    d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+    if [ -n "$d" ] && [ -x "$d/pg_ctl" ]; then echo "$d"; return 0; fi
+    return 1
+}
+
+# Starts (or reuses) a throwaway PostgreSQL under .data/pg, listening only on a unix socket.
+ensure_postgres() {
+    if [ -n "${DATABASE_URL:-}" ]; then
+        echo "==> using DATABASE_URL from the environment"
+        return 0
+    fi
+    local bin
+    if ! bin="$(find_pg_bin)"; then
+        echo "error: PostgreSQL server binaries (initdb, pg_ctl) not found." >&2
+        echo "  On Debian: sudo apt-get install -y postgresql   (or set DATABASE_URL)" >&2
+        exit 1
+    fi
+    local data="$ROOT/.data/pg" sock="$ROOT/.data/sock"
+    mkdir -p "$ROOT/.data" "$sock"
+    local as=()
+    if [ "$(id -u)" = "0" ]; then
+        chown -R postgres:postgres "$ROOT/.data" 2>/dev/null || true
+        # postgres must be able to traverse to the data directory
+        as=(runuser -u postgres --)
+        local p="$ROOT"
+        while [ "$p" != "/" ]; do chmod o+x "$p" 2>/dev/null || true; p="$(dirname "$p")"; done
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        echo "==> initialising a throwaway PostgreSQL in .data/pg"
+        "${as[@]}" "$bin/initdb" -D "$data" -E UTF8 --locale=C.UTF-8 -U twinwatch --auth=trust >/dev/null
+    fi
+    if ! "${as[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        echo "==> starting PostgreSQL (socket in .data/sock)"
+        "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$ROOT/.data/postgres.log" -w \
+            -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    fi
+    if ! "${as[@]}" "$bin/psql" -h "$sock" -U twinwatch -d postgres -tAc "select 1 from pg_database where datname='twinwatch'" | grep -q 1; then
+        "${as[@]}" "$bin/createdb" -h "$sock" -U twinwatch twinwatch
+    fi
+    export DATABASE_URL="postgres://twinwatch@/twinwatch?host=$sock"
+}

@@ -1,0 +1,150 @@
+"""Partial dates: a real date plus its precision (year, month or day) and a circa flag.
+
+The stored date is the first day of the period it names ("March 2023" is stored as 2023-03-01 with
+precision "month"), so dates sort and compare in SQL; it is never shown as that day. This module is
+the one place that parses and displays partial dates; every app uses it (it lives in `sources`, the
+bottom layer, because sources carry published dates too).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+
+class Precision(models.TextChoices):
+    YEAR = "year", _("year")
+    MONTH = "month", _("month")
+    DAY = "day", _("day")
+
+
+_PATTERN = re.compile(
+    r"^\s*(?P<circa>c(?:a|irca)?\.?\s*)?(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, order=False)
+class PartialDate:
+    date: dt.date
+    precision: str = Precision.DAY
+    circa: bool = False
+
+    def __post_init__(self):
+        if self.precision not in Precision.values:
+            raise ValueError(f"unknown precision {self.precision!r}")
+        if self.precision == Precision.YEAR and (self.date.month, self.date.day) != (1, 1):
+            raise ValueError("a year-precision date is stored as 1 January")
+        if self.precision == Precision.MONTH and self.date.day != 1:
+            raise ValueError("a month-precision date is stored as the first of the month")
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally prefixed `c.` for circa."""
+        match = _PATTERN.match(text or "")
+        if not match:
+            raise ValidationError(
+                _("“%(value)s” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, optionally prefixed “c.”"),
+                code="invalid_partial_date",
+                params={"value": text},
+            )
+        year = int(match["y"])
+        month = int(match["m"]) if match["m"] else 1
+        day = int(match["d"]) if match["d"] else 1
+        precision = Precision.DAY if match["d"] else Precision.MONTH if match["m"] else Precision.YEAR
+        try:
+            date = dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValidationError(
+                _("“%(value)s” is not a real date (%(error)s)"),
+                code="invalid_partial_date",
+                params={"value": text, "error": str(exc)},
+            ) from exc
+        return cls(date=date, precision=precision, circa=bool(match["circa"]))
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period this date names."""
+        if self.precision == Precision.YEAR:
+            return dt.date(self.date.year, 12, 31)
+        if self.precision == Precision.MONTH:
+            return dt.date(self.date.year, self.date.month, calendar.monthrange(self.date.year, self.date.month)[1])
+        return self.date
+
+    def iso(self) -> str:
+        """The value at its precision: `2005`, `2023-03`, `2022-11-02` (with `c.` when circa)."""
+        if self.precision == Precision.YEAR:
+            text = f"{self.date.year:04d}"
+        elif self.precision == Precision.MONTH:
+            text = f"{self.date.year:04d}-{self.date.month:02d}"
+        else:
+            text = self.date.isoformat()
+        return f"c. {text}" if self.circa else text
+
+    def display(self) -> str:
+        """Human text at its precision, in the active language: "2005", "March 2023", "2 November 2022"."""
+        if self.precision == Precision.YEAR:
+            text = formats.date_format(self.date, pgettext("partial date, year precision", "Y"))
+        elif self.precision == Precision.MONTH:
+            text = formats.date_format(self.date, pgettext("partial date, month precision", "F Y"))
+        else:
+            text = formats.date_format(self.date, pgettext("partial date, day precision", "j F Y"))
+        if self.circa:
+            return pgettext("circa date", "c. %(date)s") % {"date": text}
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "precision": str(self.precision),
+            "circa": self.circa,
+            "display": self.display(),
+        }
+
+    def __str__(self) -> str:
+        return self.display()
+
+
+def normalise(date: dt.date, precision: str) -> dt.date:
+    """The stored form of a date at a precision (first day of its year or month)."""
+    if precision == Precision.YEAR:
+        return dt.date(date.year, 1, 1)
+    if precision == Precision.MONTH:
+        return dt.date(date.year, date.month, 1)
+    return date
+
+
+def partial_date_of(obj, prefix: str) -> PartialDate | None:
+    """Read the three fields `<prefix>`, `<prefix>_precision`, `<prefix>_circa` of a model instance."""
+    value = getattr(obj, prefix)
+    if value is None:
+        return None
+    return PartialDate(
+        date=value,
+        precision=getattr(obj, f"{prefix}_precision") or Precision.DAY,
+        circa=bool(getattr(obj, f"{prefix}_circa", False)),
+    )
+
+
+def precision_constraint(prefix: str, name: str) -> models.CheckConstraint:
+    """Database check that a stored partial date sits on the first day of its period."""
+    field = prefix
+    p = f"{prefix}_precision"
+
+    return models.CheckConstraint(
+        condition=(
+            models.Q(**{f"{field}__isnull": True})
+            | models.Q(**{p: Precision.DAY})
+            | (models.Q(**{p: Precision.MONTH}) & models.Q(**{f"{field}__day": 1}))
+            | (models.Q(**{p: Precision.YEAR}) & models.Q(**{f"{field}__day": 1, f"{field}__month": 1}))
+        ),
+        name=name,
+    )

@@ -1,0 +1,73 @@
+"""factory_boy factories. Pairings and events are made through the services, as in real use."""
+
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from sources.models import Source
+from sources.partialdates import PartialDate
+from twinning import services
+from twinning.constants import EventType, Relationship
+from twinning.models import Place
+
+_seq = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://news.example.org/story/{n}")
+    title = factory.Sequence(lambda n: f"Council decides on twinning, report {n}")
+    publisher = "Example News"
+    source_type = "news"
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    name = factory.Sequence(lambda n: f"Town {n}")
+    slug = factory.Sequence(lambda n: f"town-{n}")
+    country = "GB"
+    region = "England"
+    kind = "city"
+
+
+def make_pairing(
+    *, place_a=None, place_b=None, relationship=Relationship.SISTER_CITY, established="2005", source=None, **kwargs
+):
+    """A pairing through the service, established on `established` (a partial-date string) with a source."""
+    place_a = place_a or PlaceFactory()
+    place_b = place_b or PlaceFactory(country="CN", region="Shanxi")
+    source = source or SourceFactory()
+    return services.pairing_create(
+        place_a=place_a,
+        place_b=place_b,
+        relationship=relationship,
+        established=PartialDate.parse(established) if established else None,
+        citations=[services.Cite(source=source)],
+        **kwargs,
+    )
+
+
+def record(pairing, event_type: str, date: str, *, source=None, sourced=True, **kwargs):
+    """Record an event through the service; with a fresh source unless `sourced=False`."""
+    citations = [services.Cite(source=source or SourceFactory())] if sourced else []
+    return services.event_record(
+        pairing=pairing, event_type=event_type, date=PartialDate.parse(date), citations=citations, **kwargs
+    )
+
+
+__all__ = ["EventType", "PlaceFactory", "SourceFactory", "UserFactory", "make_pairing", "record"]

@@ -1,0 +1,362 @@
+"""The core domain: places, pairings, their agreements and their timeline of events.
+
+A pairing's status is never typed in: `Pairing.status`/`status_since` and `Event.status_after` are a
+cache written only by `twinning.services.pairing_status_refresh`, from `twinning.status.derive`.
+"""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Greatest, Least
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sources.models import CitationBase
+from sources.partialdates import PartialDate, Precision, partial_date_of, precision_constraint
+from twinning.constants import (
+    Actor,
+    AgreementKind,
+    Body,
+    Confidence,
+    EventType,
+    IdentifierScheme,
+    PlaceKind,
+    Relationship,
+    Status,
+    TextAvailability,
+)
+from twinning.countries import country_choices, country_name, validate_country_code
+
+
+class Place(models.Model):
+    """Any governed place: a city, town, county, district, province or state."""
+
+    name = models.CharField(_("name"), max_length=200)
+    local_name = models.CharField(_("local name"), max_length=200, blank=True, help_text=_("e.g. 太原"))
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    country = models.CharField(
+        _("country"), max_length=2, choices=country_choices, validators=[validate_country_code]
+    )
+    region = models.CharField(_("region"), max_length=200, blank=True, help_text=_("e.g. Shanxi, England"))
+    kind = models.CharField(_("kind"), max_length=16, choices=PlaceKind.choices, default=PlaceKind.CITY)
+    governing_body = models.CharField(
+        _("governing body"), max_length=200, blank=True, help_text=_("e.g. Newcastle City Council")
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "country"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="place_coordinates_valid_and_paired",
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="place_name_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["country", "name"]),
+            models.Index(fields=["region"]),
+            models.Index(fields=["updated_at", "id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.local_name})" if self.local_name else self.name
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    def get_absolute_url(self):
+        return reverse("place-detail", kwargs={"slug": self.slug})
+
+
+class PlaceIdentifier(models.Model):
+    """An identifier of a place in another scheme (Wikidata, ISO 3166-2, GSS, GeoNames)."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(_("scheme"), max_length=16, choices=IdentifierScheme.choices)
+    value = models.CharField(_("value"), max_length=64)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("place identifier")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique_per_scheme"),
+            models.UniqueConstraint(fields=["place", "scheme"], name="identifier_one_per_place_and_scheme"),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.value}"
+
+
+class Pairing(models.Model):
+    """A relationship between two places. At most one per unordered pair and relationship type."""
+
+    place_a = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="pairings_as_a")
+    place_b = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="pairings_as_b")
+    relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
+    slug = models.SlugField(_("slug"), max_length=240, unique=True)
+    # Derived from events by twinning.services.pairing_status_refresh; never edited by hand.
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.UNKNOWN, editable=False
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
+    status_since_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY, editable=False
+    )
+    status_since_circa = models.BooleanField(default=False, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    confidence = models.CharField(
+        _("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH,
+        help_text=_("How sure the sources make us that this relationship exists between these two places."),
+    )
+    confidence_note = models.CharField(_("confidence note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["place_a__name", "place_b__name"]
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(place_a=models.F("place_b")), name="pairing_not_self"),
+            models.UniqueConstraint(
+                Least("place_a", "place_b"),
+                Greatest("place_a", "place_b"),
+                "relationship",
+                name="pairing_unique_unordered_pair_per_relationship",
+            ),
+            precision_constraint("status_since", "pairing_status_since_precision_normalised"),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["relationship"]),
+            models.Index(fields=["status_since"]),
+            models.Index(fields=["updated_at", "id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.place_a.name} – {self.place_b.name}"
+
+    @property
+    def status_since_date(self) -> PartialDate | None:
+        return partial_date_of(self, "status_since")
+
+    def get_absolute_url(self):
+        return reverse("pairing-detail", kwargs={"slug": self.slug})
+
+
+class Agreement(models.Model):
+    """A document of a pairing: a charter, an agreement, an MoU, a renewal."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="agreements")
+    kind = models.CharField(_("kind"), max_length=16, choices=AgreementKind.choices)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    signed = models.DateField(_("signed"), null=True, blank=True)
+    signed_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    signed_circa = models.BooleanField(default=False)
+    signatories = models.TextField(_("signatories"), blank=True)
+    term_years = models.PositiveSmallIntegerField(
+        _("term in years"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    renewal_due = models.DateField(_("renewal due or expiry"), null=True, blank=True)
+    renewal_due_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    renewal_due_circa = models.BooleanField(default=False)
+    text_availability = models.CharField(
+        _("text"), max_length=10, choices=TextAvailability.choices, default=TextAvailability.UNKNOWN
+    )
+    text_url = models.URLField(_("text URL"), max_length=1000, blank=True)
+    foi_url = models.URLField(_("FOI request URL"), max_length=1000, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signed", "id"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_years__isnull=True) | models.Q(term_years__gte=1), name="agreement_term_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(renewal_due__isnull=True)
+                | models.Q(signed__isnull=True)
+                | models.Q(renewal_due__gte=models.F("signed")),
+                name="agreement_renewal_after_signing",
+            ),
+            precision_constraint("signed", "agreement_signed_precision_normalised"),
+            precision_constraint("renewal_due", "agreement_renewal_precision_normalised"),
+        ]
+        indexes = [models.Index(fields=["updated_at", "id"])]
+
+    def __str__(self):
+        label = self.title or self.get_kind_display()
+        return f"{label} ({self.signed_date})" if self.signed else label
+
+    @property
+    def signed_date(self) -> PartialDate | None:
+        return partial_date_of(self, "signed")
+
+    @property
+    def renewal_due_date(self) -> PartialDate | None:
+        return partial_date_of(self, "renewal_due")
+
+
+class Event(models.Model):
+    """One dated thing that happened to a pairing. Status-bearing events drive the pairing's status."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="events")
+    event_type = models.CharField(_("event"), max_length=24, choices=EventType.choices)
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(_("date precision"), max_length=5, choices=Precision.choices, default=Precision.DAY)
+    date_circa = models.BooleanField(_("circa"), default=False)
+    order = models.PositiveSmallIntegerField(
+        _("order on the day"), default=0, help_text=_("Orders events that share a date (lower first).")
+    )
+    status_to = models.CharField(
+        _("leads to status"), max_length=16, choices=Status.choices, blank=True,
+        help_text=_("The status this event leads to. Leave empty to use the one its type implies, if any."),
+    )
+    rescinds = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="rescinded_by",
+        verbose_name=_("rescinds"), help_text=_("For a rescinding event: the decision it withdraws."),
+    )
+    # Derived: the pairing's status right after this event (written by pairing_status_refresh only).
+    status_after = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
+    actor = models.CharField(_("who acted"), max_length=20, choices=Actor.choices, default=Actor.UNKNOWN)
+    body = models.CharField(_("body"), max_length=16, choices=Body.choices, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    mover = models.CharField(_("mover"), max_length=200, blank=True)
+    mover_party = models.CharField(_("mover's party"), max_length=100, blank=True)
+    seconder = models.CharField(_("seconder"), max_length=200, blank=True)
+    seconder_party = models.CharField(_("seconder's party"), max_length=100, blank=True)
+    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    abstentions = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    unanimous = models.BooleanField(_("unanimous"), default=False)
+    casting_vote = models.BooleanField(_("decided by casting vote"), default=False)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH)
+    confidence_note = models.CharField(_("confidence note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "order", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(votes_for__isnull=True) | models.Q(votes_for__gte=0), name="event_votes_for_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(votes_against__isnull=True) | models.Q(votes_against__gte=0),
+                name="event_votes_against_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(abstentions__isnull=True) | models.Q(abstentions__gte=0),
+                name="event_abstentions_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(unanimous=True, votes_against__gt=0), name="event_unanimous_has_no_votes_against"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rescinds__isnull=True) | models.Q(event_type=EventType.DECISION_RESCINDED),
+                name="event_only_rescinding_events_rescind",
+            ),
+            models.CheckConstraint(condition=~models.Q(rescinds=models.F("id")), name="event_not_rescinding_itself"),
+            precision_constraint("date", "event_date_precision_normalised"),
+        ]
+        indexes = [
+            models.Index(fields=["pairing", "date", "order"]),
+            models.Index(fields=["event_type", "date"]),
+            models.Index(fields=["date"]),
+            models.Index(fields=["status_after"]),
+            models.Index(fields=["updated_at", "id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_type_display()} — {self.when}"
+
+    @property
+    def when(self) -> PartialDate:
+        return partial_date_of(self, "date")
+
+    @property
+    def has_vote(self) -> bool:
+        return self.unanimous or any(v is not None for v in (self.votes_for, self.votes_against, self.abstentions))
+
+
+class PairingCitation(CitationBase):
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pairing citation")
+        constraints = [models.UniqueConstraint(fields=["pairing", "source"], name="pairing_citation_unique")]
+
+
+class EventCitation(CitationBase):
+    """A source for an event. `claimed_date` records the date this source gives when sources disagree
+    (e.g. "March 2023" in one report, "April 2023" in another): both are kept and shown."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    claimed_date = models.DateField(_("date this source gives"), null=True, blank=True)
+    claimed_date_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    claimed_date_circa = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("event citation")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "source"], name="event_citation_unique"),
+            precision_constraint("claimed_date", "event_citation_claimed_date_precision_normalised"),
+        ]
+
+    @property
+    def claimed(self) -> PartialDate | None:
+        return partial_date_of(self, "claimed_date")
+
+
+class AgreementCitation(CitationBase):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement citation")
+        constraints = [models.UniqueConstraint(fields=["agreement", "source"], name="agreement_citation_unique")]
+
+
+class SlugRedirect(models.Model):
+    """An old public slug of a merged or renamed place or pairing, so links keep working."""
+
+    kind = models.CharField(max_length=8, choices=[("place", "place"), ("pairing", "pairing")])
+    old_slug = models.SlugField(max_length=240)
+    new_slug = models.SlugField(max_length=240)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique")]

@@ -1,0 +1,67 @@
+"""Reads shared by the public pages and the API. Querysets here are built to stay within a constant
+number of queries however many rows they return (select_related / prefetch / annotations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from sources.models import Source
+from twinning.constants import EventType
+from twinning.models import Event, EventCitation, Pairing, Place
+
+
+def status_as_of_subquery(on: dt.date):
+    """SQL for "status of the pairing on date `on`": `status_after` of its latest event on or before
+    that date (by date, then order), as derived by twinning.status. NULL when no event precedes it."""
+    latest = Event.objects.filter(pairing=OuterRef("pk"), date__lte=on).order_by("-date", "-order", "-id")
+    return Subquery(latest.values("status_after")[:1])
+
+
+def pairings_summary(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
+    """Pairings with their places, established date, latest event id and number of sources.
+
+    With `as_of`, `status_on_date` is annotated with the status on that date ('' before any event)."""
+    established = Event.objects.filter(pairing=OuterRef("pk"), event_type=EventType.ESTABLISHED).order_by("date", "order", "id")
+    latest = Event.objects.filter(pairing=OuterRef("pk"))
+    if as_of is not None:
+        latest = latest.filter(date__lte=as_of)
+    latest = latest.order_by("-date", "-order", "-id")
+    qs = (
+        Pairing.objects.select_related("place_a", "place_b")
+        .annotate(
+            established_on=Subquery(established.values("date")[:1]),
+            established_precision=Subquery(established.values("date_precision")[:1]),
+            established_circa=Subquery(established.values("date_circa")[:1]),
+            latest_event_id=Subquery(latest.values("id")[:1]),
+            source_count=Count("events__citations__source", distinct=True),
+        )
+    )
+    if as_of is not None:
+        qs = qs.annotate(status_on_date=status_as_of_subquery(as_of))
+    return qs
+
+
+def pairing_timeline(pairing: Pairing) -> list[Event]:
+    """A pairing's events in timeline order, each with its citations and their sources loaded."""
+    return list(
+        Event.objects.filter(pairing=pairing)
+        .select_related("rescinds")
+        .prefetch_related(Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id")))
+        .order_by("date", "order", "id")
+    )
+
+
+def places_with_pairing_counts() -> QuerySet[Place]:
+    return Place.objects.annotate(
+        pairing_count=Count("pairings_as_a", distinct=True) + Count("pairings_as_b", distinct=True)
+    )
+
+
+def pairings_of_place(place: Place) -> QuerySet[Pairing]:
+    return pairings_summary().filter(Q(place_a=place) | Q(place_b=place))
+
+
+def sources_citing_count() -> QuerySet[Source]:
+    return Source.objects.annotate(event_citation_count=Count("eventcitation", distinct=True))

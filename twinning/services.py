@@ -1,0 +1,422 @@
+"""Writes for the core domain: one function per action, keyword-only, each in a transaction.
+
+The admin, the API, the importer and the management commands all call these. The status of a
+pairing is written only by `pairing_status_refresh`, from `twinning.status.derive`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from sources.models import Source
+from sources.partialdates import PartialDate, Precision
+from sources.services import history_delete, history_save
+from twinning.constants import IMPLIED_STATUS, EventType, Status
+from twinning.models import (
+    Agreement,
+    AgreementCitation,
+    Event,
+    EventCitation,
+    Pairing,
+    PairingCitation,
+    Place,
+    PlaceIdentifier,
+)
+from twinning.status import derive, event_status
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation to attach: the source, an optional locator and short quote, and for events the
+    date this source gives when it differs from others."""
+
+    source: Source
+    locator: str = ""
+    quote: str = ""
+    claimed_date: PartialDate | None = None
+
+
+def _set_partial(obj, prefix: str, value: PartialDate | None) -> None:
+    if value is None:
+        setattr(obj, prefix, None)
+        setattr(obj, f"{prefix}_precision", Precision.DAY)
+        if hasattr(obj, f"{prefix}_circa"):
+            setattr(obj, f"{prefix}_circa", False)
+    else:
+        setattr(obj, prefix, value.date)
+        setattr(obj, f"{prefix}_precision", value.precision)
+        if hasattr(obj, f"{prefix}_circa"):
+            setattr(obj, f"{prefix}_circa", value.circa)
+
+
+def _unique_slug(model, base: str, *, exclude_pk=None) -> str:
+    base = (base or "item")[:200].strip("-") or "item"
+    slug, n = base, 2
+    qs = model.objects.all()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- Places -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def place_create(
+    *,
+    name: str,
+    country: str,
+    local_name: str = "",
+    region: str = "",
+    kind: str = "city",
+    governing_body: str = "",
+    latitude=None,
+    longitude=None,
+    identifiers: dict[str, str] | None = None,
+    notes: str = "",
+    user=None,
+    reason: str = "",
+) -> Place:
+    name = name.strip()
+    slug = _unique_slug(Place, slugify(name) or slugify(f"{name}-{country}") or f"place-{country.lower()}")
+    place = Place(
+        name=name,
+        local_name=local_name.strip(),
+        country=country.upper(),
+        region=region.strip(),
+        kind=kind,
+        governing_body=governing_body.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        notes=notes,
+        slug=slug,
+    )
+    history_save(place, user=user, reason=reason or "Place recorded")
+    for scheme, value in (identifiers or {}).items():
+        if value:
+            place_identifier_set(place=place, scheme=scheme, value=value, user=user, reason=reason)
+    return place
+
+
+@transaction.atomic
+def place_update(place: Place, *, user=None, reason: str = "", **fields) -> Place:
+    for name, value in fields.items():
+        setattr(place, name, value)
+    history_save(place, user=user, reason=reason or "Place updated")
+    return place
+
+
+@transaction.atomic
+def place_identifier_set(*, place: Place, scheme: str, value: str, user=None, reason: str = "") -> PlaceIdentifier:
+    value = value.strip()
+    clash = PlaceIdentifier.objects.filter(scheme=scheme, value=value).exclude(place=place).select_related("place").first()
+    if clash is not None:
+        raise ValidationError(
+            _("%(scheme)s %(value)s already identifies %(place)s.")
+            % {"scheme": scheme, "value": value, "place": clash.place.name}
+        )
+    identifier = PlaceIdentifier.objects.filter(place=place, scheme=scheme).first() or PlaceIdentifier(
+        place=place, scheme=scheme
+    )
+    identifier.value = value
+    history_save(identifier, user=user, reason=reason or "Identifier set")
+    return identifier
+
+
+# --- Pairings ---------------------------------------------------------------------------------
+
+
+def pairing_find(*, place_a: Place, place_b: Place, relationship: str) -> Pairing | None:
+    return (
+        Pairing.objects.filter(relationship=relationship)
+        .filter(Q(place_a=place_a, place_b=place_b) | Q(place_a=place_b, place_b=place_a))
+        .first()
+    )
+
+
+@transaction.atomic
+def pairing_create(
+    *,
+    place_a: Place,
+    place_b: Place,
+    relationship: str,
+    established: PartialDate | None = None,
+    citations: list[Cite] = (),
+    notes: str = "",
+    confidence: str = "high",
+    confidence_note: str = "",
+    user=None,
+    reason: str = "",
+) -> Pairing:
+    """Record a pairing. With an established date, its first event ("established") is recorded too,
+    so a pairing recorded with nothing else is active; the citations support that event."""
+    if place_a.pk == place_b.pk:
+        raise ValidationError({"place_b": _("A place cannot be paired with itself.")})
+    existing = pairing_find(place_a=place_a, place_b=place_b, relationship=relationship)
+    if existing is not None:
+        raise ValidationError(
+            {"relationship": _("%(pairing)s is already recorded with this relationship.") % {"pairing": existing}}
+        )
+    pairing = Pairing(
+        place_a=place_a,
+        place_b=place_b,
+        relationship=relationship,
+        notes=notes,
+        confidence=confidence,
+        confidence_note=confidence_note,
+        slug=_unique_slug(Pairing, f"{place_a.slug}-{place_b.slug}"),
+    )
+    history_save(pairing, user=user, reason=reason or "Pairing recorded")
+    for cite in citations:
+        pairing_cite(pairing=pairing, cite=cite, user=user, reason=reason)
+    if established is not None:
+        event_record(
+            pairing=pairing,
+            event_type=EventType.ESTABLISHED,
+            date=established,
+            citations=citations,
+            user=user,
+            reason=reason or "Pairing established",
+        )
+    else:
+        pairing_status_refresh(pairing=pairing)
+    return pairing
+
+
+@transaction.atomic
+def pairing_update(pairing: Pairing, *, user=None, reason: str = "", **fields) -> Pairing:
+    forbidden = {"status", "status_since", "status_since_precision", "status_since_circa"} & set(fields)
+    if forbidden:
+        raise ValidationError(_("A status is derived from events and cannot be set directly."))
+    for name, value in fields.items():
+        setattr(pairing, name, value)
+    history_save(pairing, user=user, reason=reason or "Pairing updated")
+    return pairing
+
+
+@transaction.atomic
+def pairing_cite(*, pairing: Pairing, cite: Cite, user=None, reason: str = "") -> PairingCitation:
+    citation, _created = PairingCitation.objects.get_or_create(
+        pairing=pairing, source=cite.source, defaults={"locator": cite.locator, "quote": cite.quote}
+    )
+    return citation
+
+
+def pairing_status_refresh(*, pairing: Pairing) -> Pairing:
+    """Recompute and store the pairing's status, status date and each event's `status_after`.
+
+    The only writer of those fields. Called by every service that changes a pairing's events.
+    """
+    events = list(Event.objects.filter(pairing=pairing).order_by("date", "order", "id"))
+    derived = derive(events)
+    changed_events = []
+    for event in events:
+        after = derived.after.get(event.pk, "")
+        if event.status_after != after:
+            event.status_after = after
+            changed_events.append(event)
+    if changed_events:
+        Event.objects.bulk_update(changed_events, ["status_after"])
+    since = derived.since_event
+    new = (
+        derived.status,
+        since.date if since else None,
+        since.date_precision if since else Precision.DAY,
+        since.date_circa if since else False,
+    )
+    old = (pairing.status, pairing.status_since, pairing.status_since_precision, pairing.status_since_circa)
+    if new != old:
+        pairing.status, pairing.status_since, pairing.status_since_precision, pairing.status_since_circa = new
+        # The derived cache is not a curator change, so it is written without a history row.
+        Pairing.objects.filter(pk=pairing.pk).update(
+            status=new[0], status_since=new[1], status_since_precision=new[2], status_since_circa=new[3]
+        )
+    # Any change to a pairing's timeline counts as an update of the pairing (for `updated_since`).
+    now = timezone.now()
+    Pairing.objects.filter(pk=pairing.pk).update(updated_at=now)
+    pairing.updated_at = now
+    return pairing
+
+
+# --- Events -----------------------------------------------------------------------------------
+
+
+def event_changes_status(*, event_type: str, status_to: str = "") -> bool:
+    return event_type == EventType.DECISION_RESCINDED or bool(status_to) or event_type in IMPLIED_STATUS
+
+
+def _require_sources(*, event_type: str, status_to: str, citations) -> None:
+    if event_changes_status(event_type=event_type, status_to=status_to) and not citations:
+        raise ValidationError(
+            _("This event changes the pairing's status, so it needs at least one source. Add a source and save again."),
+            code="source_required",
+        )
+
+
+def _next_order(pairing: Pairing, date) -> int:
+    last = Event.objects.filter(pairing=pairing, date=date).order_by("-order").values_list("order", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+EVENT_FIELDS = {
+    "actor", "body", "summary", "mover", "mover_party", "seconder", "seconder_party", "votes_for",
+    "votes_against", "abstentions", "unanimous", "casting_vote", "agreement", "confidence", "confidence_note",
+}
+
+
+@transaction.atomic
+def event_record(
+    *,
+    pairing: Pairing,
+    event_type: str,
+    date: PartialDate,
+    citations: list[Cite] = (),
+    status_to: str = "",
+    order: int | None = None,
+    rescinds: Event | None = None,
+    user=None,
+    reason: str = "",
+    **details,
+) -> Event:
+    """Record an event on a pairing's timeline and re-derive the pairing's status.
+
+    A status-changing event must come with at least one source (ValidationError otherwise)."""
+    unknown = set(details) - EVENT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown event fields: {', '.join(sorted(unknown))}")
+    if status_to and status_to not in Status.values:
+        raise ValidationError({"status_to": _("Unknown status “%(value)s”.") % {"value": status_to}})
+    _require_sources(event_type=event_type, status_to=status_to, citations=citations)
+    if rescinds is not None and rescinds.pairing_id != pairing.pk:
+        raise ValidationError({"rescinds": _("A rescinding event must withdraw a decision on the same pairing.")})
+    event = Event(
+        pairing=pairing,
+        event_type=event_type,
+        status_to=status_to,
+        rescinds=rescinds,
+        order=_next_order(pairing, date.date) if order is None else order,
+        **details,
+    )
+    _set_partial(event, "date", date)
+    history_save(event, user=user, reason=reason or f"Event recorded: {event.get_event_type_display()}")
+    for cite in citations:
+        event_cite(event=event, cite=cite, user=user, reason=reason)
+    pairing_status_refresh(pairing=pairing)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    event: Event,
+    *,
+    date: PartialDate | None = None,
+    citations: list[Cite] | None = None,
+    user=None,
+    reason: str = "",
+    **fields,
+) -> Event:
+    """Change an event (with a reason). `citations`, when given, replaces the event's sources."""
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if date is not None:
+        _set_partial(event, "date", date)
+    if citations is not None:
+        has_sources = bool(citations)
+    else:
+        has_sources = event.citations.exists()
+    _require_sources(event_type=event.event_type, status_to=event.status_to, citations=[1] if has_sources else [])
+    history_save(event, user=user, reason=reason or "Event updated")
+    if citations is not None:
+        keep = {c.source.pk for c in citations}
+        for old in event.citations.exclude(source__in=keep):
+            history_delete(old, user=user, reason=reason or "Citation removed")
+        for cite in citations:
+            event_cite(event=event, cite=cite, user=user, reason=reason)
+    pairing_status_refresh(pairing=event.pairing)
+    return event
+
+
+@transaction.atomic
+def event_delete(event: Event, *, user=None, reason: str = "") -> None:
+    pairing = event.pairing
+    if event.rescinded_by.exists():
+        raise ValidationError(_("This decision is withdrawn by a later rescinding event; delete that one first."))
+    for citation in event.citations.all():
+        history_delete(citation, user=user, reason=reason or "Event deleted")
+    history_delete(event, user=user, reason=reason or "Event deleted")
+    pairing_status_refresh(pairing=pairing)
+
+
+@transaction.atomic
+def event_cite(*, event: Event, cite: Cite, user=None, reason: str = "") -> EventCitation:
+    citation = EventCitation.objects.filter(event=event, source=cite.source).first() or EventCitation(
+        event=event, source=cite.source
+    )
+    citation.locator = cite.locator or citation.locator
+    citation.quote = cite.quote or citation.quote
+    if cite.claimed_date is not None:
+        _set_partial(citation, "claimed_date", cite.claimed_date)
+    history_save(citation, user=user, reason=reason or "Source cited")
+    return citation
+
+
+# --- Agreements -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    pairing: Pairing,
+    kind: str,
+    signed: PartialDate | None = None,
+    renewal_due: PartialDate | None = None,
+    citations: list[Cite] = (),
+    user=None,
+    reason: str = "",
+    **fields,
+) -> Agreement:
+    agreement = Agreement(pairing=pairing, kind=kind, **fields)
+    _set_partial(agreement, "signed", signed)
+    _set_partial(agreement, "renewal_due", renewal_due)
+    history_save(agreement, user=user, reason=reason or "Agreement recorded")
+    for cite in citations:
+        agreement_cite(agreement=agreement, cite=cite, user=user, reason=reason)
+    return agreement
+
+
+@transaction.atomic
+def agreement_cite(*, agreement: Agreement, cite: Cite, user=None, reason: str = "") -> AgreementCitation:
+    citation, _created = AgreementCitation.objects.get_or_create(
+        agreement=agreement, source=cite.source, defaults={"locator": cite.locator, "quote": cite.quote}
+    )
+    return citation
+
+
+__all__ = [
+    "Cite",
+    "agreement_cite",
+    "agreement_record",
+    "event_changes_status",
+    "event_cite",
+    "event_delete",
+    "event_record",
+    "event_status",
+    "event_update",
+    "pairing_cite",
+    "pairing_create",
+    "pairing_find",
+    "pairing_status_refresh",
+    "pairing_update",
+    "place_create",
+    "place_identifier_set",
+    "place_update",
+]

@@ -1,0 +1,85 @@
+"""The one place where a pairing's status is derived from its events.
+
+Rules:
+- Events are taken in timeline order: by date (a partial date sorts at the start of its period),
+  then by their explicit order on that day, then by when they were recorded.
+- An event's status is the one the curator recorded (`status_to`), else the one its type implies
+  (`constants.IMPLIED_STATUS`); other events change nothing.
+- A rescinding event withdraws one earlier decision (the one it names, else the latest status-bearing
+  event before it) and the status returns to what it would have been without that decision.
+- Before any status-bearing event the status is "unknown".
+
+`derive` works on plain values so it can be used on saved rows, on unsaved candidates (to preview an
+import) and in tests alike. "Status as of a date" reads the stored `status_after` of the latest event
+on or before that date, which `derive` computed, so current and historical status agree by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Protocol
+
+from twinning.constants import IMPLIED_STATUS, EventType, Status
+
+
+class EventLike(Protocol):
+    pk: object
+    event_type: str
+    date: dt.date
+    order: int
+    status_to: str
+    rescinds_id: object
+
+
+@dataclass(frozen=True)
+class Derived:
+    status: str
+    since_event: object | None  # the event from which the current status holds
+    after: dict  # event pk -> status right after that event
+
+
+def event_status(event: EventLike) -> str | None:
+    """The status an event leads to by itself, or None (a rescinding event has none of its own)."""
+    if event.event_type == EventType.DECISION_RESCINDED:
+        return None
+    return event.status_to or IMPLIED_STATUS.get(event.event_type)
+
+
+def sort_key(event: EventLike):
+    return (event.date, event.order or 0, event.pk if isinstance(event.pk, int) else 0)
+
+
+def derive(events: Iterable[EventLike]) -> Derived:
+    ordered = sorted(events, key=sort_key)
+    effective: list = []  # status-bearing events still in force, in order
+    after: dict = {}
+    since = None
+    current = Status.UNKNOWN.value
+    for event in ordered:
+        if event.event_type == EventType.DECISION_RESCINDED:
+            target = None
+            if event.rescinds_id is not None:
+                target = next((e for e in effective if e.pk == event.rescinds_id), None)
+            elif effective:
+                target = effective[-1]
+            if target is not None:
+                effective.remove(target)
+                new = event_status(effective[-1]) if effective else Status.UNKNOWN.value
+                if new != current:
+                    since = event
+                current = new
+        else:
+            status = event_status(event)
+            if status:
+                effective.append(event)
+                if status != current or since is None:
+                    since = event
+                current = status
+        after[event.pk] = current
+    return Derived(status=current, since_event=since, after=after)
+
+
+def status_as_of(events: Iterable[EventLike], on: dt.date) -> str:
+    """The status on a date, from events alone (for callers holding events in memory)."""
+    return derive([e for e in events if e.date <= on]).status
