@@ -92,6 +92,10 @@ DATABASES = {
     )
 }
 
+# Parallel test runs (several developers on one machine) can each name their own test database.
+if os.environ.get("TWINWATCH_TEST_DB"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TWINWATCH_TEST_DB"]}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
