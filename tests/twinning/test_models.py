@@ -1,0 +1,94 @@
+"""Database constraints hold even when code bypasses the services."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from sources.models import Source
+from tests.factories import PlaceFactory, SourceFactory, make_pairing, record
+from twinning import services
+from twinning.constants import EventType, Relationship
+from twinning.models import Event, Pairing, PlaceIdentifier
+
+
+pytestmark = pytest.mark.django_db
+
+
+def raises_integrity():
+    return pytest.raises(IntegrityError)
+
+
+def test_a_place_cannot_pair_with_itself():
+    place = PlaceFactory()
+    with raises_integrity(), transaction.atomic():
+        Pairing.objects.create(place_a=place, place_b=place, relationship=Relationship.TWIN_TOWN, slug="x")
+    with pytest.raises(ValidationError, match="itself"):
+        services.pairing_create(place_a=place, place_b=place, relationship=Relationship.TWIN_TOWN)
+
+
+def test_one_pairing_per_unordered_pair_and_relationship():
+    a, b = PlaceFactory(), PlaceFactory()
+    Pairing.objects.create(place_a=a, place_b=b, relationship=Relationship.SISTER_CITY, slug="ab")
+    with raises_integrity(), transaction.atomic():
+        Pairing.objects.create(place_a=b, place_b=a, relationship=Relationship.SISTER_CITY, slug="ba")
+    # another relationship type between the same places is a different pairing
+    Pairing.objects.create(place_a=b, place_b=a, relationship=Relationship.FRIENDSHIP, slug="ba-f")
+    with pytest.raises(ValidationError, match="already recorded"):
+        services.pairing_create(place_a=b, place_b=a, relationship=Relationship.SISTER_CITY)
+
+
+def test_vote_counts_cannot_be_negative_and_unanimous_has_no_votes_against():
+    pairing = make_pairing()
+    with raises_integrity(), transaction.atomic():
+        Event.objects.filter(pairing=pairing).update(votes_for=-1)
+    with raises_integrity(), transaction.atomic():
+        Event.objects.filter(pairing=pairing).update(unanimous=True, votes_against=3)
+
+
+def test_partial_dates_are_stored_on_the_first_day_of_their_period():
+    pairing = make_pairing(established="2005")
+    with raises_integrity(), transaction.atomic():
+        Event.objects.filter(pairing=pairing).update(date=dt.date(2005, 6, 15))  # still "year" precision
+
+
+def test_only_a_rescinding_event_rescinds():
+    pairing = make_pairing()
+    sever = record(pairing, EventType.DECISION_SEVER, "2022-11-02")
+    other = pairing.events.exclude(pk=sever.pk).get()
+    with raises_integrity(), transaction.atomic():
+        Event.objects.filter(pk=other.pk).update(rescinds=sever)
+
+
+def test_a_cited_source_cannot_be_deleted():
+    source = SourceFactory()
+    make_pairing(source=source)
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        source.delete()
+    assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_identifier_unique_per_scheme():
+    a, b = PlaceFactory(), PlaceFactory()
+    services.place_identifier_set(place=a, scheme="wikidata", value="Q1799")
+    with pytest.raises(ValidationError, match="already identifies"):
+        services.place_identifier_set(place=b, scheme="wikidata", value="Q1799")
+    with raises_integrity(), transaction.atomic():
+        PlaceIdentifier.objects.create(place=b, scheme="wikidata", value="Q1799")
+
+
+def test_source_needs_url_or_publisher():
+    with raises_integrity(), transaction.atomic():
+        Source.objects.create(title="Untraceable", url="", publisher="")
+
+
+def test_history_records_who_and_why(curator):
+    pairing = make_pairing(established="1985")
+    event = record(pairing, EventType.DECISION_SEVER, "2022-11-02", user=curator, reason="Council minutes published")
+    latest = event.history.latest()
+    assert latest.history_user == curator
+    assert latest.history_change_reason == "Council minutes published"
+    assert latest.history_type == "+"
