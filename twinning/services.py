@@ -414,9 +414,78 @@ __all__ = [
     "pairing_cite",
     "pairing_create",
     "pairing_find",
+    "pairing_merge",
+    "place_merge",
     "pairing_status_refresh",
     "pairing_update",
     "place_create",
     "place_identifier_set",
     "place_update",
 ]
+
+
+# --- Merging duplicates (editors) -------------------------------------------------------------
+
+
+def _repoint_related(*, old, new, skip: set[str] = frozenset()) -> None:
+    """Point every foreign key that refers to `old` at `new` (whatever app owns it), without this
+    module knowing those apps. One-to-one/unique clashes are left to the caller to resolve first."""
+    for rel in old._meta.related_objects:
+        if rel.get_accessor_name() in skip or rel.many_to_many or rel.related_model._meta.auto_created:
+            continue
+        if rel.related_model.__name__.startswith("Historical"):
+            continue
+        rel.related_model._base_manager.filter(**{rel.field.name: old}).update(**{rel.field.name: new})
+
+
+def _redirect(kind: str, old_slug: str, new_slug: str) -> None:
+    from twinning.models import SlugRedirect
+
+    SlugRedirect.objects.filter(kind=kind, new_slug=old_slug).update(new_slug=new_slug)
+    SlugRedirect.objects.update_or_create(kind=kind, old_slug=old_slug, defaults={"new_slug": new_slug})
+
+
+@transaction.atomic
+def pairing_merge(*, keep: Pairing, merge: Pairing, user=None, reason: str = "") -> Pairing:
+    """Fold a duplicate pairing into `keep`: its events, agreements, citations and everything that
+    refers to it move over, its slug redirects to `keep`, and the status is re-derived."""
+    if keep.pk == merge.pk:
+        raise ValidationError(_("A pairing cannot be merged into itself."))
+    if {keep.place_a_id, keep.place_b_id} != {merge.place_a_id, merge.place_b_id}:
+        raise ValidationError(_("Only pairings between the same two places can be merged."))
+    return _pairing_fold(keep=keep, merge=merge, user=user, reason=reason)
+
+
+def _pairing_fold(*, keep: Pairing, merge: Pairing, user, reason: str) -> Pairing:
+    already = set(keep.citations.values_list("source_id", flat=True))
+    merge.citations.filter(source_id__in=already).delete()
+    _repoint_related(old=merge, new=keep)
+    _redirect("pairing", merge.slug, keep.slug)
+    history_delete(merge, user=user, reason=reason or f"Merged into {keep.slug}")
+    history_save(keep, user=user, reason=reason or f"Merged {merge.slug} into this pairing")
+    return pairing_status_refresh(pairing=keep)
+
+
+@transaction.atomic
+def place_merge(*, keep: Place, merge: Place, user=None, reason: str = "") -> Place:
+    """Fold a duplicate place into `keep`. Pairings that would then duplicate one of `keep`'s are
+    merged too; identifiers `keep` lacks move over; the old slug redirects."""
+    if keep.pk == merge.pk:
+        raise ValidationError(_("A place cannot be merged into itself."))
+    for pairing in Pairing.objects.filter(Q(place_a=merge) | Q(place_b=merge)):
+        partner = pairing.place_b if pairing.place_a_id == merge.pk else pairing.place_a
+        if partner.pk == keep.pk:
+            raise ValidationError(
+                _("%(a)s and %(b)s are paired with each other; merging them would pair a place with itself.")
+                % {"a": keep.name, "b": merge.name}
+            )
+        twin = pairing_find(place_a=keep, place_b=partner, relationship=pairing.relationship)
+        if twin is not None:
+            _pairing_fold(keep=twin, merge=pairing, user=user, reason=reason)
+    kept_schemes = set(keep.identifiers.values_list("scheme", flat=True))
+    merge.identifiers.filter(scheme__in=kept_schemes).delete()
+    _repoint_related(old=merge, new=keep)
+    _redirect("place", merge.slug, keep.slug)
+    history_delete(merge, user=user, reason=reason or f"Merged into {keep.slug}")
+    history_save(keep, user=user, reason=reason or f"Merged {merge.slug} into this place")
+    return keep
