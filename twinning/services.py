@@ -28,6 +28,7 @@ from twinning.models import (
     PairingCitation,
     Place,
     PlaceIdentifier,
+    SlugRedirect,
 )
 from twinning.status import derive, event_status
 
@@ -438,11 +439,13 @@ def _repoint_related(*, old, new, skip: set[str] = frozenset()) -> None:
         rel.related_model._base_manager.filter(**{rel.field.name: old}).update(**{rel.field.name: new})
 
 
-def _redirect(kind: str, old_slug: str, new_slug: str) -> None:
-    from twinning.models import SlugRedirect
-
-    SlugRedirect.objects.filter(kind=kind, new_slug=old_slug).update(new_slug=new_slug)
-    SlugRedirect.objects.update_or_create(kind=kind, old_slug=old_slug, defaults={"new_slug": new_slug})
+def _fold_into(*, kind: str, keep, merge, user, reason: str) -> None:
+    """Repoint everything from `merge` to `keep`, redirect the old slug, delete `merge` (with history)."""
+    _repoint_related(old=merge, new=keep)
+    SlugRedirect.objects.filter(kind=kind, new_slug=merge.slug).update(new_slug=keep.slug)
+    SlugRedirect.objects.update_or_create(kind=kind, old_slug=merge.slug, defaults={"new_slug": keep.slug})
+    history_delete(merge, user=user, reason=reason or f"Merged into {keep.slug}")
+    history_save(keep, user=user, reason=reason or f"Merged {merge.slug} into this {kind}")
 
 
 @transaction.atomic
@@ -459,10 +462,7 @@ def pairing_merge(*, keep: Pairing, merge: Pairing, user=None, reason: str = "")
 def _pairing_fold(*, keep: Pairing, merge: Pairing, user, reason: str) -> Pairing:
     already = set(keep.citations.values_list("source_id", flat=True))
     merge.citations.filter(source_id__in=already).delete()
-    _repoint_related(old=merge, new=keep)
-    _redirect("pairing", merge.slug, keep.slug)
-    history_delete(merge, user=user, reason=reason or f"Merged into {keep.slug}")
-    history_save(keep, user=user, reason=reason or f"Merged {merge.slug} into this pairing")
+    _fold_into(kind="pairing", keep=keep, merge=merge, user=user, reason=reason)
     return pairing_status_refresh(pairing=keep)
 
 
@@ -484,8 +484,5 @@ def place_merge(*, keep: Place, merge: Place, user=None, reason: str = "") -> Pl
             _pairing_fold(keep=twin, merge=pairing, user=user, reason=reason)
     kept_schemes = set(keep.identifiers.values_list("scheme", flat=True))
     merge.identifiers.filter(scheme__in=kept_schemes).delete()
-    _repoint_related(old=merge, new=keep)
-    _redirect("place", merge.slug, keep.slug)
-    history_delete(merge, user=user, reason=reason or f"Merged into {keep.slug}")
-    history_save(keep, user=user, reason=reason or f"Merged {merge.slug} into this place")
+    _fold_into(kind="place", keep=keep, merge=merge, user=user, reason=reason)
     return keep
