@@ -1,0 +1,614 @@
+"""Import twinnings from a campaigner's spreadsheet (CSV), all or nothing.
+
+Two passes. `validate` reads every row without touching the database and reports each problem by
+row number (as a spreadsheet shows it: the header is row 1) and column. `import_twinnings` then
+applies all rows in one transaction through `twinning.services` (so statuses are derived and history
+records who and why), each row in a savepoint so that every failing row is reported; if any row
+fails, or on a dry run, the transaction is rolled back and nothing is written. A dry run therefore
+previews exactly what a real import would do.
+
+Re-importing the same file changes nothing: places are matched by Wikidata QID, else by name (or
+local name) and country; pairings by the unordered pair and relationship; events by pairing, type
+and date; agreements by pairing, kind and signing date; sources by URL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from sources.models import Source
+from sources.partialdates import PartialDate
+from sources.services import source_get_or_create
+from twinning import services
+from twinning.constants import IMPLIED_STATUS, EventType, IdentifierScheme, PlaceKind
+from twinning.countries import country_code
+from twinning.imports.vocabulary import AGREEMENT_KIND, BODY, EVENT, RELATIONSHIP, STATUS
+from twinning.models import Agreement, Event, Pairing, Place, PlaceIdentifier
+
+COLUMNS = (
+    "place", "place_country", "partner", "partner_country", "relationship", "established", "event",
+    "event_date", "status", "body", "summary", "source_url", "source_title", "source_publisher", "source_date",
+)
+OPTIONAL_COLUMNS = (
+    "place_local_name", "partner_local_name", "place_region", "partner_region", "place_wikidata",
+    "partner_wikidata", "votes_for", "votes_against", "abstentions", "mover", "agreement_kind",
+    "agreement_signed", "agreement_term_years",
+)
+ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
+
+_QID = re.compile(r"^[Qq]\d+$")
+_url = URLValidator(schemes=["http", "https"])
+
+# Service and model field names → the spreadsheet column a problem with them belongs to.
+_FIELD_COLUMNS = {
+    "place_a": "partner", "place_b": "partner", "relationship": "relationship", "date": "event_date",
+    "status_to": "status", "body": "body", "summary": "summary", "url": "source_url", "title": "source_title",
+    "publisher": "source_publisher", "published": "source_date", "votes_for": "votes_for",
+    "votes_against": "votes_against", "abstentions": "abstentions", "mover": "mover", "signed": "agreement_signed",
+    "term_years": "agreement_term_years", "kind": "agreement_kind",
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, header)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # None: the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "file"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PlaceSpec:
+    name: str
+    country: str
+    local_name: str = ""
+    region: str = ""
+    wikidata: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    url: str
+    title: str
+    publisher: str
+    published: PartialDate | None
+
+
+@dataclass(frozen=True)
+class AgreementSpec:
+    kind: str
+    signed: PartialDate | None
+    term_years: int | None
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """One row, validated and converted, not yet applied."""
+
+    number: int
+    place: PlaceSpec
+    partner: PlaceSpec
+    relationship: str
+    established: PartialDate | None
+    event_type: str
+    event_date: PartialDate | None
+    status_to: str
+    details: dict
+    source: SourceSpec | None
+    agreement: AgreementSpec | None
+
+
+@dataclass
+class RowOutcome:
+    """What a row did (or, in a dry run, would do)."""
+
+    number: int
+    pairing: str = ""
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    status_before: str = ""
+    status_after: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        if self.problems:
+            return "error"
+        if self.created:
+            return "create"
+        if self.changed:
+            return "change"
+        return "unchanged"
+
+    @property
+    def status_change(self) -> str:
+        if self.status_before == self.status_after:
+            return ""
+        return f"{self.status_before or 'new'} → {self.status_after}"
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowOutcome]
+    problems: list[Problem]
+    dry_run: bool
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "change": 0, "unchanged": 0, "error": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+
+# --- Reading and validating (no database) -----------------------------------------------------
+
+
+def _column_name(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", (text or "").strip().lower())
+
+
+def read_rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the non-blank rows (numbered as a spreadsheet shows them) of a CSV file."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                f"The file is not UTF-8 text (byte {exc.start}). Save it as “CSV UTF-8” and upload it again."
+            ) from None
+    else:
+        text = data.removeprefix("\ufeff")
+    if not text.strip():
+        raise ImportFileError("The file is empty: it needs a header row and at least one row of data.")
+    first_line = text.splitlines()[0]
+    delimiter = max(",;\t", key=first_line.count)  # spreadsheets in some locales save with ';'
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [_column_name(name) for name in next(reader)]
+    rows = []
+    for number, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        row = {}
+        for i, value in enumerate(values):
+            name = header[i] if i < len(header) else ""
+            if name:
+                row[name] = value.strip()
+            elif value.strip():
+                row.setdefault("", value.strip())
+        rows.append((number, row))
+    return header, rows
+
+
+def check_header(header: list[str]) -> list[Problem]:
+    problems = []
+    named = [name for name in header if name]
+    missing = [name for name in COLUMNS if name not in named]
+    if missing:
+        problems.append(
+            Problem(None, ", ".join(missing), f"missing column(s). The header must have: {', '.join(COLUMNS)}.")
+        )
+    unknown = [name for name in named if name not in ALL_COLUMNS]
+    if unknown:
+        problems.append(
+            Problem(
+                None, ", ".join(unknown),
+                f"unknown column(s). Allowed: {', '.join(COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)}.",
+            )
+        )
+    duplicated = sorted({name for name in named if named.count(name) > 1})
+    if duplicated:
+        problems.append(Problem(None, ", ".join(duplicated), "column named more than once."))
+    return problems
+
+
+class _RowReader:
+    """Reads one row's cells, converting each and collecting problems by column."""
+
+    def __init__(self, number: int, row: dict[str, str]):
+        self.number = number
+        self.row = row
+        self.problems: list[Problem] = []
+        if row.get(""):
+            self.problem("", f"a value (“{row['']}”) in a column without a header")
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.number, column, message))
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 0) -> str:
+        value = self.row.get(column, "")
+        if required and not value:
+            self.problem(column, "required")
+        if max_length and len(value) > max_length:
+            self.problem(column, f"too long ({len(value)} characters; at most {max_length})")
+        return value
+
+    def convert(self, column: str, convert: Callable[[str], object], *, required: bool = False):
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            return convert(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.problem(column, message)
+            return None
+
+    def date(self, column: str, *, required: bool = False) -> PartialDate | None:
+        return self.convert(column, PartialDate.parse, required=required)
+
+    def word(self, column: str, vocabulary, *, required: bool = False) -> str:
+        return self.convert(column, vocabulary.lookup, required=required) or ""
+
+    def whole_number(self, column: str, *, minimum: int = 0) -> int | None:
+        def whole(value: str) -> int:
+            cleaned = value.replace(",", "").replace(" ", "")
+            if not cleaned.isdigit() or int(cleaned) < minimum:
+                raise ValidationError(f"“{value}” is not a whole number of at least {minimum}.")
+            return int(cleaned)
+
+        return self.convert(column, whole)
+
+    def place(self, prefix: str) -> PlaceSpec | None:
+        name = self.text(prefix, required=True, max_length=200)
+        country = self.convert(f"{prefix}_country", country_code, required=True)
+        wikidata = self.text(f"{prefix}_wikidata")
+        if wikidata and not _QID.match(wikidata):
+            self.problem(f"{prefix}_wikidata", f"“{wikidata}” is not a Wikidata QID (like Q1794).")
+        if not (name and country):
+            return None
+        return PlaceSpec(
+            name=name,
+            country=country,
+            local_name=self.text(f"{prefix}_local_name", max_length=200),
+            region=self.text(f"{prefix}_region", max_length=200),
+            wikidata=wikidata.upper(),
+        )
+
+    def source(self) -> SourceSpec | None:
+        url = self.text("source_url", max_length=1000)
+        if url:
+            try:
+                _url(url)
+            except ValidationError:
+                self.problem("source_url", f"“{url}” is not a web address (http:// or https://).")
+        title = self.text("source_title", max_length=500)
+        publisher = self.text("source_publisher", max_length=200)
+        published = self.date("source_date")
+        if not (url or title or publisher):
+            if published:
+                self.problem("source_date", "a source date without a source: give source_url")
+            return None
+        if not url and not (title and publisher):
+            self.problem("source_url", "a source needs its URL, or at least its title and publisher")
+        return SourceSpec(url=url, title=title, publisher=publisher, published=published)
+
+
+def validate_row(number: int, row: dict[str, str]) -> tuple[RowPlan | None, list[Problem]]:
+    r = _RowReader(number, row)
+    place = r.place("place")
+    partner = r.place("partner")
+    if place and partner and (place.wikidata and place.wikidata == partner.wikidata or (
+        place.name.lower() == partner.name.lower() and place.country == partner.country
+    )):
+        r.problem("partner", "a place cannot be paired with itself")
+    relationship = r.word("relationship", RELATIONSHIP, required=True)
+    established = r.date("established")
+    event_type = r.word("event", EVENT)
+    status = r.word("status", STATUS)
+    event_date = r.date("event_date")
+    if not event_type and status and r.text("event_date"):
+        event_type = EVENT.lookup(status)  # "the pairing became <status>" on that date
+    if event_type and not r.text("event_date"):
+        r.problem("event_date", "required when there is an event")
+    if not event_type and r.text("event_date"):
+        r.problem("event", "an event_date without an event: name the event (e.g. severed, petition, motion)")
+    if not event_type and status and not r.text("event_date"):
+        r.problem("status", "a status needs the event and date that brought it about (event, event_date)")
+    if event_type == EventType.DECISION_RESCINDED and status:
+        r.problem("status", "leave empty for a rescinded decision: the status before that decision returns")
+        status = ""
+    if event_type == EventType.ESTABLISHED and established and event_date and established != event_date:
+        r.problem("established", f"differs from event_date of the “established” event ({event_date.iso()})")
+    status_to = status if status and status != IMPLIED_STATUS.get(event_type) else ""
+    details = {
+        "body": r.word("body", BODY),
+        "summary": r.text("summary"),
+        "votes_for": r.whole_number("votes_for"),
+        "votes_against": r.whole_number("votes_against"),
+        "abstentions": r.whole_number("abstentions"),
+        "mover": r.text("mover", max_length=200),
+    }
+    if not event_type:
+        for column in ("body", "summary", "votes_for", "votes_against", "abstentions", "mover"):
+            if r.text(column):
+                r.problem(column, "only meaningful with an event; fill in event and event_date")
+    source = r.source()
+    if event_type and services.event_changes_status(event_type=event_type, status_to=status_to) and not (
+        source and source.url
+    ):
+        r.problem("source_url", "this row changes the pairing's status, so it needs source_url")
+    agreement = None
+    kind = r.word("agreement_kind", AGREEMENT_KIND)
+    signed = r.date("agreement_signed")
+    term = r.whole_number("agreement_term_years", minimum=1)
+    if kind:
+        agreement = AgreementSpec(kind=kind, signed=signed, term_years=term)
+    elif r.text("agreement_signed") or r.text("agreement_term_years"):
+        r.problem("agreement_kind", f"required with an agreement date or term; use one of: {AGREEMENT_KIND.allowed()}.")
+    if r.problems:
+        return None, r.problems
+    plan = RowPlan(
+        number=number,
+        place=place,
+        partner=partner,
+        relationship=relationship,
+        established=established if event_type != EventType.ESTABLISHED else (established or event_date),
+        event_type=event_type if event_type != EventType.ESTABLISHED else "",
+        event_date=event_date if event_type != EventType.ESTABLISHED else None,
+        status_to=status_to,
+        details={k: v for k, v in details.items() if v not in (None, "")},
+        source=source,
+        agreement=agreement,
+    )
+    return plan, []
+
+
+def validate(data: bytes | str) -> tuple[list[RowPlan], list[Problem]]:
+    """Every row, checked without touching the database."""
+    try:
+        header, rows = read_rows(data)
+    except ImportFileError as exc:
+        return [], [Problem(None, "", str(exc))]
+    problems = check_header(header)
+    if problems:
+        return [], problems
+    if not rows:
+        return [], [Problem(None, "", "The file has a header but no rows of data.")]
+    plans = []
+    for number, row in rows:
+        plan, row_problems = validate_row(number, row)
+        problems.extend(row_problems)
+        if plan is not None:
+            plans.append(plan)
+    return plans, problems
+
+
+# --- Applying (through the services, in one transaction) --------------------------------------
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+def _place(spec: PlaceSpec, prefix: str, out: RowOutcome, *, user, reason) -> Place:
+    if spec.wikidata:
+        identifier = (
+            PlaceIdentifier.objects.filter(scheme=IdentifierScheme.WIKIDATA, value=spec.wikidata)
+            .select_related("place")
+            .first()
+        )
+        if identifier is not None:
+            return identifier.place
+    names = Q(name__iexact=spec.name) | Q(local_name__iexact=spec.name)
+    if spec.local_name:
+        names |= Q(local_name__iexact=spec.local_name)
+    matches = list(Place.objects.filter(names, country=spec.country).prefetch_related("identifiers")[:2])
+    if len(matches) > 1:
+        raise _RowError(prefix, f"“{spec}” matches more than one place; add {prefix}_wikidata to say which.")
+    if matches:
+        place = matches[0]
+        if spec.wikidata:
+            known = next((i.value for i in place.identifiers.all() if i.scheme == IdentifierScheme.WIKIDATA), "")
+            if known:
+                raise _RowError(
+                    f"{prefix}_wikidata", f"{spec.wikidata} differs from {known}, the QID recorded for {place.name}."
+                )
+            services.place_identifier_set(
+                place=place, scheme=IdentifierScheme.WIKIDATA, value=spec.wikidata, user=user, reason=reason
+            )
+            out.changed.append(f"Wikidata {spec.wikidata} added to {place.name}")
+        return place
+    kind = PlaceKind.PROVINCE if spec.name.lower().endswith(" province") else PlaceKind.CITY
+    place = services.place_create(
+        name=spec.name,
+        country=spec.country,
+        local_name=spec.local_name,
+        region=spec.region,
+        kind=kind,
+        identifiers={IdentifierScheme.WIKIDATA: spec.wikidata} if spec.wikidata else None,
+        user=user,
+        reason=reason,
+    )
+    out.created.append(f"place {spec}")
+    return place
+
+
+def _source(spec: SourceSpec | None, out: RowOutcome, *, user, reason):
+    if spec is None:
+        return None
+    if spec.url and not spec.title:
+        if not Source.objects.filter(url=spec.url).exists():
+            raise _RowError("source_title", "a new source needs its title")
+    source, created = source_get_or_create(
+        url=spec.url, title=spec.title, publisher=spec.publisher, published=spec.published, user=user, reason=reason
+    )
+    if created:
+        out.created.append(f"source “{source.title}”")
+    return source
+
+
+def _cite_event(event: Event, source, out: RowOutcome, *, claimed: PartialDate | None = None, user, reason) -> None:
+    if source is None or event.citations.filter(source=source).exists():
+        return
+    services.event_cite(
+        event=event, cite=services.Cite(source=source, claimed_date=claimed), user=user, reason=reason
+    )
+    out.changed.append(f"source cited for {event.get_event_type_display().lower()} ({event.when.iso()})")
+
+
+def _established(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> None:
+    existing = Event.objects.filter(pairing=pairing, event_type=EventType.ESTABLISHED).order_by("date", "id").first()
+    if existing is None:
+        if source is None:
+            raise _RowError("source_url", "recording the established date changes the status, so it needs source_url")
+        services.event_record(
+            pairing=pairing, event_type=EventType.ESTABLISHED, date=plan.established,
+            citations=[services.Cite(source=source)], user=user, reason=reason,
+        )
+        out.created.append(f"event established ({plan.established.iso()})")
+        return
+    if existing.when == plan.established:
+        _cite_event(existing, source, out, user=user, reason=reason)
+        return
+    # Sources disagree on the date: keep the recorded one, and record the date this source gives.
+    out.notes.append(
+        f"established {plan.established.iso()} differs from the recorded {existing.when.iso()}: kept"
+        + (", and this source's date recorded on it" if source else "")
+    )
+    _cite_event(existing, source, out, claimed=plan.established, user=user, reason=reason)
+
+
+def _agreement(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> Agreement | None:
+    spec = plan.agreement
+    if spec is None:
+        return None
+    signed = spec.signed
+    match = Agreement.objects.filter(
+        pairing=pairing, kind=spec.kind, signed=signed.date if signed else None,
+        **({"signed_precision": signed.precision} if signed else {}),
+    ).first()
+    if match is not None:
+        if source is not None and not match.citations.filter(source=source).exists():
+            services.agreement_cite(agreement=match, cite=services.Cite(source=source), user=user, reason=reason)
+            out.changed.append(f"source cited for {match}")
+        return match
+    agreement = services.agreement_record(
+        pairing=pairing, kind=spec.kind, signed=signed, term_years=spec.term_years,
+        citations=[services.Cite(source=source)] if source else [], user=user, reason=reason,
+    )
+    out.created.append(f"agreement {agreement}")
+    return agreement
+
+
+def _event(plan: RowPlan, pairing: Pairing, source, agreement, out: RowOutcome, *, user, reason) -> None:
+    date = plan.event_date
+    existing = Event.objects.filter(
+        pairing=pairing, event_type=plan.event_type, date=date.date, date_precision=date.precision
+    ).first()
+    if existing is not None:
+        _cite_event(existing, source, out, user=user, reason=reason)
+        return
+    details = dict(plan.details)
+    if agreement is not None and plan.event_type in {EventType.AGREEMENT_SIGNED, EventType.RENEWED}:
+        details["agreement"] = agreement
+    event = services.event_record(
+        pairing=pairing, event_type=plan.event_type, date=date, status_to=plan.status_to,
+        citations=[services.Cite(source=source)] if source else [], user=user, reason=reason, **details,
+    )
+    out.created.append(f"event {event.get_event_type_display().lower()} ({date.iso()})")
+
+
+def apply_row(plan: RowPlan, *, user=None, reason: str = "") -> RowOutcome:
+    out = RowOutcome(number=plan.number)
+    place = _place(plan.place, "place", out, user=user, reason=reason)
+    partner = _place(plan.partner, "partner", out, user=user, reason=reason)
+    if place.pk == partner.pk:
+        raise _RowError("partner", f"{place.name} cannot be paired with itself")
+    source = _source(plan.source, out, user=user, reason=reason)
+    pairing = services.pairing_find(place_a=place, place_b=partner, relationship=plan.relationship)
+    if pairing is None:
+        pairing = services.pairing_create(
+            place_a=place, place_b=partner, relationship=plan.relationship,
+            citations=[services.Cite(source=source)] if source and not plan.event_type else [],
+            user=user, reason=reason,
+        )
+        out.created.append(f"pairing {pairing} ({pairing.get_relationship_display().lower()})")
+    else:
+        out.status_before = pairing.status
+        if source is not None and not plan.event_type and not pairing.citations.filter(source=source).exists():
+            services.pairing_cite(pairing=pairing, cite=services.Cite(source=source), user=user, reason=reason)
+            out.changed.append("source cited for the pairing")
+    out.pairing = str(pairing)
+    if plan.established is not None:
+        _established(plan, pairing, source, out, user=user, reason=reason)
+    agreement = _agreement(plan, pairing, source, out, user=user, reason=reason)
+    if plan.event_type:
+        _event(plan, pairing, source, agreement, out, user=user, reason=reason)
+    pairing.refresh_from_db(fields=["status"])
+    out.status_after = pairing.status
+    return out
+
+
+def _problems_from(exc: Exception, number: int) -> list[Problem]:
+    if isinstance(exc, _RowError):
+        return [Problem(number, exc.column, str(exc))]
+    if isinstance(exc, ValidationError):
+        if getattr(exc, "code", None) == "source_required":
+            return [Problem(number, "source_url", "this row changes the pairing's status, so it needs source_url")]
+        if hasattr(exc, "error_dict"):
+            return [
+                Problem(number, _FIELD_COLUMNS.get(name, name if name != "__all__" else ""), message)
+                for name, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        return [Problem(number, "", message) for message in exc.messages]
+    return [Problem(number, "", f"the database refused this row ({exc.__class__.__name__}: {exc})")]
+
+
+def import_twinnings(
+    data: bytes | str,
+    *,
+    dry_run: bool = False,
+    user=None,
+    reason: str = "Spreadsheet import",
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+) -> ImportReport:
+    """Validate and apply a spreadsheet. Nothing is written on a dry run or if any row fails."""
+    plans, problems = validate(data)
+    report = ImportReport(rows=[], problems=problems, dry_run=dry_run)
+    if problems:
+        return report
+    iterable = progress(plans, len(plans)) if progress else plans
+    with transaction.atomic():
+        for plan in iterable:
+            try:
+                with transaction.atomic():
+                    outcome = apply_row(plan, user=user, reason=reason)
+            except (ValidationError, IntegrityError, _RowError) as exc:
+                outcome = RowOutcome(number=plan.number, problems=_problems_from(exc, plan.number))
+                report.problems.extend(outcome.problems)
+            report.rows.append(outcome)
+        if dry_run or report.problems:
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report
