@@ -65,3 +65,56 @@ def pairings_of_place(place: Place) -> QuerySet[Pairing]:
 
 def sources_citing_count() -> QuerySet[Source]:
     return Source.objects.annotate(event_citation_count=Count("eventcitation", distinct=True))
+
+
+# --- API reads (status on a date, latest events) ----------------------------------------------
+
+
+def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
+    """`pairings_summary` plus `current_status` and `current_since` (+ `_precision`, `_circa`): the
+    stored derived status, or with `as_of` the status on that date and the date it held from.
+
+    Reads only `Event.status_after` as derived by twinning.status: the status on a date is that of
+    the latest event on or before it ("unknown" before any), and it holds from the first event of
+    the final run of events leading to that same status."""
+    from django.db.models import Exists, F, Value
+    from django.db.models.functions import Coalesce
+
+    qs = pairings_summary(as_of=as_of)
+    if as_of is None:
+        return qs.annotate(
+            current_status=F("status"),
+            current_since=F("status_since"),
+            current_since_precision=F("status_since_precision"),
+            current_since_circa=F("status_since_circa"),
+        )
+    qs = qs.annotate(current_status=Coalesce("status_on_date", Value("unknown")))
+    later_and_different = (
+        Event.objects.filter(pairing=OuterRef("pairing"), date__lte=as_of)
+        .filter(
+            Q(date__gt=OuterRef("date"))
+            | Q(date=OuterRef("date"), order__gt=OuterRef("order"))
+            | Q(date=OuterRef("date"), order=OuterRef("order"), id__gt=OuterRef("id"))
+        )
+        .exclude(status_after=OuterRef("status_after"))
+    )
+    run_start = (
+        Event.objects.filter(pairing=OuterRef("pk"), date__lte=as_of, status_after=OuterRef("status_on_date"))
+        .filter(~Exists(later_and_different))
+        .order_by("date", "order", "id")
+    )
+    return qs.annotate(
+        current_since=Subquery(run_start.values("date")[:1]),
+        current_since_precision=Subquery(run_start.values("date_precision")[:1]),
+        current_since_circa=Subquery(run_start.values("date_circa")[:1]),
+    )
+
+
+def events_with_sources(ids) -> dict[int, Event]:
+    """Events by id, with their citations and sources loaded (two queries whatever the number)."""
+    events = (
+        Event.objects.filter(pk__in=list(ids))
+        .select_related("rescinds")
+        .prefetch_related(Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id")))
+    )
+    return {event.pk: event for event in events}

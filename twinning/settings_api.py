@@ -1,6 +1,7 @@
 """Settings for Django REST Framework, django-filter and drf-spectacular."""
 
 import os
+from pathlib import Path
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -10,18 +11,50 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["sources.api.throttles.AnonThrottle", "sources.api.throttles.UserThrottle"],
+    # Per client (IP for anonymous clients, account otherwise); e.g. TWINWATCH_THROTTLE_ANON=60/minute.
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("TWINWATCH_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("TWINWATCH_THROTTLE_USER", "600/minute"),
     },
+    # Clients behind one proxy: count the client's address, not the proxy's.
+    "NUM_PROXIES": int(os.environ["TWINWATCH_NUM_PROXIES"]) if os.environ.get("TWINWATCH_NUM_PROXIES") else None,
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Twinwatch API",
-    "DESCRIPTION": "A public, sourced register of twin-city and sister-city relationships.",
+    "DESCRIPTION": (Path(__file__).resolve().parent / "api" / "getting_started.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "twinning.constants.Status",
+        "PlaceKindEnum": "twinning.constants.PlaceKind",
+        "AgreementKindEnum": "twinning.constants.AgreementKind",
+        "OrganisationKindEnum": "campaigns.constants.OrganisationKind",
+        "PetitionOutcomeEnum": "campaigns.constants.PetitionOutcome",
+        "TargetOutcomeEnum": "campaigns.constants.TargetOutcome",
+        "EventTypeEnum": "twinning.constants.EventType",
+        "RelationshipEnum": "twinning.constants.Relationship",
+        "BodyEnum": "twinning.constants.Body",
+        "ActorEnum": "twinning.constants.Actor",
+        "ConfidenceEnum": "twinning.constants.Confidence",
+        "PrecisionEnum": "sources.partialdates.Precision",
+        "SourceTypeEnum": "sources.constants.SourceType",
+        "IdentifierSchemeEnum": "twinning.constants.IdentifierScheme",
+        "TextAvailabilityEnum": "twinning.constants.TextAvailability",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "twinning.api.schema.add_parameter_examples",
+    ],
+    "TAGS": [
+        {"name": "pairings", "description": "Relationships between two places, with their derived status."},
+        {"name": "events", "description": "The dated timeline: decisions, reviews, agreements, petitions."},
+    ],
 }

@@ -1,0 +1,422 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sources.api.common import (
+    PartialDateField,
+    PartialDateInputField,
+    WriteSerializerMixin,
+    partial_date_columns,
+    plain_columns,
+)
+from sources.api.serializers import CitationSerializer
+from sources.models import Source
+from sources.partialdates import PartialDate, partial_date_of
+from twinning.constants import (
+    Actor,
+    AgreementKind,
+    Body,
+    Confidence,
+    EventType,
+    IdentifierScheme,
+    PlaceKind,
+    Relationship,
+    Status,
+    TextAvailability,
+)
+from twinning.models import Agreement, Event, Pairing, Place
+from twinning.services import Cite
+
+ENDED_STATUSES = {Status.SEVERED, Status.LAPSED}
+
+
+def public_url(route: str, slug: str, fallback: str) -> str:
+    """Absolute URL of a public page; built by hand if the public site has no such route yet."""
+    try:
+        path = reverse(route, kwargs={"slug": slug})
+    except NoReverseMatch:
+        path = fallback.format(slug=slug)
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Places ---------------------------------------------------------------------------------------
+
+
+class PlaceSummarySerializer(serializers.ModelSerializer):
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        model = Place
+        fields = ["id", "slug", "name", "local_name", "country", "region", "kind", "latitude", "longitude"]
+
+
+class IdentifierSerializer(serializers.Serializer):
+    scheme = serializers.ChoiceField(choices=IdentifierScheme.choices)
+    value = serializers.CharField()
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    country_name = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    identifiers = IdentifierSerializer(many=True)
+    pairing_count = serializers.IntegerField(help_text="Pairings this place is part of.")
+    url = serializers.SerializerMethodField(help_text="The place's public page.")
+
+    class Meta:
+        model = Place
+        fields = [
+            "id", "slug", "url", "name", "local_name", "country", "country_name", "region", "kind", "kind_label",
+            "governing_body", "latitude", "longitude", "identifiers", "pairing_count", "notes", "created_at",
+            "updated_at",
+        ]
+
+    def get_url(self, obj) -> str:
+        return public_url("place-detail", obj.slug, "/places/{slug}/")
+
+
+class PlaceWriteSerializer(WriteSerializerMixin, serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    local_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
+    region = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=PlaceKind.choices, required=False)
+    governing_body = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    latitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, allow_null=True)
+    identifiers = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="scheme -> value, e.g. {\"wikidata\": \"Q1794\"}"
+    )
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_country(self, value):
+        return value.upper()
+
+    def validate_identifiers(self, value):
+        bad = sorted(set(value) - set(IdentifierScheme.values))
+        if bad:
+            raise serializers.ValidationError(f"Unknown schemes {', '.join(bad)}; use {', '.join(IdentifierScheme.values)}.")
+        return value
+
+
+PLACE_CSV_COLUMNS = {
+    **plain_columns("id", "slug", "name", "local_name", "country", "country_name", "region", "kind",
+                    "governing_body", "latitude", "longitude"),
+    **{
+        f"identifier_{scheme}": (
+            lambda r, scheme=scheme: next((i["value"] for i in r["identifiers"] if i["scheme"] == scheme), "")
+        )
+        for scheme in IdentifierScheme.values
+    },
+    **plain_columns("pairing_count", "url", "updated_at"),
+}
+
+
+# --- Events ---------------------------------------------------------------------------------------
+
+
+class EventCitationSerializer(CitationSerializer):
+    claimed_date = PartialDateField(
+        source="claimed", help_text="The date this source gives, when sources disagree about it."
+    )
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """One dated event of a pairing's timeline, with the decision's details and its sources."""
+
+    event_type_label = serializers.CharField(source="get_event_type_display")
+    date = PartialDateField(source="when")
+    status_after = serializers.ChoiceField(
+        choices=Status.choices, help_text="The pairing's status right after this event (derived)."
+    )
+    actor_label = serializers.CharField(source="get_actor_display")
+    body_label = serializers.CharField(source="get_body_display")
+    has_vote = serializers.BooleanField()
+    sources = EventCitationSerializer(many=True, source="citations")
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "event_type", "event_type_label", "date", "order", "status_to", "status_after", "rescinds",
+            "actor", "actor_label", "body", "body_label", "summary", "mover", "mover_party", "seconder",
+            "seconder_party", "votes_for", "votes_against", "abstentions", "unanimous", "casting_vote",
+            "has_vote", "agreement", "confidence", "confidence_note", "sources", "updated_at",
+        ]
+
+
+class PairingRefSerializer(serializers.ModelSerializer):
+    place_a = PlaceSummarySerializer()
+    place_b = PlaceSummarySerializer()
+
+    class Meta:
+        model = Pairing
+        fields = ["id", "slug", "relationship", "place_a", "place_b"]
+
+
+class EventWithPairingSerializer(EventSerializer):
+    pairing = PairingRefSerializer()
+
+    class Meta(EventSerializer.Meta):
+        fields = ["id", "pairing", *EventSerializer.Meta.fields[1:]]
+
+
+class CiteInputSerializer(serializers.Serializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), help_text="A source id (see /sources/).")
+    locator = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    quote = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    claimed_date = PartialDateInputField(required=False, allow_null=True, default=None)
+
+    def to_cite(self, data) -> Cite:
+        return Cite(source=data["source"], locator=data["locator"], quote=data["quote"], claimed_date=data["claimed_date"])
+
+
+def cites(items) -> list[Cite]:
+    return [
+        Cite(source=i["source"], locator=i.get("locator", ""), quote=i.get("quote", ""), claimed_date=i.get("claimed_date"))
+        for i in items
+    ]
+
+
+class EventWriteSerializer(WriteSerializerMixin, serializers.Serializer):
+    pairing = serializers.PrimaryKeyRelatedField(queryset=Pairing.objects.all(), help_text="The pairing's id.")
+    event_type = serializers.ChoiceField(choices=EventType.choices)
+    date = PartialDateInputField()
+    status_to = serializers.ChoiceField(
+        choices=Status.choices, required=False, allow_blank=True,
+        help_text="Only when the event leads to another status than its type implies.",
+    )
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    rescinds = serializers.PrimaryKeyRelatedField(
+        queryset=Event.objects.all(), required=False, allow_null=True, help_text="For decision_rescinded: the decision withdrawn."
+    )
+    actor = serializers.ChoiceField(choices=Actor.choices, required=False)
+    body = serializers.ChoiceField(choices=Body.choices, required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    mover = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    mover_party = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    seconder = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    seconder_party = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    votes_for = serializers.IntegerField(min_value=0, max_value=2_000_000_000, required=False, allow_null=True)
+    votes_against = serializers.IntegerField(min_value=0, max_value=2_000_000_000, required=False, allow_null=True)
+    abstentions = serializers.IntegerField(min_value=0, max_value=2_000_000_000, required=False, allow_null=True)
+    unanimous = serializers.BooleanField(required=False)
+    casting_vote = serializers.BooleanField(required=False)
+    agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.all(), required=False, allow_null=True)
+    confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
+    confidence_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    sources = CiteInputSerializer(
+        many=True, required=False,
+        help_text="Sources for the event. Required when it changes the pairing's status. On update, replaces them.",
+    )
+
+
+class EventUpdateSerializer(EventWriteSerializer):
+    pairing = None  # an event stays on its pairing
+
+
+EVENT_CSV_COLUMNS = {
+    **plain_columns("id"),
+    "pairing_id": lambda r: r["pairing"]["id"],
+    "pairing_slug": lambda r: r["pairing"]["slug"],
+    "place_a": lambda r: r["pairing"]["place_a"]["name"],
+    "place_a_country": lambda r: r["pairing"]["place_a"]["country"],
+    "place_b": lambda r: r["pairing"]["place_b"]["name"],
+    "place_b_country": lambda r: r["pairing"]["place_b"]["country"],
+    **plain_columns("event_type"),
+    **partial_date_columns("date"),
+    **plain_columns(
+        "status_after", "actor", "body", "summary", "mover", "mover_party", "seconder", "seconder_party", "votes_for",
+        "votes_against", "abstentions", "unanimous", "casting_vote", "confidence",
+    ),
+    "source_ids": lambda r: [c["source"]["id"] for c in r["sources"]],
+    "source_urls": lambda r: [c["source"]["url"] for c in r["sources"]],
+    "updated_at": lambda r: r["updated_at"],
+}
+
+
+# --- Agreements -----------------------------------------------------------------------------------
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    signed = PartialDateField(source="signed_date")
+    renewal_due = PartialDateField(source="renewal_due_date")
+    sources = CitationSerializer(many=True, source="citations")
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id", "pairing", "kind", "kind_label", "title", "signed", "signatories", "term_years", "renewal_due",
+            "text_availability", "text_url", "foi_url", "notes", "confidence", "sources", "updated_at",
+        ]
+
+
+class AgreementWriteSerializer(WriteSerializerMixin, serializers.Serializer):
+    pairing = serializers.PrimaryKeyRelatedField(queryset=Pairing.objects.all())
+    kind = serializers.ChoiceField(choices=AgreementKind.choices)
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    signed = PartialDateInputField(required=False, allow_null=True)
+    renewal_due = PartialDateInputField(required=False, allow_null=True)
+    signatories = serializers.CharField(required=False, allow_blank=True)
+    term_years = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    text_availability = serializers.ChoiceField(choices=TextAvailability.choices, required=False)
+    text_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
+    foi_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
+    sources = CiteInputSerializer(many=True, required=False)
+
+
+AGREEMENT_CSV_COLUMNS = {
+    **plain_columns("id", "pairing", "kind", "title"),
+    **partial_date_columns("signed"),
+    **plain_columns("signatories", "term_years"),
+    **partial_date_columns("renewal_due"),
+    **plain_columns("text_availability", "text_url", "foi_url", "confidence"),
+    "source_ids": lambda r: [c["source"]["id"] for c in r["sources"]],
+    "updated_at": lambda r: r["updated_at"],
+}
+
+
+# --- Pairings -------------------------------------------------------------------------------------
+
+
+class PairingSerializer(serializers.ModelSerializer):
+    """A pairing as listed. With `as_of`, `status`, `status_since` and `ended` describe that date."""
+
+    url = serializers.SerializerMethodField(help_text="The pairing's public page.")
+    relationship_label = serializers.CharField(source="get_relationship_display")
+    status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
+    status_since = serializers.SerializerMethodField()
+    established = serializers.SerializerMethodField()
+    ended = serializers.SerializerMethodField()
+    place_a = PlaceSummarySerializer()
+    place_b = PlaceSummarySerializer()
+    latest_event = serializers.SerializerMethodField(
+        help_text="The latest event on the timeline (on or before `as_of` when given), with its sources."
+    )
+    source_count = serializers.IntegerField(help_text="Distinct sources cited by the pairing's events.")
+    as_of = serializers.SerializerMethodField(help_text="The date the status describes, when `as_of` was given.")
+
+    class Meta:
+        model = Pairing
+        fields = [
+            "id", "slug", "url", "relationship", "relationship_label", "status", "status_label", "status_since",
+            "as_of", "established", "ended", "place_a", "place_b", "latest_event", "source_count", "confidence",
+            "updated_at",
+        ]
+
+    def get_url(self, obj) -> str:
+        return public_url("pairing-detail", obj.slug, "/pairings/{slug}/")
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_status(self, obj) -> str:
+        return obj.current_status
+
+    def get_status_label(self, obj) -> str:
+        return str(Status(obj.current_status).label)
+
+    @extend_schema_field(PartialDateField())
+    def get_status_since(self, obj):
+        since = partial_date_of(obj, "current_since")
+        return since.as_dict() if since else None
+
+    @extend_schema_field(PartialDateField())
+    def get_established(self, obj):
+        if obj.established_on is None:
+            return None
+        return PartialDate(obj.established_on, obj.established_precision, bool(obj.established_circa)).as_dict()
+
+    @extend_schema_field(PartialDateField())
+    def get_ended(self, obj):
+        """When the relationship ended: the date its status became severed or lapsed."""
+        if obj.current_status in ENDED_STATUSES:
+            return self.get_status_since(obj)
+        return None
+
+    @extend_schema_field(EventSerializer(allow_null=True))
+    def get_latest_event(self, obj):
+        event = getattr(obj, "latest_event", None)
+        return EventSerializer(event, context=self.context).data if event is not None else None
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_as_of(self, obj):
+        as_of = self.context.get("as_of")
+        return as_of.isoformat() if as_of else None
+
+
+class PairingDetailSerializer(PairingSerializer):
+    """A pairing with its whole timeline, agreements and the sources cited for the pairing itself."""
+
+    timeline = EventSerializer(many=True, help_text="Every event, in timeline order, with sources and decision details.")
+    agreements = AgreementSerializer(many=True, source="agreement_list")
+    sources = CitationSerializer(many=True, source="citation_list", help_text="Sources cited for the pairing as a whole.")
+    notes = serializers.CharField()
+    confidence_note = serializers.CharField()
+
+    class Meta(PairingSerializer.Meta):
+        fields = [*PairingSerializer.Meta.fields, "notes", "confidence_note", "timeline", "agreements", "sources"]
+
+
+class PairingWriteSerializer(WriteSerializerMixin, serializers.Serializer):
+    place_a = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all())
+    place_b = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all())
+    relationship = serializers.ChoiceField(choices=Relationship.choices)
+    established = PartialDateInputField(
+        required=False, allow_null=True, help_text="Records an `established` event; then `sources` are required."
+    )
+    sources = CiteInputSerializer(many=True, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
+    confidence_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class PairingUpdateSerializer(WriteSerializerMixin, serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
+    confidence_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+def _latest(r, key):
+    return (r.get("latest_event") or {}).get(key)
+
+
+PAIRING_CSV_COLUMNS = {
+    **plain_columns("id", "slug", "url", "relationship", "status"),
+    **partial_date_columns("status_since"),
+    **plain_columns("as_of"),
+    **partial_date_columns("established"),
+    **partial_date_columns("ended"),
+    **{
+        f"{side}_{key}": (lambda r, side=side, key=key: r[side][key])
+        for side in ("place_a", "place_b")
+        for key in ("id", "slug", "name", "local_name", "country", "region", "kind", "latitude", "longitude")
+    },
+    "latest_event_id": lambda r: _latest(r, "id"),
+    "latest_event_type": lambda r: _latest(r, "event_type"),
+    **partial_date_columns("latest_event_date", lambda r: _latest(r, "date")),
+    "latest_event_body": lambda r: _latest(r, "body"),
+    "latest_event_votes_for": lambda r: _latest(r, "votes_for"),
+    "latest_event_votes_against": lambda r: _latest(r, "votes_against"),
+    "latest_event_abstentions": lambda r: _latest(r, "abstentions"),
+    "latest_event_unanimous": lambda r: _latest(r, "unanimous"),
+    "latest_event_source_urls": lambda r: [c["source"]["url"] for c in (r.get("latest_event") or {}).get("sources", [])],
+    **plain_columns("source_count", "confidence", "updated_at"),
+}
+
+
+def pairing_feature(record: dict) -> dict:
+    """A pairing as a GeoJSON feature: a line between its two places (null without coordinates)."""
+    a, b = record["place_a"], record["place_b"]
+    geometry = None
+    if None not in (a["latitude"], a["longitude"], b["latitude"], b["longitude"]):
+        geometry = {"type": "LineString", "coordinates": [[a["longitude"], a["latitude"]], [b["longitude"], b["latitude"]]]}
+    properties = {name: fn(record) for name, fn in PAIRING_CSV_COLUMNS.items()}
+    return {"type": "Feature", "id": record["id"], "geometry": geometry, "properties": properties}

@@ -1,0 +1,479 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sources.api.common import (
+    FORMAT_PARAMETER,
+    LIST_RENDERERS,
+    ConditionalGetMixin,
+    GeoJSONRenderer,
+    ResearchViewSetMixin,
+    resolve_one,
+    service_errors,
+)
+from sources.api.views import SourceViewSet as BaseSourceViewSet
+from sources.filters import SourceFilter as BaseSourceFilter
+from sources.models import Source
+from twinning import services
+from twinning.api.serializers import (
+    AGREEMENT_CSV_COLUMNS,
+    EVENT_CSV_COLUMNS,
+    PAIRING_CSV_COLUMNS,
+    PLACE_CSV_COLUMNS,
+    AgreementSerializer,
+    AgreementWriteSerializer,
+    EventSerializer,
+    EventUpdateSerializer,
+    EventWithPairingSerializer,
+    EventWriteSerializer,
+    PairingDetailSerializer,
+    PairingSerializer,
+    PairingUpdateSerializer,
+    PairingWriteSerializer,
+    PlaceSerializer,
+    PlaceWriteSerializer,
+    cites,
+    pairing_feature,
+)
+from twinning.constants import DECISION_TYPES, Relationship, Status
+from twinning.filters import AgreementFilter, EventFilter, PairingFilter, PlaceFilter
+from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place
+from twinning.selectors import events_with_sources, pairings_with_status, places_with_pairing_counts
+
+GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=["json", "csv", "geojson"],
+    description="Response format: `csv` (or `Accept: text/csv`) for fixed flat columns; `geojson` (or "
+    "`Accept: application/geo+json`) for a FeatureCollection of lines between the two places.",
+)
+
+CITATIONS = Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id"))
+
+
+def _validated(serializer_class, request, *, partial=False, context=None):
+    serializer = serializer_class(data=request.data, partial=partial, context=context or {})
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    data.pop("reason", None)
+    return data
+
+
+class ServiceCall:
+    """Run a service and turn its ValidationError into a 400 naming the field."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, DjangoValidationError):
+            raise service_errors(exc) from None
+        return False
+
+
+# --- Places ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List places", parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(summary="One place", parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(summary="Record a place (curators)", request=PlaceWriteSerializer, responses={201: PlaceSerializer}),
+    partial_update=extend_schema(summary="Correct a place (curators)", request=PlaceWriteSerializer, responses=PlaceSerializer),
+)
+class PlaceViewSet(
+    ResearchViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+):
+    """Cities, towns, counties, provinces: any governed place, with identifiers in other schemes."""
+
+    serializer_class = PlaceSerializer
+    filterset_class = PlaceFilter
+    csv_columns = PLACE_CSV_COLUMNS
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = "[^/.]+"
+
+    def get_queryset(self):
+        return places_with_pairing_counts().prefetch_related("identifiers").order_by("name", "country", "id")
+
+    def get_object(self):
+        return _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
+
+    def _respond(self, place, code):
+        headers = {"Location": self.reverse_action("detail", args=[place.pk])} if code == 201 else {}
+        return Response(PlaceSerializer(self.get_queryset().get(pk=place.pk)).data, status=code, headers=headers)
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(PlaceWriteSerializer, request)
+        with ServiceCall():
+            place = services.place_create(**data, **self.write_context())
+        return self._respond(place, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        place = self.get_object()
+        data = _validated(PlaceWriteSerializer, request, partial=True)
+        identifiers = data.pop("identifiers", None)
+        with ServiceCall():
+            services.place_update(place, **data, **self.write_context())
+            for scheme, value in (identifiers or {}).items():
+                services.place_identifier_set(place=place, scheme=scheme, value=value, **self.write_context())
+        return self._respond(place, status.HTTP_200_OK)
+
+
+def _by_slug_or_pk(view, queryset):
+    value = view.kwargs[view.lookup_field]
+    lookup = {"pk": int(value)} if value.isdigit() and len(value) < 19 else {"slug": value}
+    obj = get_object_or_404(queryset, **lookup)
+    view.check_object_permissions(view.request, obj)
+    return obj
+
+
+# --- Pairings -------------------------------------------------------------------------------------
+
+
+def attach_latest_events(pairings) -> None:
+    """Load each pairing's latest event (with sources) in two queries for the whole page."""
+    events = events_with_sources(p.latest_event_id for p in pairings if p.latest_event_id)
+    for pairing in pairings:
+        pairing.latest_event = events.get(pairing.latest_event_id)
+
+
+PAIRING_LIST_DESCRIPTION = """Every pairing with its derived status, the date it took that status, when it was
+established and ended, both places, the latest event (with its decision details and sources) and the
+number of sources. `as_of=YYYY-MM-DD` filters and describes each pairing by its status on that date."""
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List pairings", description=PAIRING_LIST_DESCRIPTION, parameters=[GEOJSON_FORMAT_PARAMETER]),
+    retrieve=extend_schema(
+        summary="One pairing, with its timeline",
+        description="By id or slug. Adds the timeline (every event with its sources and decision details), agreements, "
+        "campaigns and petitions. `as_of` describes the status on that date.",
+        parameters=[
+            GEOJSON_FORMAT_PARAMETER,
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Describe the status on this date.", examples=[]),
+        ],
+    ),
+    create=extend_schema(summary="Record a pairing (curators)", request=PairingWriteSerializer, responses={201: PairingDetailSerializer}),
+    partial_update=extend_schema(
+        summary="Change a pairing's notes or confidence (curators)",
+        description="The status cannot be set: record an event instead.",
+        request=PairingUpdateSerializer,
+        responses=PairingDetailSerializer,
+    ),
+)
+class PairingViewSet(
+    ResearchViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+):
+    """Twin-town, sister-city, friendship and partnership relationships between two places."""
+
+    serializer_class = PairingSerializer
+    filterset_class = PairingFilter
+    csv_columns = PAIRING_CSV_COLUMNS
+    renderer_classes = [*LIST_RENDERERS, GeoJSONRenderer]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = "[^/.]+"
+    extra_query_params = ("as_of",)
+    detail_serializer_class = PairingDetailSerializer
+
+    def as_of(self) -> dt.date | None:
+        if not hasattr(self, "_as_of"):
+            raw = self.request.query_params.get("as_of")
+            try:
+                self._as_of = dt.date.fromisoformat(raw) if raw and len(raw) == 10 else None
+            except ValueError:
+                self._as_of = None
+            if raw and self._as_of is None:
+                raise ValidationError({"as_of": ["Give a date as YYYY-MM-DD, e.g. 2022-01-01."]})
+        return self._as_of
+
+    def get_queryset(self):
+        qs = pairings_with_status(as_of=self.as_of()).order_by("place_a__name", "place_b__name", "id")
+        if self.action != "list":
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by("date", "order", "id"),
+                    to_attr="timeline",
+                ),
+                Prefetch(
+                    "agreements",
+                    queryset=Agreement.objects.prefetch_related(
+                        Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
+                    ).order_by("signed", "id"),
+                    to_attr="agreement_list",
+                ),
+                Prefetch(
+                    "citations", queryset=PairingCitation.objects.select_related("source").order_by("id"), to_attr="citation_list"
+                ),
+            )
+        return qs
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "request", None) is not None and self.action in ("list", "retrieve"):
+            context["as_of"] = self.as_of()
+        return context
+
+    def get_serializer_class(self):
+        return PairingSerializer if self.action == "list" else self.detail_serializer_class
+
+    def get_object(self):
+        pairing = _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
+        pairing.latest_event = next((e for e in pairing.timeline if e.pk == pairing.latest_event_id), None)
+        return pairing
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        attach_latest_events(page)
+        return page
+
+    @staticmethod
+    def geojson_feature(record):
+        return pairing_feature(record)
+
+    def _respond(self, pairing, code):
+        self._as_of = None
+        self.kwargs[self.lookup_field] = str(pairing.pk)
+        obj = self.get_object()
+        headers = {"Location": self.reverse_action("detail", args=[pairing.pk])} if code == 201 else {}
+        return Response(self.get_serializer(obj).data, status=code, headers=headers)
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(PairingWriteSerializer, request)
+        data["citations"] = cites(data.pop("sources", []))
+        with ServiceCall():
+            pairing = services.pairing_create(**data, **self.write_context())
+        return self._respond(pairing, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        pairing = self.get_object()
+        data = _validated(PairingUpdateSerializer, request, partial=True)
+        with ServiceCall():
+            services.pairing_update(pairing, **data, **self.write_context())
+        return self._respond(pairing, status.HTTP_200_OK)
+
+
+# --- Events ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List events (decisions, reviews, agreements…)", parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(summary="One event", parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(
+        summary="Record an event (curators)",
+        description="The pairing's status is re-derived. An event that changes the status needs at least one source.",
+        request=EventWriteSerializer,
+        responses={201: EventWithPairingSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Correct an event (curators)", request=EventUpdateSerializer, responses=EventWithPairingSerializer
+    ),
+    destroy=extend_schema(
+        summary="Delete an event (editors)",
+        parameters=[OpenApiParameter("reason", OpenApiTypes.STR, description="Why, for the history.")],
+    ),
+)
+class EventViewSet(ResearchViewSetMixin, viewsets.ModelViewSet):
+    """Dated events of every pairing's timeline, with the decision's details and its sources."""
+
+    serializer_class = EventWithPairingSerializer
+    filterset_class = EventFilter
+    csv_columns = EVENT_CSV_COLUMNS
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return (
+            Event.objects.select_related("pairing__place_a", "pairing__place_b")
+            .prefetch_related(CITATIONS)
+            .order_by("date", "order", "id")
+        )
+
+    def _respond(self, event, code):
+        obj = self.get_queryset().get(pk=event.pk)
+        headers = {"Location": self.reverse_action("detail", args=[event.pk])} if code == 201 else {}
+        return Response(EventWithPairingSerializer(obj).data, status=code, headers=headers)
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(EventWriteSerializer, request)
+        data["citations"] = cites(data.pop("sources", []))
+        with ServiceCall():
+            event = services.event_record(**data, **self.write_context())
+        return self._respond(event, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        event = self.get_object()
+        data = _validated(EventUpdateSerializer, request, partial=True)
+        if "sources" in data:
+            data["citations"] = cites(data.pop("sources"))
+        with ServiceCall():
+            services.event_update(event, **data, **self.write_context())
+        return self._respond(event, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        event = self.get_object()
+        reason = request.query_params.get("reason") or self.write_context()["reason"]
+        with ServiceCall():
+            services.event_delete(event, user=request.user, reason=reason)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Agreements -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List agreements", parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(summary="One agreement", parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(summary="Record an agreement (curators)", request=AgreementWriteSerializer, responses={201: AgreementSerializer}),
+)
+class AgreementViewSet(
+    ResearchViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Charters, agreements and memoranda of the pairings, with their terms and sources."""
+
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+    csv_columns = AGREEMENT_CSV_COLUMNS
+    http_method_names = ["get", "post", "head", "options"]
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return Agreement.objects.prefetch_related(
+            Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
+        ).order_by("signed", "id")
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(AgreementWriteSerializer, request)
+        data["citations"] = cites(data.pop("sources", []))
+        with ServiceCall():
+            agreement = services.agreement_record(**data, **self.write_context())
+        obj = self.get_queryset().get(pk=agreement.pk)
+        headers = {"Location": self.reverse_action("detail", args=[agreement.pk])}
+        return Response(AgreementSerializer(obj).data, status=status.HTTP_201_CREATED, headers=headers)
+
+
+# --- Sources (with `cites`, which needs pairings) ------------------------------------------------
+
+
+class SourceFilter(BaseSourceFilter):
+    cites = filters.CharFilter(
+        method="filter_cites",
+        help_text="Sources cited for this pairing (by slug or id): for the pairing itself, its events or its agreements.",
+    )
+
+    class Meta(BaseSourceFilter.Meta):
+        pass
+
+    def filter_cites(self, qs, name, value):
+        pk = resolve_one(Pairing, value, what="pairing", param="cites")
+        return qs.filter(
+            Exists(PairingCitation.objects.filter(source=OuterRef("pk"), pairing_id=pk))
+            | Exists(EventCitation.objects.filter(source=OuterRef("pk"), event__pairing_id=pk))
+            | Exists(AgreementCitation.objects.filter(source=OuterRef("pk"), agreement__pairing_id=pk))
+        )
+
+
+class SourceViewSet(BaseSourceViewSet):
+    filterset_class = SourceFilter
+
+
+# --- Stats ----------------------------------------------------------------------------------------
+
+
+def _counts(qs, field) -> dict:
+    return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by(field)}
+
+
+class StatsView(ConditionalGetMixin, APIView):
+    """Totals: pairings by status and relationship, the most-paired countries, and decisions per year."""
+
+    renderer_classes = LIST_RENDERERS[:2]
+
+    @extend_schema(
+        summary="Totals for the whole register",
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json"], description="Only JSON.")],
+        responses=inline_serializer(
+            "Stats",
+            fields={
+                "generated_at": serializers.DateTimeField(),
+                "places": serializers.IntegerField(),
+                "pairings": serializers.IntegerField(),
+                "events": serializers.IntegerField(),
+                "sources": serializers.IntegerField(),
+                "pairings_by_status": serializers.DictField(child=serializers.IntegerField()),
+                "pairings_by_relationship": serializers.DictField(child=serializers.IntegerField()),
+                "countries": serializers.ListField(
+                    child=inline_serializer(
+                        "CountryStats",
+                        fields={
+                            "country": serializers.CharField(),
+                            "pairings": serializers.IntegerField(),
+                            "severed": serializers.IntegerField(),
+                        },
+                    )
+                ),
+                "decisions_by_year": serializers.ListField(
+                    child=inline_serializer(
+                        "DecisionYear",
+                        fields={
+                            "year": serializers.IntegerField(),
+                            "event_type": serializers.CharField(),
+                            "count": serializers.IntegerField(),
+                        },
+                    )
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"format"})
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter. Allowed here: format."] for name in unknown})
+        by_status = {s: 0 for s in Status.values} | _counts(Pairing.objects.all(), "status")
+        by_relationship = {r: 0 for r in Relationship.values} | _counts(Pairing.objects.all(), "relationship")
+        countries = {}
+        for side in ("place_a__country", "place_b__country"):
+            rows = (
+                Pairing.objects.values(side)
+                .annotate(n=Count("id"), severed=Count("id", filter=Q(status=Status.SEVERED)))
+                .order_by()
+            )
+            for row in rows:
+                entry = countries.setdefault(row[side], {"country": row[side], "pairings": 0, "severed": 0})
+                entry["pairings"] += row["n"]
+                entry["severed"] += row["severed"]
+        decisions = (
+            Event.objects.filter(event_type__in=DECISION_TYPES)
+            .annotate(year=ExtractYear("date"))
+            .values("year", "event_type")
+            .annotate(count=Count("id"))
+            .order_by("year", "event_type")
+        )
+        return Response(
+            {
+                "generated_at": timezone.now().replace(second=0, microsecond=0),
+                "places": Place.objects.count(),
+                "pairings": sum(by_status.values()),
+                "events": Event.objects.count(),
+                "sources": Source.objects.count(),
+                "pairings_by_status": by_status,
+                "pairings_by_relationship": by_relationship,
+                "countries": sorted(countries.values(), key=lambda c: (-c["pairings"], c["country"])),
+                "decisions_by_year": list(decisions),
+            }
+        )

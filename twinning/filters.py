@@ -1,0 +1,292 @@
+"""Query filters for the API's places, pairings, events and agreements.
+
+Every filter has a description (shown in the OpenAPI schema) and an example in `EXAMPLES`.
+Bad values, unknown and repeated parameters answer 400 (twinning.api.common.StrictFilterBackend).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django_filters import rest_framework as filters
+
+from sources.api.common import (
+    ISODateFilter,
+    PartialDateFilter,
+    StableOrderingFilter,
+    UpdatedSinceFilter,
+    either_side,
+    resolve_one,
+)
+from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
+from twinning.countries import country_choices
+from twinning.models import Agreement, Event, Pairing, Place
+
+
+class CountryFilter(filters.ChoiceFilter):
+    """An ISO 3166-1 alpha-2 code, case-insensitive."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", country_choices)
+        super().__init__(**kwargs)
+
+
+class UpperCaseQueryMixin:
+    """Normalise the case of country codes before validation."""
+
+    upper_case_params: tuple[str, ...] = ()
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and self.upper_case_params:
+            data = data.copy()
+            for name in self.upper_case_params:
+                if name in data:
+                    data.setlist(name, [v.upper() for v in data.getlist(name)])
+        super().__init__(data, *args, **kwargs)
+
+
+class PlaceFilter(UpperCaseQueryMixin, filters.FilterSet):
+    upper_case_params = ("country",)
+
+    country = CountryFilter(help_text="ISO 3166-1 alpha-2 country code.")
+    region = filters.CharFilter(field_name="region", lookup_expr="iexact", help_text="Region, exactly (any case).")
+    kind = filters.MultipleChoiceFilter(choices=PlaceKind.choices, help_text="Kind of place; repeatable.")
+    q = filters.CharFilter(method="filter_q", help_text="Text in the place's name or local name.")
+    identifier = filters.CharFilter(
+        method="filter_identifier", help_text="An identifier as `scheme:value`, e.g. `wikidata:Q1794`."
+    )
+    updated_since = UpdatedSinceFilter()
+    ordering = StableOrderingFilter(
+        fields=(("name", "name"), ("country", "country"), ("updated_at", "updated_at")),
+        help_text="Sort order; prefix with `-` to reverse.",
+    )
+
+    class Meta:
+        model = Place
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(local_name__icontains=value))
+
+    def filter_identifier(self, qs, name, value):
+        scheme, sep, ident = value.partition(":")
+        if not sep or scheme not in IdentifierScheme.values or not ident:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError(
+                {"identifier": [f"Use scheme:value with a scheme among {', '.join(IdentifierScheme.values)}."]}
+            )
+        return qs.filter(identifiers__scheme=scheme, identifiers__value=ident)
+
+
+class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
+    """Pairings. With `as_of`, `status` and `status_changed_*` use the status on that date."""
+
+    upper_case_params = ("country", "countries")
+
+    status = filters.MultipleChoiceFilter(
+        field_name="current_status", choices=Status.choices,
+        help_text="Current status (or the status on `as_of`); repeat for several: `status=severed&status=lapsed`.",
+    )
+    relationship = filters.MultipleChoiceFilter(choices=Relationship.choices, help_text="Kind of relationship; repeatable.")
+    country = CountryFilter(method="filter_country", help_text="A country on either side (ISO 3166-1 alpha-2).")
+    countries = filters.CharFilter(
+        method="filter_countries",
+        help_text="Two country codes, comma-separated: pairings with one place in each (either way round).",
+    )
+    place = filters.CharFilter(method="filter_place", help_text="A place on either side, by slug or id.")
+    region = filters.CharFilter(method="filter_region", help_text="A region on either side, exactly (any case).")
+    established_after = PartialDateFilter(
+        field_name="established_on", lookup_expr="gte",
+        help_text="Established on or after this partial date (YYYY, YYYY-MM or YYYY-MM-DD).",
+    )
+    established_before = PartialDateFilter(
+        field_name="established_on", lookup_expr="lte",
+        help_text="Established on or before the end of this partial date (so `2010` includes all of 2010).",
+    )
+    status_changed_after = PartialDateFilter(
+        field_name="current_since", lookup_expr="gte",
+        help_text="The current status (or that on `as_of`) began on or after this partial date.",
+    )
+    status_changed_before = PartialDateFilter(
+        field_name="current_since", lookup_expr="lte",
+        help_text="The current status (or that on `as_of`) began on or before the end of this partial date.",
+    )
+    event_type = filters.MultipleChoiceFilter(
+        choices=EventType.choices, method="filter_event_type",
+        help_text="Has at least one event of this type (repeat for any of several).",
+    )
+    q = filters.CharFilter(method="filter_q", help_text="Text in either place's name or local name.")
+    updated_since = UpdatedSinceFilter()
+    as_of = ISODateFilter(
+        method="filter_as_of",
+        help_text="YYYY-MM-DD: filter and describe every pairing by its status on that date "
+        "(derived from the dated events; `unknown` before any).",
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("established_on", "established"),
+            ("current_since", "status_since"),
+            ("updated_at", "updated_at"),
+            ("place_a__name", "place"),
+            ("id", "id"),
+        ),
+        help_text="Sort order: established, status_since, updated_at, place (first place's name), id; "
+        "prefix with `-` to reverse.",
+    )
+
+    class Meta:
+        model = Pairing
+        fields = []
+
+    def filter_country(self, qs, name, value: str):
+        return qs.filter(either_side("place_a", "place_b", "country", value))
+
+    def filter_countries(self, qs, name, value):
+        codes = [c.strip() for c in value.split(",")]
+        known = {code for code, _name in country_choices()}
+        if len(codes) != 2 or not all(c in known for c in codes):
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"countries": ["Give two ISO 3166-1 alpha-2 codes separated by a comma, e.g. GB,CN."]})
+        first, second = codes
+        return qs.filter(
+            Q(place_a__country=first, place_b__country=second) | Q(place_a__country=second, place_b__country=first)
+        )
+
+    def filter_place(self, qs, name, value):
+        pk = resolve_one(Place, value, what="place", param="place")
+        return qs.filter(Q(place_a_id=pk) | Q(place_b_id=pk))
+
+    def filter_region(self, qs, name, value):
+        return qs.filter(either_side("place_a", "place_b", "region__iexact", value))
+
+    def filter_event_type(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(Exists(Event.objects.filter(pairing=OuterRef("pk"), event_type__in=value)))
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(
+            Q(place_a__name__icontains=value)
+            | Q(place_a__local_name__icontains=value)
+            | Q(place_b__name__icontains=value)
+            | Q(place_b__local_name__icontains=value)
+        )
+
+    def filter_as_of(self, qs, name, value):
+        return qs  # applied by the view, which annotates the status on that date before filtering
+
+
+class EventFilter(UpperCaseQueryMixin, filters.FilterSet):
+    upper_case_params = ("country",)
+
+    type = filters.MultipleChoiceFilter(field_name="event_type", choices=EventType.choices, help_text="Event type; repeatable.")
+    date_after = PartialDateFilter(field_name="date", lookup_expr="gte", help_text="On or after this partial date.")
+    date_before = PartialDateFilter(
+        field_name="date", lookup_expr="lte", help_text="On or before the end of this partial date."
+    )
+    pairing = filters.CharFilter(method="filter_pairing", help_text="The pairing, by slug or id.")
+    place = filters.CharFilter(method="filter_place", help_text="A place on either side of the pairing, by slug or id.")
+    country = CountryFilter(method="filter_country", help_text="A country on either side of the pairing.")
+    body = filters.MultipleChoiceFilter(choices=Body.choices, help_text="The body that acted; repeatable.")
+    outcome = filters.MultipleChoiceFilter(
+        field_name="status_after", choices=Status.choices,
+        help_text="The pairing's status right after the event; repeatable.",
+    )
+    has_vote = filters.BooleanFilter(method="filter_has_vote", help_text="Only events with (true) or without (false) a recorded vote.")
+    q = filters.CharFilter(method="filter_q", help_text="Text in the summary, mover or seconder.")
+    updated_since = UpdatedSinceFilter()
+    ordering = StableOrderingFilter(
+        fields=(("date", "date"), ("updated_at", "updated_at"), ("id", "id")),
+        help_text="Sort order: date, updated_at, id; prefix `-` to reverse. Default: timeline order.",
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_pairing(self, qs, name, value):
+        return qs.filter(pairing_id=resolve_one(Pairing, value, what="pairing", param="pairing"))
+
+    def filter_place(self, qs, name, value):
+        pk = resolve_one(Place, value, what="place", param="place")
+        return qs.filter(Q(pairing__place_a_id=pk) | Q(pairing__place_b_id=pk))
+
+    def filter_country(self, qs, name, value: str):
+        return qs.filter(either_side("pairing__place_a", "pairing__place_b", "country", value))
+
+    def filter_has_vote(self, qs, name, value):
+        voted = (
+            Q(unanimous=True) | Q(votes_for__isnull=False) | Q(votes_against__isnull=False) | Q(abstentions__isnull=False)
+        )
+        return qs.filter(voted) if value else qs.exclude(voted)
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(summary__icontains=value) | Q(mover__icontains=value) | Q(seconder__icontains=value))
+
+
+class AgreementFilter(filters.FilterSet):
+    pairing = filters.CharFilter(method="filter_pairing", help_text="The pairing, by slug or id.")
+    kind = filters.MultipleChoiceFilter(choices=AgreementKind.choices, help_text="Kind of agreement; repeatable.")
+    signed_after = PartialDateFilter(field_name="signed", lookup_expr="gte", help_text="Signed on or after this partial date.")
+    signed_before = PartialDateFilter(
+        field_name="signed", lookup_expr="lte", help_text="Signed on or before the end of this partial date."
+    )
+    renewal_due_before = PartialDateFilter(
+        field_name="renewal_due", lookup_expr="lte", help_text="Renewal or expiry due by the end of this partial date."
+    )
+    updated_since = UpdatedSinceFilter()
+    ordering = StableOrderingFilter(
+        fields=(("signed", "signed"), ("updated_at", "updated_at"), ("id", "id")),
+        help_text="Sort order: signed, updated_at, id; prefix `-` to reverse.",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_pairing(self, qs, name, value):
+        return qs.filter(pairing_id=resolve_one(Pairing, value, what="pairing", param="pairing"))
+
+
+# Examples shown next to each query parameter in the OpenAPI schema (by parameter name).
+EXAMPLES = {
+    "status": "severed",
+    "relationship": "sister_city",
+    "country": "GB",
+    "countries": "GB,CN",
+    "place": "newcastle-upon-tyne",
+    "region": "Shanxi",
+    "established_after": "1980",
+    "established_before": "2010-06",
+    "status_changed_after": "2020",
+    "status_changed_before": "2023-12-31",
+    "event_type": "decision_sever",
+    "campaign": "global-de-twin-with-china",
+    "q": "Taiyuan",
+    "updated_since": "2024-05-01T00:00:00Z",
+    "as_of": "2022-01-01",
+    "ordering": "-status_since",
+    "type": "decision_sever",
+    "date_after": "2022",
+    "date_before": "2022-12",
+    "pairing": "newcastle-upon-tyne-taiyuan",
+    "body": "full_council",
+    "outcome": "severed",
+    "has_vote": "true",
+    "kind": "city",
+    "identifier": "wikidata:Q1794",
+    "signed_after": "2000",
+    "signed_before": "2019-12",
+    "renewal_due_before": "2027",
+    "publisher": "Wakefield Express",
+    "published_after": "2022-11",
+    "published_before": "2023",
+    "cites": "newcastle-upon-tyne-taiyuan",
+    "language": "en",
+    "organisation": "hong-kong-watch",
+    "outcome_petition": "submitted",
+    "opened_after": "2022",
+    "opened_before": "2023-06",
+    "target_place": "nottingham",
+}
