@@ -1,0 +1,320 @@
+"""Public pages that compose campaign data with the core domain: browse, pairing, place, campaign,
+source (a source can support campaign claims too), and the per-campaign feed.
+
+They live here because `campaigns` may import `twinning`, never the other way round."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from campaigns import selectors as campaign_selectors
+from campaigns.models import (
+    Campaign,
+    CampaignCitation,
+    CampaignTarget,
+    Organisation,
+    OrganisationCitation,
+    PetitionCitation,
+    SignatureCount,
+)
+from sources.models import Source
+from twinning import selectors
+from twinning.constants import DECISION_TYPES, Relationship, Status
+from twinning.feeds import FEED_SIZE, DecisionsFeed
+from twinning.models import (
+    AgreementCitation,
+    Event,
+    EventCitation,
+    Pairing,
+    PairingCitation,
+    Place,
+    SlugRedirect,
+)
+from twinning.views import STATUS_ORDER
+
+PAGE_SIZE = 25
+
+SORTS = {
+    "name": (gettext_lazy("Place name"), ["place_a__name", "place_b__name", "id"]),
+    "-status_since": (gettext_lazy("Latest status change first"), [F("status_since").desc(nulls_last=True), "id"]),
+    "status_since": (gettext_lazy("Oldest status change first"), [F("status_since").asc(nulls_last=True), "id"]),
+    "-established": (gettext_lazy("Newest first"), [F("established_on").desc(nulls_last=True), "id"]),
+    "established": (gettext_lazy("Oldest first"), [F("established_on").asc(nulls_last=True), "id"]),
+    "-updated": (gettext_lazy("Recently updated"), ["-updated_at", "-id"]),
+}
+
+
+class PairingFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Place name"), required=False, max_length=100)
+    status = forms.MultipleChoiceField(
+        label=gettext_lazy("Status"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(s.value, s.label) for s in STATUS_ORDER],
+    )
+    country = forms.ChoiceField(label=gettext_lazy("Country (either side)"), required=False)
+    relationship = forms.ChoiceField(
+        label=gettext_lazy("Relationship"), required=False,
+        choices=[("", gettext_lazy("Any"))] + list(Relationship.choices),
+    )
+    decided = forms.IntegerField(
+        label=gettext_lazy("Decided in year"), required=False, min_value=1900, max_value=2100,
+        help_text=gettext_lazy("Pairings with a decision (keep, sever, suspend, reinstate, rescind) that year."),
+    )
+    campaign = forms.ChoiceField(label=gettext_lazy("Targeted by campaign"), required=False)
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Sort by"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
+    )
+
+    def __init__(self, *args, countries=(), campaigns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from twinning.templatetags.twinwatch import country as country_label
+
+        self.fields["country"].choices = [("", _("Any"))] + sorted(
+            ((c, country_label(c)) for c in countries), key=lambda c: c[1]
+        )
+        self.fields["campaign"].choices = [("", _("Any"))] + list(campaigns)
+
+    def clean_country(self):
+        return (self.cleaned_data.get("country") or "").upper()
+
+
+def _filter_pairings(qs, data):
+    if data.get("q"):
+        q = data["q"].strip()
+        qs = qs.filter(
+            Q(place_a__name__icontains=q) | Q(place_a__local_name__icontains=q)
+            | Q(place_b__name__icontains=q) | Q(place_b__local_name__icontains=q)
+        )
+    if data.get("status"):
+        qs = qs.filter(status__in=data["status"])
+    if data.get("country"):
+        qs = qs.filter(Q(place_a__country=data["country"]) | Q(place_b__country=data["country"]))
+    if data.get("relationship"):
+        qs = qs.filter(relationship=data["relationship"])
+    if data.get("decided"):
+        qs = qs.filter(
+            pk__in=Event.objects.filter(event_type__in=DECISION_TYPES, date__year=data["decided"]).values("pairing_id")
+        )
+    if data.get("campaign"):
+        campaign = Campaign.objects.filter(slug=data["campaign"]).first()
+        if campaign is not None:
+            qs = qs.filter(pk__in=campaign_selectors.pairing_ids_targeted_by(campaign))
+    return qs
+
+
+@require_GET
+def pairing_list(request):
+    countries = sorted(set(Place.objects.order_by().values_list("country", flat=True).distinct()))
+    campaigns = list(Campaign.objects.order_by("name").values_list("slug", "name"))
+    form = PairingFilterForm(request.GET or None, countries=countries, campaigns=campaigns)
+    page = None
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        qs = _filter_pairings(selectors.pairings_summary(), data)
+        qs = qs.order_by(*SORTS[data.get("sort") or "name"][1])
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "twinning/pairing_list.html",
+        {"form": form, "page": page, "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values())},
+        status=status,
+    )
+
+
+def _redirect_or_404(kind: str, slug: str):
+    target = SlugRedirect.objects.filter(kind=kind, old_slug=slug).values_list("new_slug", flat=True).first()
+    if target:
+        return redirect(f"{kind}-detail", slug=target, permanent=True)
+    return None
+
+
+def _number_sources(*citation_lists):
+    """Give each distinct source a number in order of first appearance; set `citation.number`."""
+    numbers: dict[int, int] = {}
+    sources: list[Source] = []
+    for citations in citation_lists:
+        for citation in citations:
+            if citation.source_id not in numbers:
+                numbers[citation.source_id] = len(numbers) + 1
+                sources.append(citation.source)
+            citation.number = numbers[citation.source_id]
+    for source in sources:
+        source.number = numbers[source.pk]
+    return sources
+
+
+def _date_conflicts(event) -> list:
+    """Citations of one event that give different dates: all of them are listed when any differ."""
+    claims = [(c, c.claimed) for c in event.citations.all() if c.claimed_date is not None]
+    if not claims:
+        return []
+    given = {(d.date, d.precision) for _c, d in claims} | {(event.date, event.date_precision)}
+    if len(given) < 2:
+        return []
+    return [{"number": c.number, "source": c.source, "date": d} for c, d in claims]
+
+
+@require_GET
+def pairing_detail(request, slug: str):
+    pairing = Pairing.objects.select_related("place_a", "place_b").filter(slug=slug).first()
+    if pairing is None:
+        return _redirect_or_404("pairing", slug) or get_object_or_404(Pairing, slug=slug)
+    events = selectors.pairing_timeline(pairing)
+    agreements = list(
+        pairing.agreements.prefetch_related(
+            Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
+        )
+    )
+    pairing_citations = list(pairing.citations.select_related("source").order_by("id"))
+    sources = _number_sources(
+        [c for e in events for c in e.citations.all()],
+        [c for a in agreements for c in a.citations.all()],
+        pairing_citations,
+    )
+    for event in events:
+        event.date_conflicts = _date_conflicts(event)
+    return render(
+        request,
+        "twinning/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "events": events,
+            "agreements": agreements,
+            "pairing_citations": pairing_citations,
+            "sources": sources,
+            "targets": list(campaign_selectors.campaign_targets_for_pairing(pairing)),
+            "petitions": list(campaign_selectors.petitions_for_pairing(pairing)),
+            "conflicts": any(e.date_conflicts for e in events),
+        },
+    )
+
+
+@require_GET
+def place_detail(request, slug: str):
+    place = Place.objects.prefetch_related("identifiers").filter(slug=slug).first()
+    if place is None:
+        return _redirect_or_404("place", slug) or get_object_or_404(Place, slug=slug)
+    pairings = list(selectors.pairings_of_place(place).order_by("place_a__name", "place_b__name", "id"))
+    return render(
+        request,
+        "twinning/place_detail.html",
+        {
+            "place": place,
+            "pairings": pairings,
+            "targets": list(campaign_selectors.campaign_targets_for_place(place)),
+            "petitions": list(campaign_selectors.petitions_for_place(place)),
+        },
+    )
+
+
+@require_GET
+def campaign_list(request):
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"campaigns": list(campaign_selectors.campaigns_with_counts().order_by("name"))},
+    )
+
+
+@require_GET
+def campaign_detail(request, slug: str):
+    campaign = get_object_or_404(
+        Campaign.objects.prefetch_related(
+            Prefetch("organisers", queryset=Organisation.objects.prefetch_related("member_groups"))
+        ),
+        slug=slug,
+    )
+    targets = list(
+        campaign.targets.select_related("pairing__place_a", "pairing__place_b", "place").order_by(
+            "place__name", "pairing__place_a__name"
+        )
+    )
+    outcomes = {}
+    for target in targets:
+        outcomes.setdefault(target.outcome, []).append(target)
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "targets": targets,
+            "outcome_counts": sorted(
+                ((CampaignTarget(outcome=k).get_outcome_display(), len(v)) for k, v in outcomes.items()),
+                key=lambda x: -x[1],
+            ),
+            "petitions": list(campaign_selectors.petitions_with_latest_count().filter(campaign=campaign)),
+            "citations": list(campaign.citations.select_related("source").order_by("id")),
+        },
+    )
+
+
+@require_GET
+def source_detail(request, pk: int):
+    source = get_object_or_404(Source, pk=pk)
+    return render(
+        request,
+        "sources/source_detail.html",
+        {
+            "source": source,
+            "event_citations": list(
+                EventCitation.objects.filter(source=source)
+                .select_related("event__pairing__place_a", "event__pairing__place_b")
+                .order_by("event__date", "event__order")
+            ),
+            "pairing_citations": list(
+                PairingCitation.objects.filter(source=source).select_related("pairing__place_a", "pairing__place_b")
+            ),
+            "agreement_citations": list(
+                AgreementCitation.objects.filter(source=source).select_related(
+                    "agreement__pairing__place_a", "agreement__pairing__place_b"
+                )
+            ),
+            "campaign_citations": list(CampaignCitation.objects.filter(source=source).select_related("campaign")),
+            "petition_citations": list(PetitionCitation.objects.filter(source=source).select_related("petition")),
+            "organisation_citations": list(
+                OrganisationCitation.objects.filter(source=source).select_related("organisation")
+            ),
+            "signature_counts": list(SignatureCount.objects.filter(source=source).select_related("petition")),
+        },
+    )
+
+
+class CampaignDecisionsFeed(DecisionsFeed):
+    """Decisions on the pairings a campaign targets (directly or through a targeted place)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Campaign, slug=slug)
+
+    def title(self, obj):
+        return _("Twinwatch: decisions on pairings targeted by %(campaign)s") % {"campaign": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        from django.urls import reverse
+
+        return reverse("campaign-feed", kwargs={"slug": obj.slug})
+
+    def items(self, obj):
+        return self.decisions().filter(pairing__in=campaign_selectors.pairing_ids_targeted_by(obj))[:FEED_SIZE]
+
+
+__all__ = [
+    "CampaignDecisionsFeed",
+    "Status",
+    "campaign_detail",
+    "campaign_list",
+    "pairing_detail",
+    "pairing_list",
+    "place_detail",
+    "source_detail",
+]

@@ -1,0 +1,35 @@
+// Progressive enhancement for the map: the status and country filters apply instantly, without
+// reloading. Without JavaScript the same form submits and the server draws the filtered map.
+(function () {
+  "use strict";
+  var form = document.getElementById("map-filters");
+  var count = document.getElementById("map-count");
+  var dataEl = document.getElementById("pairings-geojson");
+  if (!form || !dataEl) return;
+  var features = JSON.parse(dataEl.textContent).features;
+
+  function apply() {
+    var statuses = Array.prototype.map.call(form.querySelectorAll("input[name=status]:checked"), function (el) { return el.value; });
+    var country = form.querySelector("select[name=country]").value;
+    var shown = 0;
+    document.querySelectorAll(".pairing-line").forEach(function (line) {
+      var okStatus = statuses.length === 0 || statuses.indexOf(line.dataset.status) !== -1;
+      var okCountry = !country || line.dataset.countries.split(" ").indexOf(country) !== -1;
+      var visible = okStatus && okCountry;
+      if (visible) { line.removeAttribute("hidden"); shown++; } else { line.setAttribute("hidden", ""); }
+    });
+    if (count) count.dataset.shown = String(shown);
+    var params = new URLSearchParams();
+    statuses.forEach(function (s) { params.append("status", s); });
+    if (country) params.set("country", country);
+    var query = params.toString();
+    history.replaceState(null, "", query ? "?" + query : location.pathname);
+  }
+  // Only lines already on the page can be toggled: a page the server filtered reloads to widen the set.
+  var serverFiltered = location.search.length > 1;
+  form.addEventListener("change", function () {
+    if (serverFiltered) { form.submit(); } else { apply(); }
+  });
+  form.dataset.enhanced = "true";
+  form.dataset.features = String(features.length);
+})();

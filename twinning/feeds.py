@@ -1,0 +1,87 @@
+"""Atom feeds of decisions: all of them, and per place. (The per-campaign feed is in
+campaigns/views.py, since twinning does not import campaigns.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from twinning.constants import DECISION_TYPES, Status
+from twinning.models import Event, Place
+
+FEED_SIZE = 50
+
+
+class DecisionsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def decisions(self):
+        return (
+            Event.objects.filter(event_type__in=DECISION_TYPES)
+            .select_related("pairing__place_a", "pairing__place_b")
+            .order_by("-date", "-order", "-id")
+        )
+
+    def title(self, obj=None):
+        return _("Twinwatch: latest decisions on twin-city and sister-city relationships")
+
+    def subtitle(self, obj=None):
+        return _("Council and government decisions to keep, review, suspend or sever twinning relationships, with sources.")
+
+    def link(self, obj=None):
+        return reverse("pairing-list")
+
+    def feed_url(self, obj=None):
+        return reverse("feed-decisions")
+
+    def items(self, obj=None):
+        return self.decisions()[:FEED_SIZE]
+
+    def item_title(self, item: Event):
+        return f"{item.pairing}: {item.get_event_type_display()} ({item.when.display()})"
+
+    def item_description(self, item: Event):
+        parts = [item.summary] if item.summary else []
+        if item.status_after:
+            parts.append(_("Status after this event: %(status)s.") % {"status": Status(item.status_after).label})
+        return " ".join(parts)
+
+    def item_link(self, item: Event):
+        return f"{item.pairing.get_absolute_url()}#event-{item.pk}"
+
+    def item_guid(self, item: Event):
+        return f"twinwatch-event-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Event):
+        return dt.datetime.combine(item.date, dt.time(), tzinfo=dt.timezone.utc)
+
+    def item_updateddate(self, item: Event):
+        return item.updated_at
+
+    def item_categories(self, item: Event):
+        return [item.event_type, item.pairing.status]
+
+
+class PlaceDecisionsFeed(DecisionsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Place, slug=slug)
+
+    def title(self, obj):
+        return _("Twinwatch: decisions on the pairings of %(place)s") % {"place": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return reverse("place-feed", kwargs={"slug": obj.slug})
+
+    def items(self, obj):
+        return self.decisions().filter(Q(pairing__place_a=obj) | Q(pairing__place_b=obj))[:FEED_SIZE]

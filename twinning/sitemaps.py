@@ -1,0 +1,29 @@
+"""sitemap.xml: the static pages, every place and pairing (campaigns are added in urls_public)."""
+
+from django.contrib.sitemaps import GenericSitemap, Sitemap
+from django.urls import reverse
+
+from twinning.models import Pairing, Place
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["home", "pairing-list", "map", "stats", "about", "data", "campaign-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+def model_sitemap(queryset, priority: float) -> GenericSitemap:
+    return GenericSitemap({"queryset": queryset.order_by("pk"), "date_field": "updated_at"}, priority=priority)
+
+
+def sitemaps(extra: dict | None = None) -> dict:
+    return {
+        "static": StaticSitemap,
+        "pairings": model_sitemap(Pairing.objects.all(), 0.8),
+        "places": model_sitemap(Place.objects.all(), 0.6),
+        **(extra or {}),
+    }

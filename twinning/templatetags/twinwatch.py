@@ -1,0 +1,112 @@
+"""Template helpers for the public site: partial dates, status badges, countries in the active
+language, and small server-rendered SVG maps and charts (no JavaScript, no external tiles)."""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from functools import cache
+from urllib.parse import urlencode
+
+import pycountry
+from django import template
+from django.utils.translation import get_language
+
+from sources.partialdates import PartialDate, partial_date_of
+from twinning.constants import STATUS_DEFINITIONS, Status
+from twinning.countries import country_name
+
+register = template.Library()
+
+
+@register.filter
+def pdate(obj, prefix: str = ""):
+    """A partial date at its precision in the active language.
+
+    `{{ event|pdate:"date" }}` reads the three fields `date`, `date_precision`, `date_circa` of a model;
+    `{{ partial_date|pdate }}` displays a PartialDate."""
+    if obj is None:
+        return ""
+    if isinstance(obj, PartialDate):
+        return obj.display()
+    value = partial_date_of(obj, prefix) if prefix else None
+    return value.display() if value else ""
+
+
+@register.filter
+def piso(obj, prefix: str):
+    """The machine-readable value (`2022-11-02`, `2023-03`, `2005`) for a <time datetime> attribute."""
+    value = partial_date_of(obj, prefix)
+    return value.iso().removeprefix("c. ") if value else ""
+
+
+@register.filter
+def status_label(code: str) -> str:
+    try:
+        return Status(code).label
+    except ValueError:
+        return code
+
+
+@register.filter
+def status_definition(code: str) -> str:
+    try:
+        return STATUS_DEFINITIONS[Status(code)]
+    except (ValueError, KeyError):
+        return ""
+
+
+@cache
+def _country_translation(language: str):
+    locale = {"zh-hant": "zh_Hant", "zh-hans": "zh_Hans"}.get(language, language)
+    try:
+        return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+    except OSError:
+        return None
+
+
+@register.filter
+def country(code: str) -> str:
+    """A country's name in the active language (pycountry's ISO 3166 translations)."""
+    name = country_name(code)
+    language = (get_language() or "en").lower()
+    if language.startswith("en"):
+        return name
+    translation = _country_translation(language)
+    if translation is None:
+        return name
+    entry = pycountry.countries.get(alpha_2=(code or "").upper())
+    if entry is None:
+        return name
+    for candidate in (getattr(entry, "common_name", None), entry.name):
+        if candidate:
+            translated = translation.gettext(candidate)
+            if translated != candidate:
+                return translated
+    return name
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None or '' removes them)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def other_place(pairing, place):
+    """The partner of `place` in `pairing`."""
+    return pairing.place_b if pairing.place_a_id == place.pk else pairing.place_a
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+__all__ = ["register", "urlencode"]

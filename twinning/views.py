@@ -1,0 +1,297 @@
+"""Public pages that need only the core domain: home, map, statistics, about, data, robots.txt.
+
+Pages that show campaigns and petitions (pairing, place, campaign, source, browse) live in
+campaigns/views.py, because twinning does not import campaigns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from twinning.constants import (
+    DECISION_TYPES,
+    EVENT_DEFINITIONS,
+    RELATIONSHIP_DEFINITIONS,
+    STATUS_DEFINITIONS,
+    Confidence,
+    EventType,
+    Relationship,
+    Status,
+)
+from twinning.models import Event, Pairing, Place
+from twinning.templatetags.twinwatch import country as country_label
+
+# The order statuses are shown in, from "in force" to "ended" (also the legend order).
+STATUS_ORDER = [
+    Status.ACTIVE,
+    Status.RETAINED,
+    Status.UNDER_REVIEW,
+    Status.PROPOSED,
+    Status.SUSPENDED,
+    Status.DORMANT,
+    Status.LAPSED,
+    Status.SEVERED,
+    Status.UNKNOWN,
+]
+DECISION_ORDER = [t for t in EventType if t in DECISION_TYPES]
+
+
+def site_context(request):
+    """Context processor: what every public page needs."""
+    return {
+        "corrections_email": settings.CORRECTIONS_EMAIL,
+        "site_url": settings.SITE_URL,
+        "status_order": STATUS_ORDER,
+    }
+
+
+def latest_decisions(limit: int = 8):
+    return list(
+        Event.objects.filter(event_type__in=DECISION_TYPES)
+        .select_related("pairing__place_a", "pairing__place_b")
+        .order_by("-date", "-order", "-id")[:limit]
+    )
+
+
+def status_counts() -> list[dict]:
+    counts = dict(Pairing.objects.order_by().values_list("status").annotate(n=Count("id")))
+    return [{"status": s, "label": s.label, "count": counts.get(s.value, 0)} for s in STATUS_ORDER]
+
+
+@require_GET
+def home(request):
+    counts = status_counts()
+    return render(
+        request,
+        "twinning/home.html",
+        {
+            "status_counts": [c for c in counts if c["count"]],
+            "pairing_total": sum(c["count"] for c in counts),
+            "place_total": Place.objects.count(),
+            "decisions": latest_decisions(),
+        },
+    )
+
+
+def _status_filter(request) -> tuple[list[str], str]:
+    statuses = [s for s in request.GET.getlist("status") if s in Status.values]
+    country = request.GET.get("country", "").strip().upper()
+    return statuses, country if len(country) == 2 and country.isalpha() else ""
+
+
+def pairings_geojson(pairings) -> dict:
+    """GeoJSON of the pairings (a line between the places where both have coordinates), the same shape
+    the API serves at /api/v1/pairings/?format=geojson."""
+    features = []
+    for p in pairings:
+        a, b = p.place_a, p.place_b
+        if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": p.pk,
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[float(a.longitude), float(a.latitude)], [float(b.longitude), float(b.latitude)]],
+                },
+                "properties": {
+                    "slug": p.slug,
+                    "url": p.get_absolute_url(),
+                    "name": str(p),
+                    "status": p.status,
+                    "status_label": str(Status(p.status).label),
+                    "countries": [a.country, b.country],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@require_GET
+def map_view(request):
+    statuses, country = _status_filter(request)
+    qs = Pairing.objects.select_related("place_a", "place_b").order_by("status", "place_a__name")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if country:
+        qs = qs.filter(Q(place_a__country=country) | Q(place_b__country=country))
+    pairings = list(qs)
+    countries = sorted(
+        set(Place.objects.filter(latitude__isnull=False).values_list("country", flat=True).distinct())
+    )
+    return render(
+        request,
+        "twinning/map.html",
+        {
+            "pairings": pairings,
+            "geojson": pairings_geojson(pairings),
+            "selected_statuses": statuses,
+            "selected_country": country,
+            "countries": countries,
+            "statuses": STATUS_ORDER,
+        },
+    )
+
+
+def _bars(rows: list[dict], keys: list, css: str) -> list[dict]:
+    """Stacked-bar geometry (percent of the widest bar) for rows holding a count per key."""
+    widest = max((r["total"] for r in rows), default=0) or 1
+    for row in rows:
+        x = 0.0
+        segments = []
+        for key in keys:
+            n = row["counts"].get(key, 0)
+            if n:
+                w = 100.0 * n / widest
+                segments.append({"css": f"{css}-{key}", "n": n, "x": round(x, 2), "w": round(w, 2)})
+                x += w
+        row["segments"] = segments
+        row["cells"] = [row["counts"].get(key, 0) for key in keys]
+    return rows
+
+
+@require_GET
+def stats(request):
+    per_year = defaultdict(dict)
+    rows = (
+        Event.objects.filter(event_type__in=DECISION_TYPES)
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values_list("year", "event_type")
+        .annotate(n=Count("id"))
+    )
+    for year, event_type, n in rows:
+        per_year[year][event_type] = n
+    years = _bars(
+        [{"label": str(y), "counts": c, "total": sum(c.values())} for y, c in sorted(per_year.items())],
+        [t.value for t in DECISION_ORDER],
+        "decision",
+    )
+
+    per_country = defaultdict(lambda: defaultdict(int))
+    side_a = Pairing.objects.order_by().values_list("place_a__country", "status").annotate(n=Count("id"))
+    side_b = (
+        Pairing.objects.exclude(place_b__country=F("place_a__country"))
+        .order_by()
+        .values_list("place_b__country", "status")
+        .annotate(n=Count("id"))
+    )
+    for code, status, n in list(side_a) + list(side_b):
+        per_country[code][status] += n
+    countries = _bars(
+        sorted(
+            ({"country": c, "label": country_label(c), "counts": dict(v), "total": sum(v.values())}
+             for c, v in per_country.items()),
+            key=lambda r: (-r["total"], r["label"]),
+        ),
+        [s.value for s in STATUS_ORDER],
+        "status",
+    )
+    return render(
+        request,
+        "twinning/stats.html",
+        {
+            "years": years,
+            "year_legend": [{"css": f"decision-{t.value}", "label": t.label} for t in DECISION_ORDER],
+            "countries": countries,
+            "country_legend": [{"css": f"status-{s.value}", "label": s.label} for s in STATUS_ORDER],
+        },
+    )
+
+
+@require_GET
+def about(request):
+    return render(
+        request,
+        "twinning/about.html",
+        {
+            "statuses": [(s, STATUS_DEFINITIONS[s]) for s in STATUS_ORDER],
+            "events": [(t, EVENT_DEFINITIONS[t]) for t in EventType],
+            "relationships": [(r, RELATIONSHIP_DEFINITIONS[r]) for r in Relationship],
+            "confidences": list(Confidence),
+        },
+    )
+
+
+def _export_files() -> list[dict]:
+    root = Path(settings.EXPORT_DIR)
+    if not root.is_dir():
+        return []
+    files = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
+            stat = path.stat()
+            files.append(
+                {
+                    "name": path.relative_to(root).as_posix(),
+                    "size": stat.st_size,
+                    "modified": dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.timezone.utc),
+                }
+            )
+    files.sort(key=lambda f: (f["modified"], f["name"]), reverse=True)
+    return files
+
+
+def _export_description(files: list[dict]) -> dict | None:
+    """The newest machine-readable description written by export_dataset (a JSON file with
+    `generated_at`), if there is one."""
+    root = Path(settings.EXPORT_DIR)
+    for f in files:
+        if f["name"].endswith(".json"):
+            try:
+                data = json.loads((root / f["name"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and "generated_at" in data:
+                return {"file": f["name"], "generated_at": data.get("generated_at"), "data": data}
+    return None
+
+
+@require_GET
+def data(request):
+    files = _export_files()
+    return render(
+        request,
+        "twinning/data.html",
+        {"files": files, "description": _export_description(files), "api_docs": "/api/docs/", "api_root": "/api/v1/"},
+    )
+
+
+@require_GET
+def data_file(request, name: str):
+    """Serve one file of the latest export, only if it is really inside EXPORT_DIR."""
+    root = Path(settings.EXPORT_DIR).resolve()
+    try:
+        path = (root / name).resolve()
+        path.relative_to(root)
+    except (ValueError, OSError):
+        raise Http404(_("No such download.")) from None
+    if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
+        raise Http404(_("No such download."))
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /i18n/",
+        "Allow: /",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
