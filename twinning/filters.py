@@ -13,6 +13,7 @@ from sources.api.common import (
     ISODateFilter,
     PartialDateFilter,
     StableOrderingFilter,
+    StrictBooleanFilter,
     UpdatedSinceFilter,
     either_side,
     resolve_one,
@@ -193,7 +194,7 @@ class EventFilter(UpperCaseQueryMixin, filters.FilterSet):
         field_name="status_after", choices=Status.choices,
         help_text="The pairing's status right after the event; repeatable.",
     )
-    has_vote = filters.BooleanFilter(method="filter_has_vote", help_text="Only events with (true) or without (false) a recorded vote.")
+    has_vote = StrictBooleanFilter(method="filter_has_vote", help_text="Only events with (true) or without (false) a recorded vote.")
     q = filters.CharFilter(method="filter_q", help_text="Text in the summary, mover or seconder.")
     updated_since = UpdatedSinceFilter()
     ordering = StableOrderingFilter(

@@ -129,6 +129,25 @@ class PartialDateFilter(django_filters.CharFilter):
         return super().filter(qs, day)
 
 
+class StrictBooleanFormField(forms.CharField):
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").lower()
+        if not value:
+            return None
+        if value in self.TRUE | self.FALSE:
+            return value in self.TRUE
+        raise DjangoValidationError(f"“{value}” is not a boolean: use true or false.")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.CharFilter):
+    """true/false (or 1/0, yes/no); anything else is a 400, not silently ignored."""
+
+    field_class = StrictBooleanFormField
+
+
 class ISODateFormField(forms.DateField):
     input_formats = ["%Y-%m-%d"]
 
@@ -639,6 +658,7 @@ __all__ = [
     "PartialDateInputField",
     "ResearchPagination",
     "StableOrderingFilter",
+    "StrictBooleanFilter",
     "StrictFilterBackend",
     "UpdatedSinceFilter",
     "WriteSerializerMixin",

@@ -1,0 +1,189 @@
+"""The pairings resource: each filter keeps the right rows and drops the others; `as_of`; detail."""
+
+import pytest
+
+from tests.api.conftest import results, slugs
+from tests.factories import EventType, record
+
+URL = "/api/v1/pairings/"
+ALL = {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-ningbo", "nottingham-krasnodar", "rescindton-xian", "paris-rome"}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ALL),
+        ("status=severed", {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-krasnodar"}),
+        ("status=severed&status=retained", {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-krasnodar", "nottingham-ningbo"}),
+        ("relationship=friendship", {"bath-jiangxi"}),
+        ("relationship=twin_town&relationship=friendship", {"bath-jiangxi", "nottingham-ningbo", "nottingham-krasnodar", "paris-rome"}),
+        ("country=RU", {"nottingham-krasnodar"}),
+        ("country=gb", {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-ningbo", "nottingham-krasnodar", "rescindton-xian"}),
+        ("countries=GB,CN", {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-ningbo", "rescindton-xian"}),
+        ("countries=CN,GB&status=severed", {"newcastle-upon-tyne-taiyuan", "bath-jiangxi"}),
+        ("countries=FR,IT", {"paris-rome"}),
+        ("countries=GB,GB", set()),
+        ("place=nottingham", {"nottingham-ningbo", "nottingham-krasnodar"}),
+        ("region=shanxi", {"newcastle-upon-tyne-taiyuan"}),
+        ("region=England&country=RU", {"nottingham-krasnodar"}),
+        ("established_after=2004", {"bath-jiangxi", "nottingham-ningbo", "rescindton-xian"}),
+        ("established_before=1985", {"newcastle-upon-tyne-taiyuan", "paris-rome"}),
+        ("established_after=1985&established_before=1990-12", {"newcastle-upon-tyne-taiyuan", "nottingham-krasnodar"}),
+        ("status_changed_after=2022-11", {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-ningbo"}),
+        ("status_changed_before=2021", {"paris-rome"}),
+        ("status_changed_after=2022&status_changed_before=2022-06", {"nottingham-krasnodar", "rescindton-xian"}),
+        ("event_type=decision_rescinded", {"rescindton-xian"}),
+        ("event_type=visit&event_type=review_opened", {"paris-rome", "nottingham-ningbo"}),
+        ("q=太原", {"newcastle-upon-tyne-taiyuan"}),
+        ("q=nott", {"nottingham-ningbo", "nottingham-krasnodar"}),
+        ("q=xi", {"rescindton-xian", "bath-jiangxi"}),
+    ],
+)
+def test_filter_keeps_exactly_the_matching_pairings(api, world, query, expected):
+    assert slugs(api.get(f"{URL}?{query}")) == expected
+
+
+def test_updated_since_keeps_only_recent_changes(api, world):
+    from django.utils import timezone
+
+    cutoff = timezone.now()
+    record(world.paris_rome, EventType.STATEMENT, "2024-01", sourced=False)
+    assert slugs(api.get(URL, {"updated_since": cutoff.isoformat()})) == {"paris-rome"}
+    assert slugs(api.get(URL, {"updated_since": "2000-01-01"})) == ALL
+
+
+def test_campaign_filter_counts_pairing_and_place_targets(api, world):
+    from campaigns.models import Campaign, CampaignTarget
+
+    campaign = Campaign.objects.create(name="De-twin", slug="de-twin")
+    CampaignTarget.objects.create(campaign=campaign, pairing=world.newcastle_taiyuan)
+    CampaignTarget.objects.create(campaign=campaign, place=world.nottingham)
+    Campaign.objects.create(name="Other", slug="other")
+    expected = {"newcastle-upon-tyne-taiyuan", "nottingham-ningbo", "nottingham-krasnodar"}
+    assert slugs(api.get(URL, {"campaign": "de-twin"})) == expected
+    assert slugs(api.get(URL, {"campaign": str(campaign.pk)})) == expected
+    assert slugs(api.get(URL, {"campaign": "other"})) == set()
+
+
+@pytest.mark.parametrize(
+    "ordering, first",
+    [
+        ("established", "paris-rome"),
+        ("-established", "bath-jiangxi"),
+        ("status_since", "paris-rome"),
+        ("-status_since", "nottingham-ningbo"),
+        ("place", "bath-jiangxi"),
+        ("-place", "rescindton-xian"),
+    ],
+)
+def test_ordering(api, world, ordering, first):
+    assert results(api.get(URL, {"ordering": ordering}))[0]["slug"] == first
+
+
+def test_as_of_filters_and_describes_the_status_on_that_date(api, world):
+    rows = {r["slug"]: r for r in results(api.get(URL, {"as_of": "2022-01-01"}))}
+    assert {s: r["status"] for s, r in rows.items()} == {
+        "newcastle-upon-tyne-taiyuan": "active",
+        "bath-jiangxi": "active",
+        "nottingham-ningbo": "active",
+        "nottingham-krasnodar": "active",
+        "rescindton-xian": "severed",
+        "paris-rome": "active",
+    }
+    newcastle = rows["newcastle-upon-tyne-taiyuan"]
+    assert newcastle["as_of"] == "2022-01-01"
+    assert newcastle["status_label"] == "Active"
+    assert newcastle["status_since"]["display"] == "1985"
+    assert newcastle["ended"] is None
+    assert newcastle["latest_event"]["event_type"] == "established"
+    rescinded = rows["rescindton-xian"]
+    assert rescinded["status_since"]["date"] == "2021-05-20"
+    assert rescinded["ended"]["display"] == "20 May 2021"
+    assert slugs(api.get(URL, {"as_of": "2022-01-01", "status": "severed"})) == {"rescindton-xian"}
+    assert slugs(api.get(URL, {"as_of": "2022-01-01", "status": "active", "countries": "GB,CN"})) == {
+        "newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-ningbo",
+    }
+
+
+def test_as_of_across_a_rescinded_decision(api, world):
+    def status_on(day):
+        row = results(api.get(URL, {"as_of": day, "place": "rescindton"}))[0]
+        return row["status"], (row["status_since"] or {}).get("date")
+
+    assert status_on("2003-12-31") == ("unknown", None)
+    assert status_on("2021-05-19") == ("active", "2004-01-01")
+    assert status_on("2021-05-20") == ("severed", "2021-05-20")
+    assert status_on("2022-02-13") == ("severed", "2021-05-20")
+    # the rescission restores the status before the decision it withdraws
+    assert status_on("2022-02-14") == ("active", "2022-02-14")
+    current = results(api.get(URL, {"place": "rescindton"}))[0]
+    assert (current["status"], current["status_since"]["date"]) == ("active", "2022-02-14")
+    assert slugs(api.get(URL, {"as_of": "2021-06-01", "status": "severed", "countries": "GB,CN"})) == {"rescindton-xian"}
+    assert slugs(api.get(URL, {"as_of": "2022-06-01", "status": "severed", "countries": "GB,CN"})) == set()
+
+
+def test_as_of_before_any_event_is_unknown(api, world):
+    assert slugs(api.get(URL, {"as_of": "1950-01-01", "status": "unknown"})) == ALL
+
+
+def test_list_representation(api, world):
+    row = next(r for r in results(api.get(URL, {"place": "newcastle-upon-tyne"})))
+    assert row["id"] == world.newcastle_taiyuan.pk
+    assert row["url"].endswith("/pairings/newcastle-upon-tyne-taiyuan/")
+    assert (row["status"], row["status_label"]) == ("severed", "Severed")
+    assert row["status_since"] == {"date": "2022-11-02", "precision": "day", "circa": False, "display": "2 November 2022"}
+    assert row["established"] == {"date": "1985-01-01", "precision": "year", "circa": False, "display": "1985"}
+    assert row["ended"]["date"] == "2022-11-02"
+    assert row["place_a"] == {
+        "id": world.newcastle.pk, "slug": "newcastle-upon-tyne", "name": "Newcastle upon Tyne", "local_name": "",
+        "country": "GB", "region": "England", "kind": "city", "latitude": 54.97328, "longitude": -1.61396,
+    }
+    assert row["place_b"]["local_name"] == "太原"
+    decision = row["latest_event"]
+    assert decision["event_type"] == "decision_sever"
+    assert decision["unanimous"] is True and decision["body"] == "full_council"
+    assert decision["mover"] == "Cllr Wendy Taylor"
+    assert len(decision["sources"]) == 1 and decision["sources"][0]["source"]["url"].startswith("https://")
+    assert row["source_count"] == 2
+
+
+def test_detail_by_id_or_slug_has_timeline_agreements_campaigns_petitions(api, world):
+    from campaigns.models import Campaign, CampaignTarget, Petition
+    from twinning import services
+
+    services.agreement_record(pairing=world.newcastle_taiyuan, kind="sister_city", title="Sister city agreement")
+    campaign = Campaign.objects.create(name="Newcastle Stands With Hong Kong", slug="nswhk")
+    CampaignTarget.objects.create(campaign=campaign, pairing=world.newcastle_taiyuan, outcome="severed")
+    Petition.objects.create(title="End the link", campaign=campaign, target_council="Newcastle City Council",
+                            pairing=world.newcastle_taiyuan)
+    by_slug = api.get(f"{URL}newcastle-upon-tyne-taiyuan/").json()
+    by_id = api.get(f"{URL}{world.newcastle_taiyuan.pk}/").json()
+    assert by_slug == by_id
+    assert [e["event_type"] for e in by_id["timeline"]] == ["established", "decision_sever"]
+    assert [e["status_after"] for e in by_id["timeline"]] == ["active", "severed"]
+    assert by_id["timeline"][1]["sources"][0]["source"]["publisher"] == "Example News"
+    assert by_id["agreements"][0]["title"] == "Sister city agreement"
+    assert by_id["campaigns"] == [
+        {"campaign": {"id": campaign.pk, "slug": "nswhk", "name": "Newcastle Stands With Hong Kong"},
+         "targets": "pairing", "place": None, "outcome": "severed", "note": ""}
+    ]
+    assert by_id["petitions"][0]["title"] == "End the link"
+    old = api.get(f"{URL}newcastle-upon-tyne-taiyuan/", {"as_of": "2022-01-01"}).json()
+    assert old["status"] == "active" and len(old["timeline"]) == 2
+
+
+def test_detail_unknown_is_404(api, world):
+    assert api.get(f"{URL}no-such-pairing/").status_code == 404
+    assert api.get(f"{URL}999999/").status_code == 404
+
+
+def test_geojson_draws_a_line_between_places_with_coordinates(api, world):
+    response = api.get(URL, {"format": "geojson", "place": "newcastle-upon-tyne"})
+    assert response["Content-Type"].startswith("application/geo+json")
+    body = response.json()
+    assert body["type"] == "FeatureCollection" and body["count"] == 1
+    feature = body["features"][0]
+    assert feature["geometry"] == {"type": "LineString", "coordinates": [[-1.61396, 54.97328], [112.56028, 37.86944]]}
+    assert feature["properties"]["status"] == "severed"
+    other = api.get(URL, {"place": "paris"}, HTTP_ACCEPT="application/geo+json").json()
+    assert other["features"][0]["geometry"] is None
