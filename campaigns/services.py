@@ -240,6 +240,11 @@ def campaign_target_set(
 # --- Petitions --------------------------------------------------------------------------------
 
 
+def _check_dates(opened, closed) -> None:
+    if opened is not None and closed is not None and closed < opened:
+        raise ValidationError({"closed": _("A petition cannot close or be handed in before it opened.")})
+
+
 def _check_response(pairing: Pairing | None, response_event: Event | None) -> None:
     if response_event is not None and pairing is not None and response_event.pairing_id != pairing.pk:
         raise ValidationError(
@@ -268,6 +273,7 @@ def petition_record(
     reason: str = "",
 ) -> Petition:
     _check_response(pairing, response_event)
+    _check_dates(opened.date if opened else None, closed.date if closed else None)
     petition = Petition(
         title=title.strip(),
         target_council=target_council.strip(),
@@ -303,6 +309,7 @@ def petition_update(
     if closed is not _UNSET:
         fields.update(_partial_values("closed", closed))
     _check_response(fields.get("pairing", petition.pairing), fields.get("response_event", petition.response_event))
+    _check_dates(fields.get("opened", petition.opened), fields.get("closed", petition.closed))
     if _apply(petition, fields):
         history_save(petition, user=user, reason=reason or "Petition updated")
     return petition

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from twinning.models import Event, Pairing, Place
 from twinning.permissions import CURATORS, EDITORS
 from twinning.selectors import pairings_summary
 
-SEEDS = Path("/work/shared/seeds")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # the seed articles and facts, next to the checkout
+SEEDS = SHARED / "seeds"
 
 
 def load(**options) -> str:
@@ -50,14 +52,9 @@ def snapshot() -> dict[str, int]:
     return counts
 
 
-@pytest.fixture
-def demo(db):
-    load()
-
-
 @pytest.mark.django_db
 class TestNewcastleTaiyuan:
-    def test_severed_on_2_november_2022_by_unanimous_full_council(self, demo):
+    def test_severed_on_2_november_2022_by_unanimous_full_council(self, demo_data):
         p = pairing("Newcastle upon Tyne", "Taiyuan")
         assert p.relationship == "sister_city"
         assert p.status == Status.SEVERED
@@ -71,7 +68,7 @@ class TestNewcastleTaiyuan:
         assert "Uyghur" in sever.summary and "MPs" in sever.summary
         assert sever.agreement.kind == "sister_city"
 
-    def test_decision_cites_the_seed_article_and_the_reports(self, demo):
+    def test_decision_cites_the_seed_article_and_the_reports(self, demo_data):
         sever = decision(pairing("Newcastle upon Tyne", "Taiyuan"))
         cited = {c.source.title: c.source for c in sever.citations.select_related("source")}
         epoch = cited["English City of Newcastle Severs Ties With Chinese Twin City"]
@@ -83,7 +80,7 @@ class TestNewcastleTaiyuan:
         quote = sever.citations.get(source=epoch).quote
         assert quote and quote in (SEEDS / "newcastle-severs-taiyuan.txt").read_text()
 
-    def test_active_before_the_vote_from_a_sourced_establishment(self, demo):
+    def test_active_before_the_vote_from_a_sourced_establishment(self, demo_data):
         p = pairing("Newcastle upon Tyne", "Taiyuan")
         established = p.events.get(event_type=EventType.ESTABLISHED)
         assert (established.date, established.date_precision) == (dt.date(1985, 1, 1), "year")
@@ -93,7 +90,7 @@ class TestNewcastleTaiyuan:
         assert status_on(p, "2022-11-01") == Status.ACTIVE
         assert status_on(p, "2022-11-02") == Status.SEVERED
 
-    def test_places_carry_local_names_regions_bodies_and_coordinates(self, demo):
+    def test_places_carry_local_names_regions_bodies_and_coordinates(self, demo_data):
         p = pairing("Newcastle upon Tyne", "Taiyuan")
         assert (p.place_b.local_name, p.place_b.region, p.place_b.country) == ("太原", "Shanxi", "CN")
         assert p.place_a.governing_body == "Newcastle City Council"
@@ -103,7 +100,7 @@ class TestNewcastleTaiyuan:
 
 @pytest.mark.django_db
 class TestOtherPairings:
-    def test_nottingham_ningbo_retained_with_both_conflicting_dates_visible(self, demo):
+    def test_nottingham_ningbo_retained_with_both_conflicting_dates_visible(self, demo_data):
         p = pairing("Nottingham", "Ningbo")
         assert p.status == Status.RETAINED
         assert p.status_since_date.display() == "March 2023"
@@ -113,13 +110,13 @@ class TestOtherPairings:
         claims = {c.source.publisher: c.claimed.display() for c in retain.citations.select_related("source")}
         assert claims == {"The Epoch Times": "March 2023", "BBC": "April 2023"}
 
-    def test_nottingham_ningbo_established_2005_with_the_2004_claim_kept(self, demo):
+    def test_nottingham_ningbo_established_2005_with_the_2004_claim_kept(self, demo_data):
         established = pairing("Nottingham", "Ningbo").events.get(event_type=EventType.ESTABLISHED)
         assert established.when.display() == "2005"
         assert [c.claimed.display() for c in established.citations.all()] == ["2004"]
         assert "2004" in established.confidence_note
 
-    def test_nottingham_timeline_petition_review_then_retention(self, demo):
+    def test_nottingham_timeline_petition_review_then_retention(self, demo_data):
         p = pairing("Nottingham", "Ningbo")
         assert status_on(p, "2022-05-31") == Status.ACTIVE
         assert status_on(p, "2022-07-01") == Status.UNDER_REVIEW
@@ -128,7 +125,7 @@ class TestOtherPairings:
         assert petition_event.when.display() == "12 June 2022"
 
     @pytest.mark.parametrize("partner", ["Jiangxi Province", "Jingdezhen"])
-    def test_both_bath_pairings_severed_november_2022(self, demo, partner):
+    def test_both_bath_pairings_severed_november_2022(self, demo_data, partner):
         p = pairing("Bath and North East Somerset", partner)
         assert p.relationship == "friendship"
         assert p.status == Status.SEVERED
@@ -138,14 +135,14 @@ class TestOtherPairings:
         assert p.agreements.get().signed_date.display() == "October 2009"
         assert status_on(p, "2022-10-31") == Status.ACTIVE
 
-    def test_jiangxi_is_a_province(self, demo):
+    def test_jiangxi_is_a_province(self, demo_data):
         jiangxi = Place.objects.get(name="Jiangxi Province")
         assert (jiangxi.kind, jiangxi.local_name) == ("province", "江西省")
         jingdezhen = Place.objects.get(name="Jingdezhen")
         assert jingdezhen.region == "Jiangxi"
 
     @pytest.mark.parametrize("partner", ["Nanning", "Xiangyang"])
-    def test_wakefields_two_pairings_severed_september_2020(self, demo, partner):
+    def test_wakefields_two_pairings_severed_september_2020(self, demo_data, partner):
         p = pairing("Wakefield", partner)
         assert p.status == Status.SEVERED
         assert p.status_since_date.display() == "September 2020"
@@ -158,12 +155,12 @@ class TestOtherPairings:
         september = list(p.events.filter(date=dt.date(2020, 9, 1)).order_by("order"))
         assert [e.event_type for e in september] == ["consultation_opened", "motion_tabled", "decision_sever"]
 
-    def test_wakefield_nanning_agreement_signed_by_peter_box(self, demo):
+    def test_wakefield_nanning_agreement_signed_by_peter_box(self, demo_data):
         agreement = pairing("Wakefield", "Nanning").agreements.get()
         assert agreement.signed_date.display() == "9 May 2019"
         assert "Peter Box" in agreement.signatories
 
-    def test_sheffields_two_pairings_are_active(self, demo):
+    def test_sheffields_two_pairings_are_active(self, demo_data):
         anshan, chengdu = pairing("Sheffield", "Anshan"), pairing("Sheffield", "Chengdu")
         assert anshan.status == chengdu.status == Status.ACTIVE
         assert anshan.status_since_date.display() == "1983"
@@ -172,7 +169,7 @@ class TestOtherPairings:
         assert set(chengdu.agreements.values_list("kind", flat=True)) == {"other", "sector"}
 
     @pytest.mark.parametrize("partner,country", [("Krasnodar", "RU"), ("Minsk", "BY")])
-    def test_nottinghams_russian_and_belarusian_pairings_severed_with_low_confidence(self, demo, partner, country):
+    def test_nottinghams_russian_and_belarusian_pairings_severed_with_low_confidence(self, demo_data, partner, country):
         p = pairing("Nottingham", partner)
         assert p.place_b.country == country
         assert p.status == Status.SEVERED
@@ -181,12 +178,12 @@ class TestOtherPairings:
         assert "general knowledge" in p.confidence_note
         assert decision(p).confidence == Confidence.LOW
 
-    def test_every_status_changing_event_has_a_source(self, demo):
+    def test_every_status_changing_event_has_a_source(self, demo_data):
         assert Event.objects.count() > 20
         unsourced = Event.objects.exclude(status_after="").filter(citations__isnull=True)
         assert not unsourced.exists()
 
-    def test_no_day_is_invented(self, demo):
+    def test_no_day_is_invented(self, demo_data):
         # Day precision only where a source gives the day.
         days = {
             (str(e.pairing), e.event_type, e.date.isoformat())
@@ -201,7 +198,7 @@ class TestOtherPairings:
             ("Sheffield – Chengdu", "established", "2010-03-23"),
         }
 
-    def test_countries_gb_cn_severed_lists_the_five_pairings(self, demo):
+    def test_countries_gb_cn_severed_lists_the_five_pairings(self, demo_data):
         severed = {
             str(p)
             for p in Pairing.objects.filter(status=Status.SEVERED)
@@ -219,7 +216,7 @@ class TestOtherPairings:
 
 @pytest.mark.django_db
 class TestCampaignsAndPetitions:
-    def test_global_detwin_campaign_targets_and_outcomes(self, demo):
+    def test_global_detwin_campaign_targets_and_outcomes(self, demo_data):
         campaign = Campaign.objects.get(name="Global De-twin with China")
         assert campaign.launched_date.display() == "July 2022"
         targets = {
@@ -239,11 +236,11 @@ class TestCampaignsAndPetitions:
         # Sheffield and Nottingham are targeted through their known pairings, not as whole places.
         assert "Sheffield (GB)" not in targets and "Nottingham (GB)" not in targets
 
-    def test_two_perths_are_distinct_places(self, demo):
+    def test_two_perths_are_distinct_places(self, demo_data):
         perths = dict(Place.objects.filter(name="Perth").values_list("country", "slug"))
         assert perths == {"GB": "perth-scotland", "AU": "perth-australia"}
 
-    def test_coalition_and_member_groups(self, demo):
+    def test_coalition_and_member_groups(self, demo_data):
         coalition = Organisation.objects.get(name="Global De-twin with China")
         assert coalition.kind == "coalition"
         assert set(coalition.member_groups.values_list("name", flat=True)) == {
@@ -254,7 +251,7 @@ class TestCampaignsAndPetitions:
         assert list(campaign.organisers.all()) == [coalition]
         assert Organisation.objects.get(name="Newcastle Stands With Hong Kong").base_place.name == "Newcastle upon Tyne"
 
-    def test_nottingham_petition(self, demo):
+    def test_nottingham_petition(self, demo_data):
         petition = Petition.objects.get(target_council="Nottingham City Council")
         assert petition.organiser.name == "Nottingham Stands with Hong Kong"
         assert petition.closed_date.display() == "12 June 2022"
@@ -267,7 +264,24 @@ class TestCampaignsAndPetitions:
 
 
 @pytest.mark.django_db
+class TestSourcesAndHistory:
+    def test_history_records_the_reason(self, demo_data):
+        p = pairing("Newcastle upon Tyne", "Taiyuan")
+        assert p.history.earliest().history_change_reason == "Demo data (fixtures/demo.json)"
+        assert decision(p).history.get().history_change_reason == "Demo data (fixtures/demo.json)"
+
+    def test_every_source_named_in_the_seed_facts_is_there(self, demo_data):
+        urls = set(Source.objects.exclude(url="").values_list("url", flat=True))
+        facts = (SHARED / "data" / "seed-facts.md").read_text()
+        listed = set(re.findall(r"https://\S+?(?=\s|$)", facts))
+        assert listed == urls
+        assert Source.objects.filter(url="", publisher="The Epoch Times").count() == 2
+
+
+@pytest.mark.django_db
 class TestLoading:
+    """These start from an empty database (no `demo_data`)."""
+
     def test_loading_twice_changes_nothing(self):
         first = load()
         assert "places: 29 created" in first
@@ -277,11 +291,6 @@ class TestLoading:
         assert snapshot() == before
         assert dict(Pairing.objects.values_list("pk", "updated_at")) == updated
         assert "0 created" in second and "places: 0 created, 29 already present" in second
-
-    def test_history_records_the_reason(self, demo):
-        p = pairing("Newcastle upon Tyne", "Taiyuan")
-        assert p.history.earliest().history_change_reason == "Demo data (fixtures/demo.json)"
-        assert decision(p).history.get().history_change_reason == "Demo data (fixtures/demo.json)"
 
     def test_existing_records_are_matched_not_duplicated_or_overwritten(self, db):
         from twinning import services
@@ -294,15 +303,6 @@ class TestLoading:
         services.event_delete(decision(pairing("Wakefield", "Nanning")), reason="test")
         load()  # a missing event is recorded again
         assert pairing("Wakefield", "Nanning").status == Status.SEVERED
-
-    def test_every_source_named_in_the_seed_facts_is_there(self, demo):
-        urls = set(Source.objects.exclude(url="").values_list("url", flat=True))
-        facts = Path("/work/shared/data/seed-facts.md").read_text()
-        import re
-
-        listed = set(re.findall(r"https://\S+?(?=\s|$)", facts))
-        assert listed == urls
-        assert Source.objects.filter(url="", publisher="The Epoch Times").count() == 2
 
     def test_bad_file_is_a_clear_error(self, db, tmp_path):
         bad = tmp_path / "demo.json"
