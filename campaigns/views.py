@@ -179,8 +179,11 @@ def pairing_detail(request, slug: str):
         [c for a in agreements for c in a.citations.all()],
         pairing_citations,
     )
+    previous = ""
     for event in events:
         event.date_conflicts = _date_conflicts(event)
+        event.changed_status = bool(event.status_after) and event.status_after != previous
+        previous = event.status_after or previous
     return render(
         request,
         "twinning/pairing_detail.html",

@@ -42,8 +42,8 @@ def frame_for(points: list[tuple[float, float]], pad: float = 6.0) -> Frame:
         return Frame(-180, 180, -60, 80, 1.0)
     lats = [float(p[0]) for p in points]
     lons = [float(p[1]) for p in points]
-    south, north = max(min(lats) - pad, -85), min(max(lats) + pad, 85)
-    west, east = max(min(lons) - pad, -180), min(max(lons) + pad, 180)
+    south, north = max(min(lats) - pad, -85), min(max(lats) + pad * 1.5, 85)  # room for the arcs
+    west, east = max(min(lons) - pad, -180), min(max(lons) + pad * 2, 180)  # room for labels on the east
     # Keep a sensible aspect: at least 40 degrees wide and 20 high.
     if east - west < 40:
         mid = (east + west) / 2
@@ -77,6 +77,20 @@ def _graticule(frame: Frame):
     return lines
 
 
+def _arc(x1, y1, x2, y2) -> str:
+    """A gentle arc bowed towards the pole (like a great circle), so lines from one place separate."""
+    if (x2, y2) < (x1, y1):
+        x1, y1, x2, y2 = x2, y2, x1, y1
+    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    dx, dy = x2 - x1, y2 - y1
+    length = math.hypot(dx, dy) or 1
+    nx, ny = dy / length, -dx / length  # normal
+    if ny > 0:
+        nx, ny = -nx, -ny  # bow upwards (north)
+    bend = 0.12 * length
+    return f"M{x1},{y1} Q{round(mx + nx * bend, 1)},{round(my + ny * bend, 1)} {x2},{y2}"
+
+
 def _has_coords(place) -> bool:
     return place.latitude is not None and place.longitude is not None
 
@@ -95,7 +109,7 @@ def map_data(pairings, *, highlight=None, labels: bool | None = None) -> dict:
     for p in drawable:
         x1, y1 = frame.xy(p.place_a.latitude, p.place_a.longitude)
         x2, y2 = frame.xy(p.place_b.latitude, p.place_b.longitude)
-        lines.append({"pairing": p, "x1": x1, "y1": y1, "x2": x2, "y2": y2})
+        lines.append({"pairing": p, "d": _arc(x1, y1, x2, y2)})
     dots = []
     for pl in places.values():
         x, y = frame.xy(pl.latitude, pl.longitude)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pycountry
 from django import template
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from sources.partialdates import PartialDate, partial_date_of
@@ -30,6 +31,16 @@ def pdate(obj, prefix: str = ""):
         return obj.display()
     value = partial_date_of(obj, prefix) if prefix else None
     return value.display() if value else ""
+
+
+@register.filter
+def fulldate(value):
+    """A date or datetime as a day, formatted like partial dates ("23 November 2026", "2026年11月23日")."""
+    if not value:
+        return ""
+    if hasattr(value, "date") and callable(value.date):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return PartialDate(date=value).display()
 
 
 @register.filter

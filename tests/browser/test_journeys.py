@@ -1,0 +1,99 @@
+"""The public site's user journeys in real Chromium, asserting what a person sees."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+SEVERED_RED = "rgb(179, 38, 30)"  # --severed in static/css/site.css
+
+
+def test_visitor_searches_opens_newcastle_taiyuan_and_follows_a_source(page, live_server, demo):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Search pairings by place name, in English or Chinese").fill("Newcastle")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/pairings/\?q=Newcastle$"))
+    page.get_by_role("link", name="Newcastle upon Tyne – Taiyuan").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Newcastle upon Tyne – Taiyuan")
+    status = page.locator(".status-box")
+    expect(status.locator(".badge")).to_have_text("Severed")
+    expect(status).to_contain_text("since 2 November 2022")
+
+    decision = page.locator(".event", has_text="Decision to sever")
+    expect(decision).to_contain_text("2 November 2022")
+    source_link = decision.locator("a.source-link").first
+    href = source_link.get_attribute("href")
+    assert href.startswith("https://")
+    source_link.click()
+    expect(page).to_have_url(href)
+    page.go_back()
+
+    # The source's own page says what it is and what it supports.
+    page.locator(".event", has_text="Decision to sever").get_by_role("link", name="About this source").first.click()
+    expect(page.get_by_role("heading", name="What this source supports")).to_be_visible()
+    expect(page.locator(".claims")).to_contain_text("Newcastle upon Tyne – Taiyuan")
+
+
+def test_visitor_switches_to_traditional_chinese(page, live_server, demo):
+    page.goto(live_server.url + "/pairings/newcastle-upon-tyne-taiyuan/")
+    expect(page.locator(".status-box .badge")).to_have_text("Severed")
+    page.get_by_role("button", name="繁體中文").click()
+    expect(page).to_have_url(live_server.url + "/pairings/newcastle-upon-tyne-taiyuan/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.locator(".status-box .badge")).to_have_text("已斷絕")
+    expect(page.locator(".status-box")).to_contain_text("2022年11月2日")
+    expect(page.get_by_role("button", name="繁體中文")).to_have_attribute("aria-pressed", "true")
+    # And back.
+    page.get_by_role("button", name="English").click()
+    expect(page.locator(".status-box .badge")).to_have_text("Severed")
+
+
+def test_map_draws_lines_coloured_by_status_and_filters(page, live_server, demo):
+    page.goto(live_server.url + "/map/")
+    lines = page.locator("svg.pairing-map a.pairing-line")
+    count = lines.count()
+    assert count >= 8
+    severed = page.locator('a.pairing-line[data-status="severed"] path.line').first
+    expect(severed).to_be_visible()
+    assert severed.evaluate("el => getComputedStyle(el).stroke") == SEVERED_RED
+    colours = {
+        status: page.locator(f'a.pairing-line[data-status="{status}"] path.line').first.evaluate(
+            "el => getComputedStyle(el).stroke"
+        )
+        for status in ("severed", "retained", "active")
+        if page.locator(f'a.pairing-line[data-status="{status}"]').count()
+    }
+    assert len(set(colours.values())) == len(colours) >= 2
+
+    # Filtering by status hides the other lines at once (JavaScript) and keeps a shareable URL.
+    page.get_by_label("Severed").check()
+    expect(page.locator('a.pairing-line[data-status="retained"]').first).to_be_hidden()
+    expect(page.locator('a.pairing-line[data-status="severed"]').first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/map/\?status=severed$"))
+
+    # A line is a link to its pairing: click the middle of the drawn arc.
+    point = severed.evaluate(
+        """el => { const p = el.getPointAtLength(el.getTotalLength() / 2).matrixTransform(el.getScreenCTM());
+                   return {x: p.x, y: p.y}; }"""
+    )
+    page.mouse.click(point["x"], point["y"])
+    expect(page).to_have_url(re.compile(r"/pairings/[\w-]+/$"))
+    expect(page.locator(".status-box .badge")).to_have_text("Severed")
+
+
+def test_phone_reader_reaches_sources_in_three_clicks(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Pairings", exact=True).click()  # 1
+    page.get_by_role("link", name=re.compile("Nottingham – Ningbo")).click()  # 2
+    expect(page.locator(".status-box .badge")).to_have_text("Retained")
+    expect(page.locator(".conflict").first).to_contain_text("Sources disagree on this date.")
+    link = page.locator("a.source-link").first
+    expect(link).to_be_visible()  # 3rd click would open it
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
