@@ -125,9 +125,9 @@ class TestBadRows:
         assert {(5, "event"), (5, "event_date"), (5, "body"), (5, "source_url")} <= where
         assert (2, "place") not in {(p.row, p.column) for p in report.problems}
         relationship = next(p for p in report.problems if (p.row, p.column) == (3, "relationship"))
-        assert "pen pals" in relationship.message and "sister city" in relationship.message
+        assert "pen pals" in relationship.message and "sister_city" in relationship.message
         event = next(p for p in report.problems if (p.row, p.column) == (5, "event"))
-        assert "decision to sever" in event.message and "severed" in event.message
+        assert "decision_sever" in event.message and "severed" in event.message
         assert str(relationship).startswith("row 3, column relationship:")
         assert counts() == {name: 0 for name in counts()}
 

@@ -40,8 +40,8 @@ class Vocabulary:
         return table
 
     def allowed(self) -> str:
-        """The canonical words, as a person would type them."""
-        words = ", ".join(str(label).lower() for label in self.choices.labels)
+        """The codes, as the README documents them (labels and synonyms are accepted too)."""
+        words = ", ".join(self.choices.values)
         return f"{words}{self.hint}"
 
     def lookup(self, text: str) -> str:

@@ -1,0 +1,325 @@
+"""The curator admin: groups and permissions, recording a decision with (and without) a source,
+history with who and why, partial dates, bounded changelist queries."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from sources.models import Source
+from tests.factories import PlaceFactory, SourceFactory, UserFactory, make_pairing, record
+from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from twinning import services
+from twinning.constants import EventType, Status
+from twinning.models import Event, EventCitation, Pairing, Place
+from twinning.permissions import CURATORS, EDITORS
+
+NEEDS_SOURCE = "needs at least one source"
+
+
+@pytest.fixture
+def newcastle_taiyuan(db):
+    return make_pairing(
+        place_a=PlaceFactory(name="Newcastle upon Tyne", slug="newcastle-upon-tyne"),
+        place_b=PlaceFactory(name="Taiyuan", local_name="太原", country="CN", region="Shanxi", slug="taiyuan"),
+        established="1985",
+    )
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+@pytest.mark.django_db
+class TestAccess:
+    def test_groups_exist_after_migrate_with_the_right_permissions(self):
+        curators = Group.objects.get(name=CURATORS)
+        editors = Group.objects.get(name=EDITORS)
+        curator_perms = set(curators.permissions.values_list("codename", flat=True))
+        assert {"add_pairing", "change_pairing", "add_event", "change_event", "add_source"} <= curator_perms
+        assert not {p for p in curator_perms if p.startswith("delete_")}
+        editor_perms = set(editors.permissions.values_list("codename", flat=True))
+        assert {"delete_event", "delete_source", "change_user"} <= editor_perms
+
+    def test_non_staff_cannot_reach_the_admin(self, client):
+        user = UserFactory(is_staff=False, is_superuser=False)
+        user.groups.add(Group.objects.get(name=EDITORS))
+        client.force_login(user)
+        for url in (reverse("admin:index"), reverse("admin:twinning_pairing_changelist"), reverse("admin:twinning_pairing_import")):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("admin:login"))
+
+    def test_curator_cannot_delete_events_or_sources_an_editor_can(self, client, curator, editor, newcastle_taiyuan):
+        sever = record(newcastle_taiyuan, EventType.DECISION_SEVER, "2022-11-02")
+        loose = SourceFactory()
+        client.force_login(curator)
+        event_delete = reverse("admin:twinning_event_delete", args=[sever.pk])
+        source_delete = reverse("admin:sources_source_delete", args=[loose.pk])
+        assert client.get(event_delete).status_code == 403
+        assert client.post(event_delete, {"post": "yes"}).status_code == 403
+        assert client.post(source_delete, {"post": "yes"}).status_code == 403
+        assert Event.objects.filter(pk=sever.pk).exists() and Source.objects.filter(pk=loose.pk).exists()
+
+        client.force_login(editor)
+        assert client.post(event_delete, {"post": "yes"}).status_code == 302
+        assert client.post(source_delete, {"post": "yes"}).status_code == 302
+        assert not Event.objects.filter(pk=sever.pk).exists()
+        assert not Source.objects.filter(pk=loose.pk).exists()
+        newcastle_taiyuan.refresh_from_db()
+        assert newcastle_taiyuan.status == Status.ACTIVE  # re-derived after the deletion
+        deletion = Event.history.filter(id=sever.pk, history_type="-").get()
+        assert deletion.history_user == editor
+
+    def test_a_cited_source_cannot_be_deleted_even_by_an_editor(self, client, editor, newcastle_taiyuan):
+        cited = EventCitation.objects.get(event__pairing=newcastle_taiyuan).source
+        client.force_login(editor)
+        response = client.post(reverse("admin:sources_source_delete", args=[cited.pk]), {"post": "yes"})
+        assert response.status_code == 200
+        assert "protected" in response.content.decode().lower()
+        assert Source.objects.filter(pk=cited.pk).exists()
+
+
+@pytest.mark.django_db
+class TestRecordingADecisionOnThePairingPage:
+    def test_with_a_source_the_status_changes_and_history_says_who_and_why(self, client, curator, newcastle_taiyuan):
+        source = SourceFactory(title="English City of Newcastle Severs Ties With Chinese Twin City")
+        client.force_login(curator)
+        url = change_url(newcastle_taiyuan)
+        data = form_data(client.get(url))
+        add_inline_row(
+            data, "events", event_type=EventType.DECISION_SEVER, date="2022-11-02", body="full_council",
+            summary="Unanimous vote on a motion ending the agreement.", sources=[str(source.pk)],
+            change_reason="Council minutes of 2 Nov 2022",
+        )
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+
+        newcastle_taiyuan.refresh_from_db()
+        assert newcastle_taiyuan.status == Status.SEVERED
+        assert newcastle_taiyuan.status_since == dt.date(2022, 11, 2)
+        sever = Event.objects.get(pairing=newcastle_taiyuan, event_type=EventType.DECISION_SEVER)
+        assert [c.source for c in sever.citations.all()] == [source]
+        assert sever.date_precision == "day"
+        history = sever.history.get()
+        assert history.history_user == curator
+        assert history.history_change_reason == "Council minutes of 2 Nov 2022"
+
+        page = client.get(reverse("admin:twinning_event_history", args=[sever.pk])).content.decode()
+        assert "Council minutes of 2 Nov 2022" in page and "curator" in page
+
+    def test_without_a_source_a_clear_error_and_nothing_saved(self, client, curator, newcastle_taiyuan):
+        client.force_login(curator)
+        url = change_url(newcastle_taiyuan)
+        data = form_data(client.get(url))
+        data["notes"] = "This edit must not be saved either."
+        add_inline_row(data, "events", event_type=EventType.DECISION_SEVER, date="2022-11-02")
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any(NEEDS_SOURCE in message for message in errors_of(response))
+        assert NEEDS_SOURCE in response.content.decode()
+        newcastle_taiyuan.refresh_from_db()
+        assert newcastle_taiyuan.status == Status.ACTIVE
+        assert newcastle_taiyuan.notes == ""
+        assert not Event.objects.filter(event_type=EventType.DECISION_SEVER).exists()
+
+    def test_a_non_status_event_needs_no_source(self, client, curator, newcastle_taiyuan):
+        client.force_login(curator)
+        url = change_url(newcastle_taiyuan)
+        data = add_inline_row(form_data(client.get(url)), "events", event_type=EventType.MOTION_TABLED, date="2022-10")
+        assert client.post(url, data).status_code == 302
+        motion = Event.objects.get(event_type=EventType.MOTION_TABLED)
+        assert (motion.date, motion.date_precision) == (dt.date(2022, 10, 1), "month")
+
+    def test_a_bad_partial_date_is_a_form_error(self, client, curator, newcastle_taiyuan):
+        client.force_login(curator)
+        url = change_url(newcastle_taiyuan)
+        data = add_inline_row(form_data(client.get(url)), "events", event_type=EventType.MOTION_TABLED, date="2022-13")
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any("not a real date" in message for message in errors_of(response))
+        assert not Event.objects.filter(event_type=EventType.MOTION_TABLED).exists()
+
+    def test_changing_an_event_re_derives_and_keeps_its_sources(self, client, curator, newcastle_taiyuan):
+        client.force_login(curator)
+        url = change_url(newcastle_taiyuan)
+        data = form_data(client.get(url))
+        assert data["events-0-date"] == "1985"
+        assert data["events-0-sources"]  # the established event's source is pre-selected
+        data["events-0-date"] = "c. 1985"
+        data["events-0-change_reason"] = "Only approximately dated"
+        assert client.post(url, data).status_code == 302
+        established = Event.objects.get(pairing=newcastle_taiyuan)
+        assert established.date_circa and established.citations.count() == 1
+        assert established.history.first().history_change_reason == "Only approximately dated"
+
+    def test_the_page_shows_status_definition_timeline_and_citations(self, client, curator, newcastle_taiyuan):
+        record(newcastle_taiyuan, EventType.DECISION_SEVER, "2022-11-02", source=SourceFactory(title="Minutes of full council"))
+        client.force_login(curator)
+        page = client.get(change_url(newcastle_taiyuan)).content.decode()
+        assert "Severed" in page and "formally ended the relationship" in page
+        assert "2 November 2022" in page
+        assert "Minutes of full council" in page
+
+
+@pytest.mark.django_db
+class TestEventPage:
+    def test_record_a_decision_with_its_citation_and_the_date_this_source_gives(self, client, curator, newcastle_taiyuan):
+        source = SourceFactory()
+        client.force_login(curator)
+        url = reverse("admin:twinning_event_add")
+        data = form_data(client.get(url))
+        data.update({
+            "pairing": str(newcastle_taiyuan.pk), "event_type": EventType.DECISION_RETAIN, "date": "2023-03",
+            "actor": "side_a", "votes_for": "30", "votes_against": "12", "change_reason": "Retained per report",
+            "citations-TOTAL_FORMS": "1", "citations-0-source": str(source.pk), "citations-0-claimed_date": "2023-04",
+            "citations-0-quote": "declined to cut ties",
+        })
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        event = Event.objects.get(event_type=EventType.DECISION_RETAIN)
+        assert (event.votes_for, event.votes_against) == (30, 12)
+        citation = event.citations.get()
+        assert citation.claimed.display() == "April 2023" and citation.quote == "declined to cut ties"
+        newcastle_taiyuan.refresh_from_db()
+        assert newcastle_taiyuan.status == Status.RETAINED
+        assert event.history.get().history_user == curator
+
+    def test_without_citations_the_formset_says_a_source_is_needed(self, client, curator, newcastle_taiyuan):
+        client.force_login(curator)
+        url = reverse("admin:twinning_event_add")
+        data = form_data(client.get(url))
+        data.update({"pairing": str(newcastle_taiyuan.pk), "event_type": EventType.LAPSED, "date": "2019", "actor": "unknown"})
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any(NEEDS_SOURCE in m for m in errors_of(response))
+        assert not Event.objects.filter(event_type=EventType.LAPSED).exists()
+
+    def test_removing_the_last_source_of_a_status_event_is_refused(self, client, editor, newcastle_taiyuan):
+        established = Event.objects.get(pairing=newcastle_taiyuan)
+        client.force_login(editor)  # curators cannot remove citations at all
+        url = change_url(established)
+        data = form_data(client.get(url))
+        data["citations-0-DELETE"] = "on"
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any(NEEDS_SOURCE in m for m in errors_of(response))
+        assert established.citations.count() == 1
+
+
+@pytest.mark.django_db
+class TestAddingRecords:
+    def test_add_a_pairing_with_its_established_date_and_source(self, client, curator):
+        bath = PlaceFactory(name="Bath and North East Somerset", slug="banes")
+        jiangxi = PlaceFactory(name="Jiangxi Province", local_name="江西省", country="CN", slug="jiangxi")
+        source = SourceFactory()
+        client.force_login(curator)
+        url = reverse("admin:twinning_pairing_add")
+        data = form_data(client.get(url))
+        data.update({
+            "place_a": str(bath.pk), "place_b": str(jiangxi.pk), "relationship": "friendship",
+            "established": "2009-10", "established_sources": [str(source.pk)], "confidence": "high",
+            "change_reason": "From the council's motion",
+        })
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        pairing = Pairing.objects.get()
+        assert pairing.status == Status.ACTIVE
+        assert pairing.status_since_date.display() == "October 2009"
+        assert pairing.slug and pairing.history.get().history_user == curator
+
+    def test_an_established_date_without_a_source_is_refused(self, client, curator):
+        a, b = PlaceFactory(), PlaceFactory(country="CN")
+        client.force_login(curator)
+        url = reverse("admin:twinning_pairing_add")
+        data = form_data(client.get(url))
+        data.update({"place_a": str(a.pk), "place_b": str(b.pk), "relationship": "friendship", "established": "2009", "confidence": "high"})
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any("needs at least one source" in m for m in errors_of(response))
+        assert not Pairing.objects.exists()
+
+    def test_a_duplicate_pairing_either_way_round_is_a_form_error(self, client, curator, newcastle_taiyuan):
+        client.force_login(curator)
+        url = reverse("admin:twinning_pairing_add")
+        data = form_data(client.get(url))
+        data.update({
+            "place_a": str(newcastle_taiyuan.place_b_id), "place_b": str(newcastle_taiyuan.place_a_id),
+            "relationship": newcastle_taiyuan.relationship, "confidence": "high",
+        })
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert errors_of(response)
+        assert Pairing.objects.count() == 1
+
+    def test_add_a_place_gets_a_slug_from_the_service(self, client, curator):
+        client.force_login(curator)
+        url = reverse("admin:twinning_place_add")
+        data = form_data(client.get(url))
+        data.update({"name": "Nottingham", "country": "GB", "region": "England", "kind": "city",
+                     "identifiers-TOTAL_FORMS": "1", "identifiers-0-scheme": "wikidata", "identifiers-0-value": "Q41262"})
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        place = Place.objects.get(name="Nottingham")
+        assert place.slug == "nottingham"
+        assert place.identifiers.get().value == "Q41262"
+
+    def test_add_a_source_with_a_month_precision_date(self, client, curator):
+        client.force_login(curator)
+        url = reverse("admin:sources_source_add")
+        data = form_data(client.get(url))
+        data.update({"url": "https://example.org/bath", "title": "Council ends friendship agreements",
+                     "publisher": "Example", "published": "2022-11", "source_type": "news"})
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        source = Source.objects.get()
+        assert source.published_date.display() == "November 2022"
+        assert source.history.get().history_user == curator
+
+
+@pytest.mark.django_db
+class TestChangelists:
+    @pytest.fixture
+    def many(self, db):
+        source = SourceFactory()
+        for i in range(55):
+            pairing = make_pairing(source=source if i % 2 else None, established="2000")
+            if i % 3 == 0:
+                record(pairing, EventType.DECISION_SEVER, "2022-11")
+        return 55
+
+    @pytest.mark.parametrize(
+        "name", ["twinning_pairing", "twinning_event", "twinning_place", "sources_source", "twinning_agreement"]
+    )
+    def test_query_count_is_constant(self, client, editor, many, name, django_assert_max_num_queries):
+        client.force_login(editor)
+        url = reverse(f"admin:{name}_changelist")
+        with django_assert_max_num_queries(14):
+            response = client.get(url)
+        assert response.status_code == 200
+        with django_assert_max_num_queries(14):
+            client.get(url, {"q": "Town", "o": "-1"})
+
+    def test_pairing_filters_and_search(self, client, curator, newcastle_taiyuan):
+        other = make_pairing(place_a=PlaceFactory(name="Leeds", slug="leeds"), place_b=PlaceFactory(name="Dortmund", country="DE", region="NRW", slug="dortmund"))
+        unsourced = services.pairing_create(
+            place_a=PlaceFactory(name="Sheffield", slug="sheffield"),
+            place_b=PlaceFactory(name="Anshan", country="CN", slug="anshan"),
+            relationship="twin_town",
+        )
+        client.force_login(curator)
+        url = reverse("admin:twinning_pairing_changelist")
+
+        def shown(**params):
+            return {str(p) for p in client.get(url, params).context["cl"].result_list}
+
+        assert shown(country="CN") == {str(newcastle_taiyuan), str(unsourced)}
+        assert shown(country="DE") == {str(other)}
+        assert shown(region="Shanxi") == {str(newcastle_taiyuan)}
+        assert shown(sourced="no") == {str(unsourced)}
+        assert shown(status="unknown") == {str(unsourced)}
+        assert shown(q="太原") == {str(newcastle_taiyuan)}
+        assert shown(q="dortmund") == {str(other)}
+        page = client.get(url).content.decode()
+        assert "Import spreadsheet" in page and "Download import template" in page

@@ -1,0 +1,386 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from sources.admin import (
+    CuratedAdmin,
+    CuratedInline,
+    adopt,
+    annotation_column,
+    change_reason,
+    citation_inline,
+    count_subquery,
+    partial_date_column,
+)
+from sources.services import history_delete, history_save
+from twinning import selectors, services
+from twinning.admin.imports import ImportViewsMixin
+from twinning.admin.places import CountryFilter, RegionFilter
+from twinning.constants import STATUS_DEFINITIONS, Status
+from twinning.forms import (
+    AgreementForm,
+    EventCitationForm,
+    EventCitationFormSet,
+    EventForm,
+    EventInlineForm,
+    PairingForm,
+)
+from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation
+
+AGREEMENT_DETAILS = ("title", "signatories", "term_years", "text_availability", "text_url", "foi_url", "notes", "confidence")
+
+# --- Saving events through the services -------------------------------------------------------
+
+
+def event_save(form, *, pairing, citations, user, reason: str) -> Event:
+    """Record or update the event a validated EventForm describes, with these citations."""
+    obj = form.instance
+    date = form.cleaned_data["date"]
+    if obj.pk is None:
+        details = {name: getattr(obj, name) for name in services.EVENT_FIELDS}
+        event = services.event_record(
+            pairing=pairing,
+            event_type=obj.event_type,
+            date=date,
+            citations=citations,
+            status_to=obj.status_to,
+            order=obj.order if "order" in form.changed_data else None,
+            rescinds=obj.rescinds,
+            user=user,
+            reason=reason or f"Event recorded in the admin: {obj.get_event_type_display()}",
+            **details,
+        )
+        adopt(obj, event)
+        return obj
+    return services.event_update(obj, date=date, citations=citations, user=user, reason=reason or "Event changed in the admin")
+
+
+def event_reason(request, form, page_form) -> str:
+    return change_reason(request, form) or change_reason(request, page_form)
+
+
+# --- Pairing changelist filters ---------------------------------------------------------------
+
+
+class HasNoSourceFilter(admin.SimpleListFilter):
+    title = _("sources")
+    parameter_name = "sourced"
+
+    def lookups(self, request, model_admin):
+        return (("no", _("Has no source")), ("yes", _("Has a source")))
+
+    def queryset(self, request, queryset):
+        sourced = Exists(PairingCitation.objects.filter(pairing=OuterRef("pk"))) | Exists(
+            EventCitation.objects.filter(event__pairing=OuterRef("pk"))
+        )
+        if self.value() == "no":
+            return queryset.filter(~sourced)
+        if self.value() == "yes":
+            return queryset.filter(sourced)
+        return queryset
+
+
+# --- Inlines on the pairing page --------------------------------------------------------------
+
+
+class EventInline(CuratedInline, admin.TabularInline):
+    model = Event
+    form = EventInlineForm
+    fields = ("event_type", "date", "order", "status_to", "body", "summary", "sources", "change_reason", "status_after")
+    readonly_fields = ("status_after",)
+    verbose_name_plural = _("Timeline (status-changing events need a source; votes, movers and citation details on each event's page)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("citations")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "summary":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 30})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class AgreementInline(CuratedInline, admin.TabularInline):
+    model = Agreement
+    form = AgreementForm
+    fields = ("kind", "title", "signed", "term_years", "renewal_due", "text_availability", "text_url", "foi_url")
+
+
+PairingCitationInline = citation_inline(PairingCitation, verbose_name_plural=_("Sources for the pairing as a whole"))
+
+
+# --- Pairings ---------------------------------------------------------------------------------
+
+
+@admin.register(Pairing)
+class PairingAdmin(ImportViewsMixin, CuratedAdmin):
+    form = PairingForm
+    list_display = ("pairing", "countries", "relationship", "status_label", "status_since_display", "citation_count", "updated_at")
+    list_select_related = ("place_a", "place_b")
+    list_filter = ("status", CountryFilter, "relationship", RegionFilter, HasNoSourceFilter, "confidence")
+    search_fields = ("place_a__name", "place_a__local_name", "place_b__name", "place_b__local_name")
+    autocomplete_fields = ("place_a", "place_b")
+    readonly_fields = ("status_panel", "timeline", "slug", "created_at", "updated_at")
+    inlines = [EventInline, AgreementInline, PairingCitationInline]
+
+    add_fieldsets = (
+        (None, {"fields": ("place_a", "place_b", "relationship")}),
+        (_("Established"), {"fields": ("established", "established_sources")}),
+        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
+        (_("Why"), {"fields": ("change_reason",)}),
+    )
+    change_fieldsets = (
+        (None, {"fields": ("place_a", "place_b", "relationship")}),
+        (_("Status (derived from the timeline below; never typed in)"), {"fields": ("status_panel",)}),
+        (_("Timeline with its sources"), {"fields": ("timeline",)}),
+        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
+        (_("Why"), {"fields": ("change_reason",)}),
+        (_("Record"), {"fields": ("slug", "created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        return self.change_fieldsets if obj else self.add_fieldsets
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_citations=count_subquery(PairingCitation.objects.all(), "pairing")
+                + count_subquery(EventCitation.objects.all(), "event__pairing")
+            )
+        )
+
+    @admin.display(description=_("pairing"), ordering="place_a__name")
+    def pairing(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("countries"))
+    def countries(self, obj):
+        return f"{obj.place_a.country} – {obj.place_b.country}"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return format_html('<span title="{}">{}</span>', STATUS_DEFINITIONS[obj.status], obj.get_status_display())
+
+    status_since_display = partial_date_column("status_since", _("since"))
+    citation_count = annotation_column("n_citations", _("citations"))
+
+    @admin.display(description=_("status"))
+    def status_panel(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        since = obj.status_since_date.display() if obj.status_since else _("no dated event yet")
+        return format_html(
+            "<strong>{}</strong> since {}<br><span class='help'>{}</span>",
+            obj.get_status_display(), since, STATUS_DEFINITIONS[Status(obj.status)],
+        )
+
+    @admin.display(description=_("events and their sources"))
+    def timeline(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = []
+        for event in selectors.pairing_timeline(obj):
+            sources = format_html_join(
+                "", '<li><a href="../../../../sources/source/{}/change/">{}</a>{}</li>',
+                (
+                    (c.source_id, c.source, f" (gives {c.claimed.display()})" if c.claimed else "")
+                    for c in event.citations.all()
+                ),
+            ) or format_html("<li><em>{}</em></li>", _("no source"))
+            rows.append(
+                format_html(
+                    "<tr><td>{}</td><td><a href='../../../event/{}/change/'>{}</a></td><td>{}</td><td><ul>{}</ul></td></tr>",
+                    event.when.display(), event.pk, event.get_event_type_display(),
+                    event.get_status_after_display() or "—", sources,
+                )
+            )
+        if not rows:
+            return _("No events yet: add the first one (e.g. “established”) below.")
+        header = format_html(
+            "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", _("date"), _("event"), _("status after"), _("sources")
+        )
+        return format_html("<table>{}{}</table>", header, format_html_join("", "{}", ((r,) for r in rows)))
+
+    def save_model(self, request, obj, form, change):
+        reason = change_reason(request, form)
+        if change:
+            services.pairing_update(obj, user=request.user, reason=reason or "Pairing changed in the admin")
+            return
+        data = form.cleaned_data
+        pairing = services.pairing_create(
+            place_a=data["place_a"],
+            place_b=data["place_b"],
+            relationship=data["relationship"],
+            established=data.get("established"),
+            citations=[services.Cite(source=s) for s in data.get("established_sources") or []],
+            notes=data.get("notes", ""),
+            confidence=data.get("confidence") or "high",
+            confidence_note=data.get("confidence_note", ""),
+            user=request.user,
+            reason=reason or "Pairing recorded in the admin",
+        )
+        adopt(obj, pairing)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Event:
+            return self._save_events(request, form, formset)
+        if formset.model is Agreement:
+            return self._save_agreements(request, form, formset)
+        return super().save_formset(request, form, formset, change)
+
+    def _save_events(self, request, form, formset):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for event_form in formset.deleted_forms:
+            if event_form.instance.pk is not None:
+                services.event_delete(
+                    event_form.instance, user=request.user,
+                    reason=event_reason(request, event_form, form) or "Event deleted in the admin",
+                )
+                formset.deleted_objects.append(event_form.instance)
+        for event_form in formset.forms:
+            if event_form in formset.deleted_forms or not event_form.has_changed():
+                continue
+            adding = event_form.instance.pk is None
+            event = event_save(
+                event_form,
+                pairing=form.instance,
+                citations=[services.Cite(source=s) for s in event_form.cleaned_data.get("sources", [])],
+                user=request.user,
+                reason=event_reason(request, event_form, form),
+            )
+            if adding:
+                formset.new_objects.append(event)
+            else:
+                formset.changed_objects.append((event, event_form.changed_data))
+
+    def _save_agreements(self, request, form, formset):
+        reason = change_reason(request, form) or "Agreement changed in the admin"
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for agreement_form in formset.deleted_forms:
+            if agreement_form.instance.pk is not None:
+                history_delete(agreement_form.instance, user=request.user, reason=reason)
+                formset.deleted_objects.append(agreement_form.instance)
+        for agreement_form in formset.forms:
+            obj = agreement_form.instance
+            if agreement_form in formset.deleted_forms or not agreement_form.has_changed():
+                continue
+            if obj.pk is not None:
+                history_save(obj, user=request.user, reason=reason)
+                formset.changed_objects.append((obj, agreement_form.changed_data))
+                continue
+            data = agreement_form.cleaned_data
+            details = {name: getattr(obj, name) for name in AGREEMENT_DETAILS}
+            adopt(obj, services.agreement_record(
+                pairing=form.instance, kind=obj.kind, signed=data.get("signed"), renewal_due=data.get("renewal_due"),
+                user=request.user, reason=reason, **details,
+            ))
+            formset.new_objects.append(obj)
+
+
+# --- Events -----------------------------------------------------------------------------------
+
+
+class EventCitationInline(CuratedInline, admin.TabularInline):
+    model = EventCitation
+    form = EventCitationForm
+    formset = EventCitationFormSet
+    fields = ("source", "locator", "quote", "claimed_date")
+    autocomplete_fields = ("source",)
+    verbose_name_plural = _("Sources (at least one for an event that changes the status)")
+    show_change_link = False
+
+
+@admin.register(Event)
+class EventAdmin(CuratedAdmin):
+    form = EventForm
+    list_display = ("event", "pairing_label", "date_display", "status_after", "body", "citation_count", "updated_at")
+    list_select_related = ("pairing__place_a", "pairing__place_b")
+    list_filter = ("event_type", "status_after", "body", "confidence")
+    search_fields = (
+        "pairing__place_a__name", "pairing__place_a__local_name", "pairing__place_b__name",
+        "pairing__place_b__local_name", "summary", "mover",
+    )
+    autocomplete_fields = ("pairing", "rescinds", "agreement")
+    readonly_fields = ("status_after", "created_at", "updated_at")
+    inlines = [EventCitationInline]
+    fieldsets = (
+        (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after")}),
+        (
+            _("Who decided, and how"),
+            {"fields": ("actor", "body", ("mover", "mover_party"), ("seconder", "seconder_party"),
+                        ("votes_for", "votes_against", "abstentions"), ("unanimous", "casting_vote"))},
+        ),
+        (_("Details"), {"fields": ("summary", "agreement", "confidence", "confidence_note")}),
+        (_("Why"), {"fields": ("change_reason",)}),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # An event stays on its pairing (moving it would leave the old pairing's status stale).
+        return self.readonly_fields + (("pairing",) if obj else ())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_citations=count_subquery(EventCitation.objects.all(), "event"))
+
+    @admin.display(description=_("event"), ordering="event_type")
+    def event(self, obj):
+        return obj.get_event_type_display()
+
+    @admin.display(description=_("pairing"), ordering="pairing__place_a__name")
+    def pairing_label(self, obj):
+        return str(obj.pairing)
+
+    date_display = partial_date_column("date", _("date"))
+    citation_count = annotation_column("n_citations", _("sources"))
+
+    def save_model(self, request, obj, form, change):
+        """Deferred to save_related: the service needs the event and its sources together."""
+
+    def save_related(self, request, form, formsets, change):
+        citations_formset = next(fs for fs in formsets if fs.model is EventCitation)
+        citations = [
+            services.Cite(
+                source=f.cleaned_data["source"],
+                locator=f.cleaned_data.get("locator", ""),
+                quote=f.cleaned_data.get("quote", ""),
+                claimed_date=f.cleaned_data.get("claimed_date"),
+            )
+            for f in citations_formset.forms
+            if f.cleaned_data.get("source") and not f.cleaned_data.get("DELETE")
+        ]
+        event_save(form, pairing=form.instance.pairing, citations=citations, user=request.user,
+                   reason=change_reason(request, form))
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request, obj):
+        services.event_delete(obj, user=request.user, reason="Event deleted in the admin")
+
+
+# --- Agreements -------------------------------------------------------------------------------
+
+
+@admin.register(Agreement)
+class AgreementAdmin(CuratedAdmin):
+    form = AgreementForm
+    list_display = ("__str__", "pairing_label", "kind", "signed_display", "term_years", "text_availability")
+    list_select_related = ("pairing__place_a", "pairing__place_b")
+    list_filter = ("kind", "text_availability", "confidence")
+    search_fields = ("title", "pairing__place_a__name", "pairing__place_b__name", "signatories")
+    autocomplete_fields = ("pairing",)
+    inlines = [citation_inline(AgreementCitation)]
+    fieldsets = (
+        (None, {"fields": ("pairing", "kind", "title", "signed", "signatories", "term_years", "renewal_due")}),
+        (_("Text"), {"fields": ("text_availability", "text_url", "foi_url")}),
+        (_("Notes"), {"fields": ("notes", "confidence")}),
+        (_("Why"), {"fields": ("change_reason",)}),
+    )
+
+    @admin.display(description=_("pairing"), ordering="pairing__place_a__name")
+    def pairing_label(self, obj):
+        return str(obj.pairing)
+
+    signed_display = partial_date_column("signed", _("signed"))

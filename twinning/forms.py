@@ -1,0 +1,170 @@
+"""Curator forms for the core domain (used by the admin). Dates are partial-date text boxes; every
+form has a "reason for this change" that goes into the history; a status-changing event cannot be
+saved without a source."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from sources.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
+from sources.models import Source
+from twinning.constants import STATUS_DEFINITIONS, Status
+from twinning.models import Agreement, Event, EventCitation, Pairing, Place
+from twinning.services import event_changes_status
+
+SOURCE_REQUIRED = _("This event changes the pairing's status, so it needs at least one source. Add a source and save again.")
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def sources_field(*, label, help_text) -> forms.ModelMultipleChoiceField:
+    """Sources picked by autocomplete (searching the source admin's title, publisher and URL)."""
+    return forms.ModelMultipleChoiceField(
+        queryset=Source.objects.all(),
+        required=False,
+        label=label,
+        help_text=help_text,
+        widget=AutocompleteSelectMultiple(EventCitation._meta.get_field("source"), admin.site),
+    )
+
+
+def status_changes(cleaned_data) -> bool:
+    event_type = cleaned_data.get("event_type")
+    return bool(event_type) and event_changes_status(
+        event_type=event_type, status_to=cleaned_data.get("status_to") or ""
+    )
+
+
+class PlaceForm(ReasonFormMixin, forms.ModelForm):
+    class Meta:
+        model = Place
+        exclude = ("slug",)
+
+
+class PairingForm(ReasonFormMixin, forms.ModelForm):
+    """A pairing. When adding one, its established date and the sources for it can be given at once."""
+
+    established = PartialDateField(
+        label=_("Established"),
+        help_text=_("Optional: when the relationship began; records its first event (“established”)."),
+    )
+    established_sources = sources_field(
+        label=_("Sources for the established date"), help_text=_("Required with an established date.")
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ("place_a", "place_b", "relationship", "confidence", "confidence_note", "notes")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("established") and not cleaned.get("established_sources"):
+            self.add_error(
+                "established_sources",
+                _("The established date makes the pairing active, so it needs at least one source."),
+            )
+        return cleaned
+
+
+class EventForm(ReasonFormMixin, PartialDateModelForm):
+    """An event on the Event page (its sources are the citations inline below it)."""
+
+    partial_dates = ("date",)
+    date = PartialDateField(label=_("Date"), required=True)
+
+    class Meta:
+        model = Event
+        exclude = partial_date_exclusions("date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status_to" in self.fields:
+            self.fields["status_to"].help_text = status_help()
+        if "order" in self.fields:
+            self.fields["order"].required = False
+            self.fields["order"].help_text = _("Orders events on the same day (lower first). Leave as is to add it after them.")
+
+    def clean_order(self):
+        order = self.cleaned_data.get("order")
+        return 0 if order is None else order
+
+
+class EventInlineForm(EventForm):
+    """An event as a row of its pairing's timeline, with its sources picked in the same row."""
+
+    sources = sources_field(
+        label=_("Sources"), help_text=_("At least one for an event that changes the status.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "sources" not in self.initial:
+            self.initial["sources"] = [c.source_id for c in self.instance.citations.all()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if status_changes(cleaned) and not cleaned.get("sources"):
+            self.add_error("sources", SOURCE_REQUIRED)
+        return cleaned
+
+
+class EventCitationForm(PartialDateModelForm):
+    partial_dates = ("claimed_date",)
+    claimed_date = PartialDateField(
+        label=_("Date this source gives"),
+        help_text=_("Only when sources disagree on the date (e.g. “2023-03” here, “2023-04” in another)."),
+    )
+
+    class Meta:
+        model = EventCitation
+        exclude = partial_date_exclusions("claimed_date")
+
+
+class EventCitationFormSet(forms.BaseInlineFormSet):
+    """On the Event page: a status-changing event keeps at least one source."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [
+            form for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        event = self.instance
+        if event.event_type and event_changes_status(event_type=event.event_type, status_to=event.status_to) and not kept:
+            raise ValidationError(SOURCE_REQUIRED, code="source_required")
+
+
+class AgreementForm(ReasonFormMixin, PartialDateModelForm):
+    partial_dates = ("signed", "renewal_due")
+    signed = PartialDateField(label=_("Signed"))
+    renewal_due = PartialDateField(label=_("Renewal due or expiry"))
+
+    class Meta:
+        model = Agreement
+        exclude = partial_date_exclusions("signed", "renewal_due")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV)"),
+        help_text=_("CSV, UTF-8 (“CSV UTF-8” in Excel; a byte-order mark is fine), with the header row of the template."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB. Split it and import the parts."),
+                params={"size": round(upload.size / 1024 / 1024, 1), "limit": IMPORT_MAX_BYTES // 1024 // 1024},
+            )
+        return upload
+
+
+def status_help() -> str:
+    lines = [f"{Status(value).label}: {STATUS_DEFINITIONS[value]}" for value in Status.values]
+    return str(_("Leave empty to use the status the event type implies. ")) + " · ".join(lines)
