@@ -29,8 +29,26 @@ class World:
     """A small register: UK–China pairings severed, retained and rescinded, and others."""
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """Built once per module inside a transaction rolled back at the end; each test's own changes
+    are rolled back by its `db` fixture."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db):
+def world(db, _world):
+    for name, value in vars(_world).items():
+        if hasattr(value, "refresh_from_db"):
+            value.refresh_from_db()
+    return _world
+
+
+def build_world() -> World:
     from decimal import Decimal
 
     from tests.factories import EventType, PlaceFactory, make_pairing, record

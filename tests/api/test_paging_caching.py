@@ -1,0 +1,110 @@
+"""Page numbers with a cap, cursor crawling without gaps or repeats, conditional GET, throttling."""
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.factories import EventType, PlaceFactory, make_pairing, record
+from twinning import services
+
+URL = "/api/v1/pairings/"
+
+
+@pytest.fixture
+def many(db):
+    london = PlaceFactory(name="London", slug="london")
+    return [make_pairing(place_a=london, place_b=PlaceFactory(country="CN")) for _ in range(12)]
+
+
+def crawl(api, params, *, during=None):
+    seen, url, pages = [], URL, 0
+    response = api.get(url, params)
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        seen += [(r["id"], r["updated_at"]) for r in body["results"]]
+        pages += 1
+        if during and pages == 2:
+            during()
+        if not body["next"]:
+            return seen
+        assert response["Link"] == f'<{body["next"]}>; rel="next"'
+        response = api.get(body["next"])
+
+
+def test_cursor_crawl_sees_every_row_once(api, many):
+    seen = crawl(api, {"paginate": "cursor", "page_size": 5})
+    assert sorted(pk for pk, _ in seen) == sorted(p.pk for p in many)
+    assert [u for _, u in seen] == sorted(u for _, u in seen)
+
+
+def test_cursor_crawl_sees_a_record_updated_mid_crawl(api, many):
+    first = min(many, key=lambda p: (p.updated_at, p.pk))  # already seen on page 1 when it changes
+
+    def change():
+        record(first, EventType.STATEMENT, "2024-01", sourced=False)
+
+    seen = crawl(api, {"paginate": "cursor", "page_size": 5}, during=change)
+    ids = [pk for pk, _ in seen]
+    assert set(ids) == {p.pk for p in many}
+    assert ids.count(first.pk) == 2  # once as it was, once more with its change, at the end
+    assert ids[-1] == first.pk
+    # and a sync from when the crawl began sees only the changed record
+    since = seen[0][1]
+    again = crawl(api, {"paginate": "cursor", "updated_since": since})
+    assert first.pk in [pk for pk, _ in again]
+
+
+def test_updated_since_with_cursor_syncs_only_changes(api, many):
+    mark = timezone.now()
+    services.pairing_update(many[3], notes="corrected")
+    services.pairing_update(many[7], notes="corrected")
+    seen = crawl(api, {"paginate": "cursor", "updated_since": mark.isoformat(), "page_size": 1})
+    assert [pk for pk, _ in seen] == [many[3].pk, many[7].pk]
+
+
+def test_page_numbers_with_a_capped_page_size(api, many):
+    first = api.get(URL, {"page_size": 5}).json()
+    assert first["count"] == 12 and len(first["results"]) == 5 and first["previous"] is None
+    third = api.get(URL, {"page_size": 5, "page": 3}).json()
+    assert len(third["results"]) == 2 and third["next"] is None
+    everything = [r["id"] for p in (1, 2, 3) for r in api.get(URL, {"page_size": 5, "page": p}).json()["results"]]
+    assert sorted(everything) == sorted(p.pk for p in many)
+    assert api.get(URL, {"page_size": 501}).status_code == 400
+    assert len(api.get(URL, {"page_size": 500}).json()["results"]) == 12
+
+
+def test_conditional_get_on_list_and_detail(api, many):
+    for url in (URL, f"{URL}{many[0].pk}/", "/api/v1/events/", "/api/v1/stats/"):
+        response = api.get(url)
+        etag = response["ETag"]
+        assert etag
+        assert "Accept" in response["Vary"]
+        not_modified = api.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert not_modified.status_code == 304 and not_modified.content == b""
+    etag = api.get(f"{URL}{many[0].pk}/")["ETag"]
+    services.pairing_update(many[0], notes="changed")
+    changed = api.get(f"{URL}{many[0].pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed.json()["notes"] == "changed"
+    assert changed["ETag"] != etag
+    # CSV and JSON are different representations with different tags
+    assert api.get(URL, {"format": "csv"})["ETag"] != api.get(URL)["ETag"]
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        **__import__("django.conf").conf.settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "5/minute"},
+    }
+)
+def test_throttling_anonymous_and_signed_in(api, many, curator):
+    for _ in range(3):
+        assert api.get(URL).status_code == 200
+    limited = api.get(URL)
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert "throttled" in limited.json()["detail"].lower()
+    api.force_login(curator)  # a signed-in client has its own, larger allowance
+    for _ in range(5):
+        assert api.get(URL).status_code == 200
+    assert api.get(URL).status_code == 429

@@ -1,0 +1,119 @@
+"""No N+1: every list and detail stays within 8 queries on 50+ rows with timelines and sources."""
+
+import pytest
+
+from campaigns.models import Campaign, CampaignCitation, CampaignTarget, Organisation, Petition, PetitionCitation, SignatureCount
+from tests.factories import EventType, PlaceFactory, SourceFactory, make_pairing, record
+from twinning import services
+
+MAX_QUERIES = 8
+ROWS = 52
+
+
+@pytest.fixture(scope="module")
+def big(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction rolled back at the end (each test's own
+    changes are rolled back by its `db` fixture)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        pairings = _build()
+        yield pairings
+        transaction.set_rollback(True)
+
+
+def _build():
+    hub = PlaceFactory(name="Hub", slug="hub")
+    organisation = Organisation.objects.create(name="Watch", slug="watch")
+    pairings = []
+    for n in range(ROWS):
+        pairing = make_pairing(place_a=hub if n % 2 else None)
+        record(pairing, EventType.REVIEW_OPENED, "2022-06")
+        record(pairing, EventType.DECISION_SEVER, "2022-11-02", votes_for=10, votes_against=n)
+        services.agreement_record(
+            pairing=pairing, kind="charter", signed=None, citations=[services.Cite(source=SourceFactory())]
+        )
+        campaign = Campaign.objects.create(name=f"Campaign {n}", slug=f"campaign-{n}")
+        campaign.organisers.add(organisation)
+        member = Organisation.objects.create(name=f"Group {n}", slug=f"group-{n}", base_place=hub)
+        organisation.member_groups.add(member)
+        campaign.organisers.add(member)
+        CampaignTarget.objects.create(campaign=campaign, pairing=pairing)
+        CampaignCitation.objects.create(campaign=campaign, source=SourceFactory())
+        petition = Petition.objects.create(title=f"Petition {n}", campaign=campaign, pairing=pairing, target_council="Council")
+        SignatureCount.objects.create(petition=petition, date="2022-06-12", count=1500 + n)
+        PetitionCitation.objects.create(petition=petition, source=SourceFactory())
+        pairings.append(pairing)
+    return pairings
+
+
+LISTS = [
+    "/api/v1/pairings/?page_size=100",
+    "/api/v1/pairings/?page_size=100&as_of=2022-07-01&status=under_review",
+    "/api/v1/pairings/?page_size=100&countries=GB,CN&event_type=decision_sever&campaign=campaign-1",
+    "/api/v1/pairings/?page_size=100&format=csv",
+    "/api/v1/pairings/?page_size=100&format=geojson",
+    "/api/v1/pairings/?paginate=cursor&page_size=100",
+    "/api/v1/events/?page_size=200",
+    "/api/v1/events/?page_size=200&format=csv",
+    "/api/v1/agreements/?page_size=100",
+    "/api/v1/sources/?page_size=500",
+    "/api/v1/places/?page_size=200",
+    "/api/v1/campaigns/?page_size=100",
+    "/api/v1/organisations/?page_size=100",
+    "/api/v1/petitions/?page_size=100",
+    "/api/v1/stats/",
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_list_query_count_is_constant(api, db, big, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = api.get(url)
+    assert response.status_code == 200
+    if "format=csv" in url:
+        assert len(response.content.decode("utf-8-sig").splitlines()) > ROWS
+    elif "format=geojson" in url:
+        assert len(response.json()["features"]) == ROWS
+    elif "stats" in url:
+        assert response.json()["pairings"] == ROWS
+    elif "campaign=" in url:
+        assert len(response.json()["results"]) == 1
+    else:
+        assert len(response.json()["results"]) >= ROWS
+
+
+def test_pairing_list_rows_carry_their_decision_and_sources(api, db, big, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        rows = api.get("/api/v1/pairings/?page_size=100").json()["results"]
+    assert len(rows) == ROWS
+    assert all(r["latest_event"]["event_type"] == "decision_sever" and r["latest_event"]["sources"] for r in rows)
+
+
+def test_detail_query_counts(api, db, big, curator, django_assert_max_num_queries):
+    pairing = big[1]
+    urls = [
+        f"/api/v1/pairings/{pairing.pk}/",
+        f"/api/v1/pairings/{pairing.slug}/?as_of=2022-07-01",
+        f"/api/v1/events/{pairing.events.first().pk}/",
+        f"/api/v1/agreements/{pairing.agreements.first().pk}/",
+        f"/api/v1/places/hub/",
+        f"/api/v1/sources/{pairing.events.first().citations.first().source_id}/",
+        "/api/v1/campaigns/campaign-1/",
+        "/api/v1/organisations/watch/",
+        f"/api/v1/petitions/{pairing.petitions.first().pk}/",
+    ]
+    for url in urls:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = api.get(url)
+        assert response.status_code == 200, url
+    detail = api.get(f"/api/v1/pairings/{pairing.pk}/").json()
+    assert len(detail["timeline"]) == 3 and all(e["sources"] for e in detail["timeline"])
+    assert detail["campaigns"][0]["campaign"]["slug"] == "campaign-1"
+    assert detail["petitions"][0]["title"] == "Petition 1"
+    # signed in with a token the budget still holds
+    from rest_framework.authtoken.models import Token
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert api.get("/api/v1/pairings/?page_size=100").status_code == 200
