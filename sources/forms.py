@@ -70,10 +70,25 @@ class PartialDateModelForm(forms.ModelForm):
                 self.initial[prefix] = current.iso() if current else ""
 
     def _post_clean(self):
-        for prefix in self.partial_dates:
-            if prefix in self.fields and prefix in self.cleaned_data:
-                set_partial_date(self.instance, prefix, self.cleaned_data[prefix])
+        present = [p for p in self.partial_dates if p in self.fields and p in self.cleaned_data]
+        for prefix in present:
+            set_partial_date(self.instance, prefix, self.cleaned_data[prefix])
         super()._post_clean()
+        # The model's own validation skipped constraints on the partial-date columns (they are not
+        # model fields of this form): check those now, so they are form errors and never a 500.
+        if present:
+            columns = set(partial_date_exclusions(*present))
+            others = {f.name for f in self.instance._meta.fields} - columns
+            try:
+                self.instance.validate_constraints(exclude=others)
+            except ValidationError as exc:
+                self._update_errors(exc)
+
+    def check_order(self, earlier: str, later: str, message) -> None:
+        """Add `message` to `later` when both partial dates are given and `later` starts first."""
+        first, second = self.cleaned_data.get(earlier), self.cleaned_data.get(later)
+        if first and second and second.end < first.date:
+            self.add_error(later, message)
 
 
 class ReasonFormMixin(forms.Form):

@@ -148,6 +148,11 @@ class AgreementForm(ReasonFormMixin, PartialDateModelForm):
         model = Agreement
         exclude = partial_date_exclusions("signed", "renewal_due")
 
+    def clean(self):
+        cleaned = super().clean()
+        self.check_order("signed", "renewal_due", _("Renewal or expiry cannot come before the signing."))
+        return cleaned
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(

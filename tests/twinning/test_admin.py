@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from sources.models import Source
+from sources.partialdates import PartialDate
 from tests.factories import PlaceFactory, SourceFactory, UserFactory, make_pairing, record
 from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
 from twinning import services
@@ -287,19 +288,22 @@ class TestChangelists:
             pairing = make_pairing(source=source if i % 2 else None, established="2000")
             if i % 3 == 0:
                 record(pairing, EventType.DECISION_SEVER, "2022-11")
+            services.agreement_record(pairing=pairing, kind="friendship", signed=PartialDate.parse("2000"))
         return 55
 
-    @pytest.mark.parametrize(
-        "name", ["twinning_pairing", "twinning_event", "twinning_place", "sources_source", "twinning_agreement"]
-    )
-    def test_query_count_is_constant(self, client, editor, many, name, django_assert_max_num_queries):
+    def test_query_count_is_constant(self, client, editor, many, django_assert_max_num_queries):
+        """55 pairings and agreements, 74 events, 110 places, 48 sources: each list page stays within 10 queries
+        (measured: 7 to 9, the same with 5 rows), also when searching and sorting."""
         client.force_login(editor)
-        url = reverse(f"admin:{name}_changelist")
-        with django_assert_max_num_queries(14):
-            response = client.get(url)
-        assert response.status_code == 200
-        with django_assert_max_num_queries(14):
-            client.get(url, {"q": "Town", "o": "-1"})
+        for name in ("twinning_pairing", "twinning_event", "twinning_place", "sources_source", "twinning_agreement"):
+            url = reverse(f"admin:{name}_changelist")
+            with django_assert_max_num_queries(10):
+                response = client.get(url)
+            assert response.status_code == 200
+            changelist = response.context["cl"]
+            assert changelist.result_count > 45 and len(changelist.result_list) == min(50, changelist.result_count)
+            with django_assert_max_num_queries(10):
+                client.get(url, {"q": "Town", "o": "-1"})
 
     def test_pairing_filters_and_search(self, client, curator, newcastle_taiyuan):
         other = make_pairing(place_a=PlaceFactory(name="Leeds", slug="leeds"), place_b=PlaceFactory(name="Dortmund", country="DE", region="NRW", slug="dortmund"))

@@ -1,0 +1,109 @@
+"""Campaigns admin: organisations with member groups, campaigns with targets, petitions with
+signature counts; partial dates, validation, bounded changelist queries."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
+from tests.factories import PlaceFactory, make_pairing, record
+from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from twinning.constants import EventType
+
+
+@pytest.mark.django_db
+class TestCampaignAdmin:
+    def test_campaign_with_a_place_target_and_a_pairing_target(self, client, curator):
+        pairing = make_pairing()
+        sheffield = PlaceFactory(name="Sheffield", slug="sheffield")
+        client.force_login(curator)
+        url = reverse("admin:campaigns_campaign_add")
+        data = form_data(client.get(url))
+        data.update({"name": "Global De-twin with China", "slug": "global-de-twin-with-china", "launched": "2022-07",
+                     "change_reason": "Launch reported by the seed article"})
+        add_inline_row(data, "targets", place=str(sheffield.pk), outcome="pending")
+        add_inline_row(data, "targets", pairing=str(pairing.pk), outcome="severed")
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        campaign = Campaign.objects.get()
+        assert campaign.launched_date.display() == "July 2022"
+        assert {(t.place_id, t.pairing_id) for t in CampaignTarget.objects.all()} == {(sheffield.pk, None), (None, pairing.pk)}
+        assert campaign.history.get().history_change_reason == "Launch reported by the seed article"
+
+    def test_a_target_naming_both_a_pairing_and_a_place_is_refused(self, client, curator):
+        pairing = make_pairing()
+        client.force_login(curator)
+        url = reverse("admin:campaigns_campaign_add")
+        data = form_data(client.get(url))
+        data.update({"name": "A campaign", "slug": "a-campaign"})
+        add_inline_row(data, "targets", place=str(pairing.place_a_id), pairing=str(pairing.pk), outcome="pending")
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert errors_of(response)
+        assert not Campaign.objects.exists()
+
+    def test_an_organisation_cannot_be_its_own_member_group(self, client, curator):
+        coalition = Organisation.objects.create(name="Coalition", slug="coalition", kind="coalition")
+        client.force_login(curator)
+        url = reverse("admin:campaigns_organisation_change", args=[coalition.pk])
+        data = form_data(client.get(url))
+        data["member_groups"] = [str(coalition.pk)]
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any("member group of itself" in m for m in errors_of(response))
+
+    def test_petition_with_signature_counts_and_a_response_from_its_own_pairing(self, client, curator):
+        pairing = make_pairing(established="2005")
+        other = record(make_pairing(established="2010"), EventType.DECISION_RETAIN, "2023-03")
+        retain = record(pairing, EventType.DECISION_RETAIN, "2023-03")
+        client.force_login(curator)
+        url = reverse("admin:campaigns_petition_add")
+        data = form_data(client.get(url))
+        data.update({"title": "De-twin Nottingham and Ningbo", "target_council": "Nottingham City Council",
+                     "pairing": str(pairing.pk), "opened": "2022", "closed": "2022-06-12", "outcome": "rejected",
+                     "response_event": str(other.pk)})
+        add_inline_row(data, "signature_counts", date="2022-06-12", count="1500", at_least="on")
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any("event of the petition's pairing" in m for m in errors_of(response))
+        assert not Petition.objects.exists()
+
+        data["response_event"] = str(retain.pk)
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        petition = Petition.objects.get()
+        assert (petition.opened_date.display(), petition.closed_date.display()) == ("2022", "12 June 2022")
+        count = SignatureCount.objects.get()
+        assert (count.count, count.at_least, count.date) == (1500, True, dt.date(2022, 6, 12))
+        changelist = client.get(reverse("admin:campaigns_petition_changelist")).content.decode()
+        assert "1,500+" in changelist
+
+    def test_petition_closed_before_opened_is_a_form_error(self, client, curator):
+        client.force_login(curator)
+        url = reverse("admin:campaigns_petition_add")
+        data = form_data(client.get(url))
+        data.update({"title": "Backwards", "target_council": "A council", "opened": "2022-06", "closed": "2021",
+                     "outcome": "unknown"})
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "A petition cannot close before it opened." in errors_of(response)
+        assert not Petition.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["organisation", "campaign", "petition"])
+def test_changelist_queries_are_constant(client, editor, name, django_assert_max_num_queries):
+    members = [Organisation.objects.create(name=f"Group {i}", slug=f"group-{i}") for i in range(3)]
+    for i in range(52):
+        organisation = Organisation.objects.create(name=f"Coalition {i}", slug=f"coalition-{i}", kind="coalition")
+        organisation.member_groups.set(members)
+        campaign = Campaign.objects.create(name=f"Campaign {i}", slug=f"campaign-{i}")
+        CampaignTarget.objects.create(campaign=campaign, place=PlaceFactory())
+        petition = Petition.objects.create(title=f"Petition {i}", target_council="A council", campaign=campaign)
+        SignatureCount.objects.create(petition=petition, date=dt.date(2022, 6, 1), count=100 + i)
+    client.force_login(editor)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse(f"admin:campaigns_{name}_changelist"))
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 50
