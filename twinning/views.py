@@ -162,6 +162,12 @@ def _bars(rows: list[dict], keys: list, css: str) -> list[dict]:
     return rows
 
 
+def _chart(rows: list[dict], keys: list, labels: dict, css: str) -> dict:
+    """Rows and legend of one stacked-bar chart, keeping only the keys that occur in the data."""
+    used = [k for k in keys if any(r["counts"].get(k) for r in rows)]
+    return {"rows": _bars(rows, used, css), "legend": [{"css": f"{css}-{k}", "label": labels[k]} for k in used]}
+
+
 @require_GET
 def stats(request):
     per_year = defaultdict(dict)
@@ -174,9 +180,10 @@ def stats(request):
     )
     for year, event_type, n in rows:
         per_year[year][event_type] = n
-    years = _bars(
+    years = _chart(
         [{"label": str(y), "counts": c, "total": sum(c.values())} for y, c in sorted(per_year.items())],
         [t.value for t in DECISION_ORDER],
+        {t.value: t.label for t in DECISION_ORDER},
         "decision",
     )
 
@@ -190,25 +197,17 @@ def stats(request):
     )
     for code, status, n in list(side_a) + list(side_b):
         per_country[code][status] += n
-    countries = _bars(
+    countries = _chart(
         sorted(
             ({"country": c, "label": country_label(c), "counts": dict(v), "total": sum(v.values())}
              for c, v in per_country.items()),
             key=lambda r: (-r["total"], r["label"]),
         ),
         [s.value for s in STATUS_ORDER],
+        {s.value: s.label for s in STATUS_ORDER},
         "status",
     )
-    return render(
-        request,
-        "twinning/stats.html",
-        {
-            "years": years,
-            "year_legend": [{"css": f"decision-{t.value}", "label": t.label} for t in DECISION_ORDER],
-            "countries": countries,
-            "country_legend": [{"css": f"status-{s.value}", "label": s.label} for s in STATUS_ORDER],
-        },
-    )
+    return render(request, "twinning/stats.html", {"years": years, "countries": countries})
 
 
 @require_GET

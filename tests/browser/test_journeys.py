@@ -89,6 +89,7 @@ def test_phone_reader_reaches_sources_in_three_clicks(browser, live_server, demo
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Pairings", exact=True).click()  # 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("link", name=re.compile("Nottingham – Ningbo")).click()  # 2
     expect(page.locator(".status-box .badge")).to_have_text("Retained")
     expect(page.locator(".conflict").first).to_contain_text("Sources disagree on this date.")

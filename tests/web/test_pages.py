@@ -68,6 +68,7 @@ def test_zh_hant_pairing_page_shows_translated_status_and_date(client, newcastle
     assert 'lang="zh-Hant"' in response.content.decode()
     assert "已斷絕" in text
     assert "2022年11月2日" in text
+    assert "英國" in text and "中國" in text  # country names in the reader's language
     assert "Severed" not in text
 
 
@@ -188,10 +189,12 @@ def test_map_page_draws_lines_coloured_by_status_and_embeds_geojson(client, newc
 
 def test_stats_page_has_charts_and_the_same_numbers_in_tables(client, newcastle, nottingham):
     response = client.get("/stats/")
-    years = {row["label"]: row for row in response.context["years"]}
+    years = {row["label"]: row for row in response.context["years"]["rows"]}
     assert years["2022"]["counts"] == {"decision_sever": 1}
     assert years["2023"]["counts"] == {"decision_retain": 1}
-    countries = {row["country"]: row for row in response.context["countries"]}
+    countries = {row["country"]: row for row in response.context["countries"]["rows"]}
+    # Only outcomes and statuses that occur get a colour and a column.
+    assert [item["label"] for item in response.context["years"]["legend"]] == ["Decision to retain", "Decision to sever"]
     assert countries["CN"]["counts"] == {"severed": 1, "retained": 1} and countries["GB"]["total"] == 2
     html = response.content.decode()
     assert '<rect class="decision-decision_sever"' in html and '<rect class="status-severed"' in html

@@ -68,9 +68,10 @@ def status_definition(code: str) -> str:
 
 @cache
 def _country_translation(language: str):
-    locale = {"zh-hant": "zh_Hant", "zh-hans": "zh_Hans"}.get(language, language)
+    # pycountry names Chinese locales by region: Traditional Chinese as used in Hong Kong, then Taiwan.
+    locales = {"zh-hant": ["zh_HK", "zh_TW"], "zh-hans": ["zh_CN"]}.get(language, [language])
     try:
-        return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+        return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=locales)
     except OSError:
         return None
 
