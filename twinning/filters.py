@@ -253,6 +253,7 @@ class AgreementFilter(filters.FilterSet):
 # Examples shown next to each query parameter in the OpenAPI schema (by parameter name).
 EXAMPLES = {
     "status": "severed",
+    "format": "csv",
     "relationship": "sister_city",
     "country": "GB",
     "countries": "GB,CN",

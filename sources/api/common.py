@@ -141,11 +141,14 @@ class StrictBooleanFormField(forms.CharField):
         raise DjangoValidationError(f"“{value}” is not a boolean: use true or false.")
 
 
-@extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(django_filters.CharFilter):
+class StrictBooleanFilter(django_filters.BooleanFilter):
     """true/false (or 1/0, yes/no); anything else is a 400, not silently ignored."""
 
     field_class = StrictBooleanFormField
+
+    def __init__(self, *args, **kwargs):
+        kwargs["widget"] = forms.TextInput  # not the widget that turns unknown words into "any"
+        super().__init__(*args, **kwargs)
 
 
 class ISODateFormField(forms.DateField):
@@ -183,8 +186,7 @@ class DateTimeSinceFormField(forms.CharField):
             raise DjangoValidationError(f"“{value}” is out of range.") from None
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
-class UpdatedSinceFilter(django_filters.CharFilter):
+class UpdatedSinceFilter(django_filters.DateTimeFilter):
     field_class = DateTimeSinceFormField
 
     def __init__(self, **kwargs):
