@@ -334,3 +334,24 @@ class TestDemoUsers:
         before = snapshot()
         assert "already present" in load(demo_users=True)
         assert snapshot() == before
+
+
+@pytest.mark.django_db
+class TestThroughTheApi:
+    """The API issue's "done when", against the demo data."""
+
+    def test_gb_cn_severed_and_as_of(self, demo_data, client):
+        response = client.get("/api/v1/pairings/", {"countries": "GB,CN", "status": "severed"})
+        assert response.status_code == 200
+        rows = {f"{p['place_a']['name']} – {p['place_b']['name']}": p for p in response.json()["results"]}
+        assert set(rows) == {
+            "Newcastle upon Tyne – Taiyuan",
+            "Bath and North East Somerset – Jiangxi Province",
+            "Bath and North East Somerset – Jingdezhen",
+            "Wakefield – Nanning",
+            "Wakefield – Xiangyang",
+        }
+        assert rows["Newcastle upon Tyne – Taiyuan"]["status_since"]["display"] == "2 November 2022"
+        assert all(row["source_count"] >= 1 for row in rows.values())
+        response = client.get("/api/v1/pairings/", {"countries": "GB,CN", "as_of": "2022-01-01", "q": "Taiyuan"})
+        assert [p["status"] for p in response.json()["results"]] == ["active"]
