@@ -2,7 +2,14 @@
 sources), events and agreements, and the spreadsheet import. Every write goes through
 `twinning.services`, so statuses are derived and history records who and why."""
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
 from twinning.admin.pairings import AgreementAdmin, EventAdmin, PairingAdmin
 from twinning.admin.places import PlaceAdmin
+
+admin.site.site_header = _("Twinwatch curators")
+admin.site.site_title = _("Twinwatch admin")
+admin.site.index_title = _("The register: places, pairings, events, sources and campaigns")
 
 __all__ = ["AgreementAdmin", "EventAdmin", "PairingAdmin", "PlaceAdmin"]

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from sources.admin import (
+    CitationInline,
     CuratedAdmin,
     CuratedInline,
     adopt,
@@ -88,7 +90,7 @@ class HasNoSourceFilter(admin.SimpleListFilter):
 class EventInline(CuratedInline, admin.TabularInline):
     model = Event
     form = EventInlineForm
-    fields = ("event_type", "date", "order", "status_to", "body", "summary", "sources", "change_reason", "status_after")
+    fields = ("event_type", "date", "sources", "status_after", "status_to", "summary", "body", "order", "change_reason")
     readonly_fields = ("status_after",)
     verbose_name_plural = _("Timeline (status-changing events need a source; votes, movers and citation details on each event's page)")
 
@@ -184,16 +186,22 @@ class PairingAdmin(ImportViewsMixin, CuratedAdmin):
         rows = []
         for event in selectors.pairing_timeline(obj):
             sources = format_html_join(
-                "", '<li><a href="../../../../sources/source/{}/change/">{}</a>{}</li>',
+                "", '<li><a href="{}">{}</a>{}</li>',
                 (
-                    (c.source_id, c.source, f" (gives {c.claimed.display()})" if c.claimed else "")
+                    (
+                        reverse("admin:sources_source_change", args=[c.source_id]),
+                        c.source,
+                        _(" (gives %(date)s)") % {"date": c.claimed.display()} if c.claimed else "",
+                    )
                     for c in event.citations.all()
                 ),
             ) or format_html("<li><em>{}</em></li>", _("no source"))
             rows.append(
                 format_html(
-                    "<tr><td>{}</td><td><a href='../../../event/{}/change/'>{}</a></td><td>{}</td><td><ul>{}</ul></td></tr>",
-                    event.when.display(), event.pk, event.get_event_type_display(),
+                    "<tr><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td>"
+                    "<td><ul style='margin:0;padding-left:1em'>{}</ul></td></tr>",
+                    event.when.display(), reverse("admin:twinning_event_change", args=[event.pk]),
+                    event.get_event_type_display(),
                     event.get_status_after_display() or "—", sources,
                 )
             )
@@ -283,14 +291,12 @@ class PairingAdmin(ImportViewsMixin, CuratedAdmin):
 # --- Events -----------------------------------------------------------------------------------
 
 
-class EventCitationInline(CuratedInline, admin.TabularInline):
+class EventCitationInline(CitationInline):
     model = EventCitation
     form = EventCitationForm
     formset = EventCitationFormSet
     fields = ("source", "locator", "quote", "claimed_date")
-    autocomplete_fields = ("source",)
     verbose_name_plural = _("Sources (at least one for an event that changes the status)")
-    show_change_link = False
 
 
 @admin.register(Event)

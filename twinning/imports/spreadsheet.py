@@ -466,13 +466,15 @@ def _source(spec: SourceSpec | None, out: RowOutcome, *, user, reason):
     return source
 
 
-def _cite_event(event: Event, source, out: RowOutcome, *, claimed: PartialDate | None = None, user, reason) -> None:
+def _cite_event(event: Event, source, out: RowOutcome, *, claimed: PartialDate | None = None, user, reason) -> bool:
+    """Cite `source` for `event` unless it already is; True when a citation was added."""
     if source is None or event.citations.filter(source=source).exists():
-        return
+        return False
     services.event_cite(
         event=event, cite=services.Cite(source=source, claimed_date=claimed), user=user, reason=reason
     )
     out.changed.append(f"source cited for {event.get_event_type_display().lower()} ({event.when.iso()})")
+    return True
 
 
 def _established(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> None:
@@ -489,12 +491,12 @@ def _established(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, us
     if existing.when == plan.established:
         _cite_event(existing, source, out, user=user, reason=reason)
         return
-    # Sources disagree on the date: keep the recorded one, and record the date this source gives.
+    # Sources disagree on the date: keep the recorded one; a new source is cited with the date it gives.
+    cited = _cite_event(existing, source, out, claimed=plan.established, user=user, reason=reason)
     out.notes.append(
-        f"established {plan.established.iso()} differs from the recorded {existing.when.iso()}: kept"
-        + (", and this source's date recorded on it" if source else "")
+        f"established {plan.established.iso()} differs from the recorded {existing.when.iso()}: the recorded date is kept"
+        + (", and this source is cited with the date it gives" if cited else "")
     )
-    _cite_event(existing, source, out, claimed=plan.established, user=user, reason=reason)
 
 
 def _agreement(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> Agreement | None:
