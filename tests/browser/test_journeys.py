@@ -98,3 +98,24 @@ def test_phone_reader_reaches_sources_in_three_clicks(browser, live_server, demo
     # Nothing overflows the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_keyboard_only_reader_skips_to_content_and_opens_a_map_line(page, live_server, demo):
+    page.goto(live_server.url + "/map/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()  # it appears when focused
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/map/#main$"))
+    # Tabbing on reaches the lines of the map, each a link named after its pairing and status.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('pairing-line')"):
+            break
+    else:
+        pytest.fail("no map line took the keyboard focus")
+    name = page.evaluate("document.activeElement.querySelector('title').textContent")
+    assert " – " in name and ":" in name
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/pairings/[\w-]+/$"))
