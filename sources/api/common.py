@@ -683,6 +683,15 @@ class ResearchViewSetMixin(ConditionalGetMixin):
     renderer_classes = LIST_RENDERERS
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    def prepare_rows(self, rows: list) -> None:
+        """Load what a page of rows needs beyond its queryset (a constant number of queries)."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.prepare_rows(page)
+        return page
+
     def write_context(self):
         data = self.request.data
         reason = data.get("reason", "") if hasattr(data, "get") else ""

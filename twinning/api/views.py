@@ -237,10 +237,8 @@ class PairingViewSet(
         pairing.latest_event = next((e for e in pairing.timeline if e.pk == pairing.latest_event_id), None)
         return pairing
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        attach_latest_events(page)
-        return page
+    def prepare_rows(self, rows):
+        attach_latest_events(rows)
 
     @staticmethod
     def geojson_feature(record):
