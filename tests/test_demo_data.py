@@ -317,6 +317,19 @@ class TestLoading:
             load(file=str(bad))
         assert not Pairing.objects.exists()
 
+    def test_partial_file_is_rolled_back(self, db, tmp_path):
+        bad = tmp_path / "demo.json"
+        bad.write_text(
+            '{"places": [{"key": "a", "name": "Sheffield", "country": "GB"},'
+            ' {"key": "b", "name": "Nowhere", "country": "GB", "iso3166_2": "CN-JX"}, {"key": "c"}]}'
+        )
+        with pytest.raises(CommandError, match="places #2 \\(b\\): “CN-JX” is not an ISO 3166-2 subdivision of GB"):
+            load(file=str(bad))
+        assert not Place.objects.exists()  # the first place was not kept
+        bad.write_text('{"places": [{"key": "c"}]}')
+        with pytest.raises(CommandError, match="places #1 \\(c\\): missing field 'name'"):
+            load(file=str(bad))
+
 
 @pytest.mark.django_db
 class TestDemoUsers:

@@ -117,10 +117,10 @@ class DemoLoader:
             for position, spec in enumerate(self.data.get(section, []), start=1):
                 try:
                     loader(spec)
-                except CommandError as exc:
+                except KeyError as exc:
+                    raise CommandError(f"{section} #{position} ({spec.get('key', '?')}): missing field {exc}") from exc
+                except (CommandError, ValidationError, TypeError, ValueError) as exc:
                     raise CommandError(f"{section} #{position} ({spec.get('key', '?')}): {exc}") from exc
-                except (ValidationError, TypeError, KeyError, ValueError) as exc:
-                    raise CommandError(f"{section} #{position} ({spec.get('key', '?')}): {exc!r}") from exc
 
     def load_source(self, spec: dict) -> None:
         source, created = source_get_or_create(
