@@ -683,6 +683,11 @@ class ResearchViewSetMixin(ConditionalGetMixin):
     renderer_classes = LIST_RENDERERS
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    def perform_content_negotiation(self, request, force=False):
+        if request.method == "OPTIONS":  # the description of an endpoint is JSON, whatever the format asked
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     def prepare_rows(self, rows: list) -> None:
         """Load what a page of rows needs beyond its queryset (a constant number of queries)."""
 

@@ -87,3 +87,12 @@ def test_errors_in_csv_are_csv(api, world):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode("utf-8-sig").splitlines()[0] == "parameter,message"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_options_describes_the_endpoint_as_json_whatever_the_format(api, resource):
+    response = api.options(f"/api/v1/{resource}/?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"]

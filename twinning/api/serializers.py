@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -346,7 +345,7 @@ class PairingSerializer(serializers.ModelSerializer):
         event = getattr(obj, "latest_event", None)
         return EventSerializer(event, context=self.context).data if event is not None else None
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_as_of(self, obj):
         as_of = self.context.get("as_of")
         return as_of.isoformat() if as_of else None
