@@ -327,3 +327,58 @@ class TestChangelists:
         assert shown(q="dortmund") == {str(other)}
         page = client.get(url).content.decode()
         assert "Import spreadsheet" in page and "Download import template" in page
+
+
+@pytest.mark.django_db
+class TestMerge:
+    def merge(self, client, model: str, objects, keep, reason="Same council, two spellings"):
+        url = reverse(f"admin:twinning_{model}_changelist")
+        selected = [str(o.pk) for o in objects]
+        confirm = client.post(url, {"action": "merge_selected", "_selected_action": selected})
+        if confirm.status_code != 200 or "merge-form" not in confirm.content.decode():
+            return confirm
+        return client.post(url, {
+            "action": "merge_selected", "_selected_action": selected, "confirm_merge": "yes",
+            "keep": str(keep.pk), "change_reason": reason,
+        }, follow=True)
+
+    def test_an_editor_merges_duplicate_places(self, client, editor, newcastle_taiyuan):
+        keep = newcastle_taiyuan.place_a
+        duplicate = PlaceFactory(name="Newcastle", slug="newcastle")
+        other = make_pairing(place_a=duplicate, place_b=PlaceFactory(name="Gelsenkirchen", country="DE", slug="gelsenkirchen"))
+        client.force_login(editor)
+        response = self.merge(client, "place", [keep, duplicate], keep)
+        assert "Merged 1 into Newcastle upon Tyne" in response.content.decode()
+        assert not Place.objects.filter(pk=duplicate.pk).exists()
+        other.refresh_from_db()
+        assert other.place_a == keep
+        from twinning.models import SlugRedirect
+
+        assert SlugRedirect.objects.get(kind="place", old_slug="newcastle").new_slug == keep.slug
+        assert Place.history.filter(id=duplicate.pk, history_type="-").get().history_change_reason == "Same council, two spellings"
+
+    def test_places_paired_with_each_other_are_not_merged(self, client, editor, newcastle_taiyuan):
+        client.force_login(editor)
+        a, b = newcastle_taiyuan.place_a, newcastle_taiyuan.place_b
+        response = self.merge(client, "place", [a, b], a)
+        assert "merging them would pair a place with itself" in response.content.decode()
+        assert Place.objects.filter(pk__in=[a.pk, b.pk]).count() == 2
+
+    def test_curators_cannot_merge(self, client, curator, newcastle_taiyuan):
+        duplicate = PlaceFactory(name="Newcastle", slug="newcastle")
+        client.force_login(curator)
+        self.merge(client, "place", [newcastle_taiyuan.place_a, duplicate], newcastle_taiyuan.place_a)
+        assert Place.objects.filter(pk=duplicate.pk).exists()
+
+
+@pytest.mark.django_db
+def test_rescinds_autocomplete_offers_only_status_decisions(client, curator, newcastle_taiyuan):
+    sever = record(newcastle_taiyuan, EventType.DECISION_SEVER, "2022-11-02")
+    record(newcastle_taiyuan, EventType.MOTION_TABLED, "2022-10", sourced=False)
+    client.force_login(curator)
+    response = client.get(reverse("admin:autocomplete"), {
+        "app_label": "twinning", "model_name": "event", "field_name": "rescinds", "term": "Newcastle",
+    })
+    ids = {int(r["id"]) for r in response.json()["results"]}
+    assert sever.pk in ids
+    assert not Event.objects.filter(pk__in=ids, event_type=EventType.MOTION_TABLED).exists()

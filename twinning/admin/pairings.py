@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +19,9 @@ from sources.admin import (
 from sources.services import history_delete, history_save
 from twinning import selectors, services
 from twinning.admin.imports import ImportViewsMixin
+from twinning.admin.merge import MergeActionMixin
 from twinning.admin.places import CountryFilter, RegionFilter
-from twinning.constants import STATUS_DEFINITIONS, Status
+from twinning.constants import IMPLIED_STATUS, STATUS_DEFINITIONS, Status
 from twinning.forms import (
     AgreementForm,
     EventCitationForm,
@@ -116,7 +117,8 @@ PairingCitationInline = citation_inline(PairingCitation, verbose_name_plural=_("
 
 
 @admin.register(Pairing)
-class PairingAdmin(ImportViewsMixin, CuratedAdmin):
+class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
+    merge_service = staticmethod(services.pairing_merge)
     form = PairingForm
     list_display = ("pairing", "countries", "relationship", "status_label", "status_since_display", "citation_count", "updated_at")
     list_select_related = ("place_a", "place_b")
@@ -330,6 +332,13 @@ class EventAdmin(CuratedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_citations=count_subquery(EventCitation.objects.all(), "event"))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "event" and request.GET.get("field_name") == "rescinds":
+            # Only a status-bearing decision can be rescinded.
+            queryset = queryset.filter(Q(event_type__in=list(IMPLIED_STATUS)) | ~Q(status_to=""))
+        return queryset, may_have_duplicates
 
     @admin.display(description=_("event"), ordering="event_type")
     def event(self, obj):

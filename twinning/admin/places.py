@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sources.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery
 from twinning import services
+from twinning.admin.merge import MergeActionMixin
 from twinning.countries import country_name
 from twinning.forms import PlaceForm
 from twinning.models import Pairing, Place, PlaceIdentifier
@@ -55,7 +56,8 @@ class PlaceIdentifierInline(CuratedInline, admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(CuratedAdmin):
+class PlaceAdmin(MergeActionMixin, CuratedAdmin):
+    merge_service = staticmethod(services.place_merge)
     form = PlaceForm
     list_display = ("name", "local_name", "country_display", "region", "kind", "pairing_count", "updated_at")
     list_filter = (CountryFilter, "kind", RegionFilter)
