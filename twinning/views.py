@@ -230,7 +230,11 @@ def _export_files() -> list[dict]:
         return []
     files = []
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
+        if (
+            path.is_file()
+            and path.suffix != ".part"
+            and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        ):
             stat = path.stat()
             files.append(
                 {
@@ -244,27 +248,51 @@ def _export_files() -> list[dict]:
 
 
 def _export_description(files: list[dict]) -> dict | None:
-    """The newest machine-readable description written by export_dataset (a JSON file with
-    `generated_at`), if there is one."""
+    """The latest export's description written by export_dataset (datapackage.json, or the newest
+    JSON file with `generated_at`): when it was generated, its licence and each resource's file and rows."""
     root = Path(settings.EXPORT_DIR)
-    for f in files:
-        if f["name"].endswith(".json"):
-            try:
-                data = json.loads((root / f["name"]).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if isinstance(data, dict) and "generated_at" in data:
-                return {"file": f["name"], "generated_at": data.get("generated_at"), "data": data}
+    names = {f["name"] for f in files}
+    candidates = ["datapackage.json"] + [f["name"] for f in files if f["name"].endswith(".json")]
+    for name in candidates:
+        if name not in names:
+            continue
+        try:
+            data = json.loads((root / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or "generated_at" not in data:
+            continue
+        sizes = {f["name"]: f["size"] for f in files}
+        resources = [
+            {"name": r.get("name", ""), "path": r["path"], "rows": r.get("rows"), "size": sizes[r["path"]]}
+            for r in data.get("resources", [])
+            if isinstance(r, dict) and isinstance(r.get("path"), str) and r["path"] in sizes
+        ]
+        licences = [l.get("name") or l.get("title") for l in data.get("licenses", []) if isinstance(l, dict)]
+        return {
+            "file": name,
+            "generated_at": data["generated_at"],
+            "resources": resources,
+            "licences": [l for l in licences if l],
+            "latest": {name, *(r["path"] for r in resources)},
+        }
     return None
 
 
 @require_GET
 def data(request):
     files = _export_files()
+    description = _export_description(files)
+    latest = description["latest"] if description else set()
     return render(
         request,
         "twinning/data.html",
-        {"files": files, "description": _export_description(files), "api_docs": "/api/docs/", "api_root": "/api/v1/"},
+        {
+            "description": description,
+            "other_files": [f for f in files if f["name"] not in latest],
+            "api_docs": "/api/docs/",
+            "api_root": "/api/v1/",
+        },
     )
 
 
@@ -277,7 +305,7 @@ def data_file(request, name: str):
         path.relative_to(root)
     except (ValueError, OSError):
         raise Http404(_("No such download.")) from None
-    if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
+    if not path.is_file() or path.suffix == ".part" or any(part.startswith(".") for part in path.relative_to(root).parts):
         raise Http404(_("No such download."))
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 

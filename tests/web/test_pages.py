@@ -213,15 +213,24 @@ def test_about_page_uses_the_code_vocabulary(client):
 def test_data_page_lists_and_serves_the_export(client, settings, tmp_path):
     settings.EXPORT_DIR = tmp_path
     (tmp_path / "pairings-2026-11-23.csv").write_text("id,slug\n1,a\n")
-    (tmp_path / "datapackage.json").write_text('{"generated_at": "2026-11-23T12:00:00Z", "resources": []}')
+    (tmp_path / "pairings-2026-11-01.csv").write_text("id,slug\n")
+    (tmp_path / "events-2026-11-23.csv.part").write_text("half written")
+    (tmp_path / "datapackage.json").write_text(
+        '{"generated_at": "2026-11-23T12:00:00Z", "licenses": [{"name": "CC-BY-4.0"}],'
+        ' "resources": [{"name": "pairings", "path": "pairings-2026-11-23.csv", "rows": 1}]}'
+    )
     response = client.get("/data/")
     text = text_of(response)
-    assert "pairings-2026-11-23.csv" in text and "2026-11-23T12:00:00Z" in text
+    assert "Latest export generated at 2026-11-23T12:00:00Z." in text and "CC-BY-4.0" in text
+    assert "pairings pairings-2026-11-23.csv 1" in text
+    assert "Earlier exports and other files" in text and "pairings-2026-11-01.csv" in text
+    assert ".part" not in text
     assert 'href="/api/docs/"' in response.content.decode()
     download = client.get("/data/files/pairings-2026-11-23.csv")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"id,slug\n1,a\n"
     assert client.get("/data/files/../settings.py").status_code == 404
     assert client.get("/data/files/missing.csv").status_code == 404
+    assert client.get("/data/files/events-2026-11-23.csv.part").status_code == 404
 
 
 def test_data_page_without_export(client, settings, tmp_path):
