@@ -50,6 +50,7 @@ PY
         rm -f .venv/.installed-*
         touch "$stamp"
     fi
+    mkdir -p "$ROOT/staticfiles"  # collectstatic target; WhiteNoise warns when it is missing
     export PATH="$ROOT/.venv/bin:$PATH"
 }
 
