@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
 from campaigns.models import (
     Campaign,
     CampaignCitation,
@@ -19,7 +20,9 @@ from campaigns.models import (
 from sources.admin import (
     CuratedAdmin,
     CuratedInline,
+    adopt,
     annotation_column,
+    change_reason,
     citation_inline,
     count_subquery,
     partial_date_column,
@@ -27,10 +30,48 @@ from sources.admin import (
 from sources.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
 
 
-class OrganisationForm(ReasonFormMixin, forms.ModelForm):
+# Partial-date columns are given to the services as PartialDate values, not column by column.
+PARTIAL_COLUMNS = partial_date_exclusions("launched", "opened", "closed")
+
+
+def model_fields(form, *, leave_out=()) -> dict:
+    """The form's cleaned values for the model's own (non-m2m) fields."""
+    names = {f.name for f in form._meta.model._meta.fields} - set(leave_out)
+    return {name: value for name, value in form.cleaned_data.items() if name in names}
+
+
+class ServiceSaveMixin:
+    """Adds and changes go through campaigns.services: `create(form, **common)` returns the new row;
+    `update(current, form, **common)` changes a fresh copy of the row (the services compare it with
+    the new values, so it must not be the instance the form already changed)."""
+
+    def save_model(self, request, obj, form, change):
+        common = {"user": request.user, "reason": change_reason(request, form)}
+        if change:
+            current = type(obj).objects.get(pk=obj.pk)
+            self.update(current, form, **common)
+            adopt(obj, current)
+        else:
+            adopt(obj, self.create(form, **common))
+
+
+class UniqueNameFormMixin:
+    """Names are unique regardless of case (as the services require): a form error, not a 500."""
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        model = self._meta.model
+        if model.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("A %(thing)s called “%(name)s” is already recorded.") % {"thing": model._meta.verbose_name, "name": name}
+            )
+        return name
+
+
+class OrganisationForm(UniqueNameFormMixin, ReasonFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = "__all__"
+        exclude = ("slug",)
 
     def clean_member_groups(self):
         members = self.cleaned_data["member_groups"]
@@ -39,13 +80,13 @@ class OrganisationForm(ReasonFormMixin, forms.ModelForm):
         return members
 
 
-class CampaignForm(ReasonFormMixin, PartialDateModelForm):
+class CampaignForm(UniqueNameFormMixin, ReasonFormMixin, PartialDateModelForm):
     partial_dates = ("launched",)
     launched = PartialDateField(label=_("Launched"))
 
     class Meta:
         model = Campaign
-        exclude = partial_date_exclusions("launched")
+        exclude = ("slug", *partial_date_exclusions("launched"))
 
 
 class PetitionForm(ReasonFormMixin, PartialDateModelForm):
@@ -92,16 +133,25 @@ class SignatureCountInline(CuratedInline, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CuratedAdmin):
+class OrganisationAdmin(ServiceSaveMixin, CuratedAdmin):
     form = OrganisationForm
     list_display = ("name", "local_name", "kind", "base_place", "member_count", "website")
     list_select_related = ("base_place",)
     list_filter = ("kind",)
     search_fields = ("name", "local_name")
     autocomplete_fields = ("base_place", "member_groups")
-    readonly_fields = ("created_at", "updated_at")
-    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("slug", "created_at", "updated_at")
     inlines = [citation_inline(OrganisationCitation)]
+
+    def create(self, form, **common):
+        return services.organisation_create(
+            **model_fields(form), member_groups=form.cleaned_data.get("member_groups") or [], **common
+        )
+
+    def update(self, current, form, **common):
+        services.organisation_update(
+            current, member_groups=form.cleaned_data.get("member_groups") or [], **model_fields(form), **common
+        )
 
     def get_queryset(self, request):
         members = Organisation.member_groups.through.objects.all()
@@ -111,14 +161,25 @@ class OrganisationAdmin(CuratedAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CuratedAdmin):
+class CampaignAdmin(ServiceSaveMixin, CuratedAdmin):
     form = CampaignForm
     list_display = ("name", "launched_display", "target_count", "petition_count", "website")
     search_fields = ("name", "local_name", "description")
     autocomplete_fields = ("organisers",)
-    readonly_fields = ("created_at", "updated_at")
-    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("slug", "created_at", "updated_at")
     inlines = [CampaignTargetInline, citation_inline(CampaignCitation)]
+
+    def create(self, form, **common):
+        return services.campaign_create(
+            **model_fields(form, leave_out=PARTIAL_COLUMNS), launched=form.cleaned_data.get("launched"),
+            organisers=form.cleaned_data.get("organisers") or [], **common,
+        )
+
+    def update(self, current, form, **common):
+        services.campaign_update(
+            current, **model_fields(form, leave_out=PARTIAL_COLUMNS), launched=form.cleaned_data.get("launched"),
+            organisers=form.cleaned_data.get("organisers") or [], **common,
+        )
 
     def get_queryset(self, request):
         return (
@@ -136,7 +197,7 @@ class CampaignAdmin(CuratedAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(CuratedAdmin):
+class PetitionAdmin(ServiceSaveMixin, CuratedAdmin):
     form = PetitionForm
     list_display = ("title", "target_council", "campaign", "opened_display", "closed_display", "latest_signatures", "outcome")
     list_select_related = ("campaign",)
@@ -145,6 +206,14 @@ class PetitionAdmin(CuratedAdmin):
     autocomplete_fields = ("campaign", "organiser", "target_place", "pairing", "response_event")
     readonly_fields = ("created_at", "updated_at")
     inlines = [SignatureCountInline, citation_inline(PetitionCitation)]
+
+    def create(self, form, **common):
+        dates = {name: form.cleaned_data.get(name) for name in ("opened", "closed")}
+        return services.petition_record(**model_fields(form, leave_out=PARTIAL_COLUMNS), **dates, **common)
+
+    def update(self, current, form, **common):
+        dates = {name: form.cleaned_data.get(name) for name in ("opened", "closed")}
+        services.petition_update(current, **model_fields(form, leave_out=PARTIAL_COLUMNS), **dates, **common)
 
     def get_queryset(self, request):
         latest = SignatureCount.objects.filter(petition=OuterRef("pk")).order_by("-date")

@@ -85,9 +85,10 @@ class PartialDateModelForm(forms.ModelForm):
                 self._update_errors(exc)
 
     def check_order(self, earlier: str, later: str, message) -> None:
-        """Add `message` to `later` when both partial dates are given and `later` starts first."""
+        """Add `message` to `later` when both partial dates are given and `later` is stored earlier
+        (as the database compares them: each partial date by the first day of its period)."""
         first, second = self.cleaned_data.get(earlier), self.cleaned_data.get(later)
-        if first and second and second.end < first.date:
+        if first and second and second.date < first.date:
             self.add_error(later, message)
 
 

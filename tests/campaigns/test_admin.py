@@ -20,7 +20,7 @@ class TestCampaignAdmin:
         client.force_login(curator)
         url = reverse("admin:campaigns_campaign_add")
         data = form_data(client.get(url))
-        data.update({"name": "Global De-twin with China", "slug": "global-de-twin-with-china", "launched": "2022-07",
+        data.update({"name": "Global De-twin with China", "launched": "2022-07",
                      "change_reason": "Launch reported by the seed article"})
         add_inline_row(data, "targets", place=str(sheffield.pk), outcome="pending")
         add_inline_row(data, "targets", pairing=str(pairing.pk), outcome="severed")
@@ -28,6 +28,7 @@ class TestCampaignAdmin:
         assert response.status_code == 302, errors_of(response)
         campaign = Campaign.objects.get()
         assert campaign.launched_date.display() == "July 2022"
+        assert campaign.slug == "global-de-twin-with-china"
         assert {(t.place_id, t.pairing_id) for t in CampaignTarget.objects.all()} == {(sheffield.pk, None), (None, pairing.pk)}
         assert campaign.history.get().history_change_reason == "Launch reported by the seed article"
 
@@ -36,12 +37,37 @@ class TestCampaignAdmin:
         client.force_login(curator)
         url = reverse("admin:campaigns_campaign_add")
         data = form_data(client.get(url))
-        data.update({"name": "A campaign", "slug": "a-campaign"})
+        data.update({"name": "A campaign"})
         add_inline_row(data, "targets", place=str(pairing.place_a_id), pairing=str(pairing.pk), outcome="pending")
         response = client.post(url, data)
         assert response.status_code == 200
         assert errors_of(response)
         assert not Campaign.objects.exists()
+
+    def test_names_are_unique_regardless_of_case(self, client, curator):
+        Organisation.objects.create(name="Newcastle Stands With Hong Kong", slug="nswhk")
+        client.force_login(curator)
+        url = reverse("admin:campaigns_organisation_add")
+        data = form_data(client.get(url))
+        data.update({"name": "newcastle stands with hong kong", "kind": "group"})
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert any("already recorded" in m for m in errors_of(response))
+        assert Organisation.objects.count() == 1
+
+    def test_organisation_members_through_the_service(self, client, curator):
+        members = [Organisation.objects.create(name=n, slug=n.lower()) for n in ("NSWHK", "NottsHK")]
+        client.force_login(curator)
+        url = reverse("admin:campaigns_organisation_add")
+        data = form_data(client.get(url))
+        data.update({"name": "Hong Kong diaspora coalition", "kind": "coalition",
+                     "member_groups": [str(m.pk) for m in members], "change_reason": "Named in the launch"})
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        coalition = Organisation.objects.get(kind="coalition")
+        assert coalition.slug == "hong-kong-diaspora-coalition"
+        assert set(coalition.member_groups.all()) == set(members)
+        assert coalition.history.first().history_change_reason == "Named in the launch"
 
     def test_an_organisation_cannot_be_its_own_member_group(self, client, curator):
         coalition = Organisation.objects.create(name="Coalition", slug="coalition", kind="coalition")
@@ -107,3 +133,30 @@ def test_changelist_queries_are_constant(client, editor, name, django_assert_max
         response = client.get(reverse(f"admin:campaigns_{name}_changelist"))
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 50
+
+
+@pytest.mark.django_db
+def test_changing_a_campaign_and_a_petition_goes_through_the_services(client, curator):
+    from campaigns import services
+    from sources.partialdates import PartialDate
+
+    campaign = services.campaign_create(name="Global De-twin with China", launched=PartialDate.parse("2022"))
+    petition = services.petition_record(title="De-twin", target_council="Nottingham City Council", campaign=campaign)
+    client.force_login(curator)
+
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    data = form_data(client.get(url))
+    assert data["launched"] == "2022"
+    data.update({"launched": "2022-07", "change_reason": "Month from the report"})
+    assert client.post(url, data).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.launched_date.display() == "July 2022"
+    assert campaign.history.first().history_change_reason == "Month from the report"
+
+    url = reverse("admin:campaigns_petition_change", args=[petition.pk])
+    data = form_data(client.get(url))
+    data.update({"outcome": "submitted", "closed": "2022-06-12", "change_reason": "Handed in"})
+    assert client.post(url, data).status_code == 302
+    petition.refresh_from_db()
+    assert (petition.outcome, petition.closed_date.display()) == ("submitted", "12 June 2022")
+    assert petition.history.first().history_user == curator
