@@ -247,3 +247,18 @@ def test_sitemap_and_robots(client, newcastle, nottingham):
     assert robots["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
     assert "Disallow: /admin/" in robots.content.decode()
+
+
+def test_unknown_page_is_a_helpful_404(client, settings):
+    settings.DEBUG = False
+    response = client.get("/places/atlantis/")
+    assert response.status_code == 404
+    text = text_of(response)
+    assert "Page not found" in text and "Search pairings by place name" in text
+
+
+def test_who_acted_names_the_council(client, newcastle):
+    from twinning.models import Event
+
+    Event.objects.filter(pairing=newcastle, event_type=EventType.DECISION_SEVER).update(actor="side_a")
+    assert "Who acted Newcastle City Council" in text_of(client.get(newcastle.get_absolute_url()))
