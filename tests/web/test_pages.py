@@ -126,6 +126,7 @@ def test_home_page_numbers_latest_decisions_and_search(client, newcastle, nottin
     [
         ("q=Newcastle", ["Newcastle upon Tyne – Taiyuan"], ["Nottingham – Ningbo"]),
         ("q=%E5%AE%81%E6%B3%A2", ["Nottingham – Ningbo"], ["Newcastle upon Tyne – Taiyuan"]),  # 宁波
+        ("q=%E5%AF%A7%E6%B3%A2", ["Nottingham – Ningbo"], ["Newcastle upon Tyne – Taiyuan"]),  # 寧波 finds 宁波
         ("status=severed", ["Newcastle upon Tyne – Taiyuan"], ["Nottingham – Ningbo"]),
         ("status=severed&status=retained", ["Newcastle upon Tyne – Taiyuan", "Nottingham – Ningbo"], []),
         ("country=CN", ["Newcastle upon Tyne – Taiyuan", "Nottingham – Ningbo"], []),
