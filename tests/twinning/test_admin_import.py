@@ -82,3 +82,18 @@ class TestAdminImport:
         assert client.get(IMPORT).status_code == 403
         assert upload(client, GOOD.read_bytes()).status_code == 403
         assert not Pairing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_files_over_the_admin_limit_are_sent_to_the_shell(client, curator, monkeypatch):
+    from twinning.admin import imports
+
+    monkeypatch.setattr(imports, "ADMIN_MAX_ROWS", 3)
+    client.force_login(curator)
+    response = upload(client, GOOD.read_bytes())
+    problems = [str(p) for p in response.context["report"].problems]
+    assert problems == [
+        "file: The file has 5 rows; the admin imports at most 3 at a time. Split the file, "
+        "or import it from the shell: python manage.py import_twinnings FILE.csv"
+    ]
+    assert not Place.objects.exists()

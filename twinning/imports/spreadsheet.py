@@ -593,10 +593,20 @@ def import_twinnings(
     user=None,
     reason: str = "Spreadsheet import",
     progress: Callable[[Iterable, int], Iterable] | None = None,
+    max_rows: int | None = None,
 ) -> ImportReport:
-    """Validate and apply a spreadsheet. Nothing is written on a dry run or if any row fails."""
+    """Validate and apply a spreadsheet. Nothing is written on a dry run or if any row fails.
+
+    `max_rows` refuses larger files before anything is applied (the admin's limit: a web request must
+    finish in seconds; the shell command has none)."""
     plans, problems = validate(data)
     report = ImportReport(rows=[], problems=problems, dry_run=dry_run)
+    if max_rows is not None and len(plans) > max_rows:
+        problems.append(Problem(
+            None, "",
+            f"The file has {len(plans)} rows; the admin imports at most {max_rows} at a time. Split the file, "
+            "or import it from the shell: python manage.py import_twinnings FILE.csv",
+        ))
     if problems:
         return report
     iterable = progress(plans, len(plans)) if progress else plans
