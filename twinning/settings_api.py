@@ -52,6 +52,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "twinning.api.schema.add_parameter_examples",
+        "twinning.api.schema.describe_csv_and_geojson",
     ],
     "TAGS": [
         {"name": "pairings", "description": "Relationships between two places, with their derived status."},

@@ -683,6 +683,13 @@ class ResearchViewSetMixin(ConditionalGetMixin):
     renderer_classes = LIST_RENDERERS
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    def get_renderers(self):
+        request = getattr(self, "request", None)
+        if request is not None and request.method not in ("GET", "HEAD"):
+            # writes (and OPTIONS) answer in JSON, whatever format was asked
+            return [renderers.JSONRenderer(), renderers.BrowsableAPIRenderer()]
+        return super().get_renderers()
+
     def perform_content_negotiation(self, request, force=False):
         if request.method == "OPTIONS":  # the description of an endpoint is JSON, whatever the format asked
             return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
