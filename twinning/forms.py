@@ -91,6 +91,14 @@ class EventForm(ReasonFormMixin, PartialDateModelForm):
         order = self.cleaned_data.get("order")
         return 0 if order is None else order
 
+    def clean(self):
+        cleaned = super().clean()
+        rescinds = cleaned.get("rescinds")
+        pairing = cleaned.get("pairing") or (self.instance.pairing if self.instance.pairing_id else None)
+        if rescinds is not None and pairing is not None and rescinds.pairing_id != pairing.pk:
+            self.add_error("rescinds", _("Choose a decision on the same pairing (%(pairing)s).") % {"pairing": pairing})
+        return cleaned
+
 
 class EventInlineForm(EventForm):
     """An event as a row of its pairing's timeline, with its sources picked in the same row."""

@@ -382,3 +382,20 @@ def test_rescinds_autocomplete_offers_only_status_decisions(client, curator, new
     ids = {int(r["id"]) for r in response.json()["results"]}
     assert sever.pk in ids
     assert not Event.objects.filter(pk__in=ids, event_type=EventType.MOTION_TABLED).exists()
+
+
+@pytest.mark.django_db
+def test_rescinding_a_decision_of_another_pairing_is_a_form_error(client, curator, newcastle_taiyuan):
+    elsewhere = record(make_pairing(), EventType.DECISION_SEVER, "2022-11")
+    client.force_login(curator)
+    url = reverse("admin:twinning_event_add")
+    data = form_data(client.get(url))
+    data.update({
+        "pairing": str(newcastle_taiyuan.pk), "event_type": EventType.DECISION_RESCINDED, "date": "2023",
+        "rescinds": str(elsewhere.pk), "actor": "unknown",
+        "citations-TOTAL_FORMS": "1", "citations-0-source": str(SourceFactory().pk),
+    })
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert any("same pairing" in m for m in errors_of(response))
+    assert not Event.objects.filter(event_type=EventType.DECISION_RESCINDED).exists()
