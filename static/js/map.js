@@ -24,6 +24,8 @@
     if (country) params.set("country", country);
     var query = params.toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
+    var api = document.getElementById("map-geojson");
+    if (api) api.href = "/api/v1/pairings/?format=geojson" + (query ? "&" + query : "");
   }
   // Only lines already on the page can be toggled: a page the server filtered reloads to widen the set.
   var serverFiltered = location.search.length > 1;

@@ -73,6 +73,7 @@ def test_map_draws_lines_coloured_by_status_and_filters(page, live_server, demo)
     expect(page.locator('a.pairing-line[data-status="retained"]').first).to_be_hidden()
     expect(page.locator('a.pairing-line[data-status="severed"]').first).to_be_visible()
     expect(page).to_have_url(re.compile(r"/map/\?status=severed$"))
+    expect(page.locator("#map-geojson")).to_have_attribute("href", "/api/v1/pairings/?format=geojson&status=severed")
 
     # A line is a link to its pairing: click the middle of the drawn arc.
     point = severed.evaluate(

@@ -184,7 +184,9 @@ def test_map_page_draws_lines_coloured_by_status_and_embeds_geojson(client, newc
     assert geojson["features"][0]["geometry"]["type"] == "LineString"
     assert 'id="pairings-geojson"' in html
     # The same filter works without JavaScript.
-    filtered = client.get("/map/?status=severed").content.decode()
+    assert 'href="/api/v1/pairings/?format=geojson"' in html
+    filtered = client.get("/map/?status=severed&country=CN").content.decode()
+    assert 'href="/api/v1/pairings/?format=geojson&amp;status=severed&amp;country=CN"' in filtered
     assert filtered.count('class="pairing-line"') == 1 and "status-retained\"" not in filtered.split("<svg")[1].split("</svg>")[0]
 
 
