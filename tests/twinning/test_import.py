@@ -295,3 +295,48 @@ class TestCommand:
         )
         assert result.returncode == 1
         assert "missing column" in result.stderr
+
+
+@pytest.mark.django_db
+class TestOptionalColumnsAndFormats:
+    def test_votes_mover_and_agreement_columns(self):
+        header = HEADER + ",votes_for,votes_against,abstentions,mover,agreement_kind,agreement_signed,agreement_term_years"
+        data = csv_of(
+            "Nottingham,GB,Ningbo,CN,twin town,2005,,,,,,https://example.org/a,Report A,Example,,,,,,MoU,2005-03,5",
+            "Nottingham,GB,Ningbo,CN,twin town,,retained,2023-03,,cabinet,,https://example.org/b,Report B,Example,,"
+            "\"1,200\",3,0,Cllr A,,,",
+            header=header,
+        )
+        report = import_twinnings(data)
+        assert report.ok, [str(p) for p in report.problems]
+        agreement = Agreement.objects.get()
+        assert (agreement.kind, agreement.signed_date.iso(), agreement.term_years) == ("mou", "2005-03", 5)
+        retained = Event.objects.get(event_type=EventType.DECISION_RETAIN)
+        assert (retained.votes_for, retained.votes_against, retained.abstentions) == (1200, 3, 0)
+        assert (retained.mover, retained.body) == ("Cllr A", Body.CABINET)
+        assert Pairing.objects.get().status == Status.RETAINED
+
+    def test_bad_numbers_and_agreement_without_kind(self):
+        header = HEADER + ",votes_for,agreement_term_years"
+        report = import_twinnings(csv_of(
+            "Leeds,GB,Dortmund,DE,twin town,,motion,2022,,,,,,,,many,0", header=header,
+        ))
+        where = {(p.row, p.column) for p in report.problems}
+        assert where == {(2, "votes_for"), (2, "agreement_term_years"), (2, "agreement_kind")}
+
+    def test_semicolon_separated_file_from_a_european_spreadsheet(self):
+        data = csv_of("Leeds;GB;Dortmund;DE;twin town;;;;;;;;;;", header=HEADER.replace(",", ";"))
+        report = import_twinnings(data.encode("utf-8"))
+        assert report.ok and Pairing.objects.count() == 1
+
+    def test_a_wikidata_qid_that_contradicts_the_recorded_one(self):
+        place = PlaceFactory(name="Leeds", slug="leeds")
+        PlaceIdentifier.objects.create(place=place, scheme="wikidata", value="Q39121")
+        report = import_twinnings(csv_of("Leeds,GB,Dortmund,DE,twin town,,,,,,,,,,,Q1", header=HEADER + ",place_wikidata"))
+        assert [(p.row, p.column) for p in report.problems] == [(2, "place_wikidata")]
+        assert "Q39121" in report.problems[0].message
+        assert not Pairing.objects.exists()
+
+    def test_status_with_a_rescinded_decision_is_refused(self):
+        report = import_twinnings(csv_of("Leeds,GB,Dortmund,DE,twin town,,rescinded,2023,active,,,https://example.org/a,A,Ex,"))
+        assert [(p.row, p.column) for p in report.problems] == [(2, "status")]
