@@ -399,3 +399,20 @@ def test_rescinding_a_decision_of_another_pairing_is_a_form_error(client, curato
     assert response.status_code == 200
     assert any("same pairing" in m for m in errors_of(response))
     assert not Event.objects.filter(event_type=EventType.DECISION_RESCINDED).exists()
+
+
+@pytest.mark.django_db
+def test_view_on_site_leads_to_the_public_page(client, curator, newcastle_taiyuan):
+    from django.urls import NoReverseMatch
+
+    try:
+        public = newcastle_taiyuan.get_absolute_url()
+    except NoReverseMatch:
+        pytest.skip("the public pairing page is not wired up yet")
+    client.force_login(curator)
+    page = client.get(change_url(newcastle_taiyuan))
+    link = reverse("admin:view_on_site", args=[page.context["content_type_id"], newcastle_taiyuan.pk])
+    assert link in page.content.decode()
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"].endswith(public)
+    assert public == f"/pairings/{newcastle_taiyuan.slug}/"
