@@ -5,10 +5,13 @@ from django.urls import include, path
 
 from campaigns import views as campaign_views
 from campaigns.models import Campaign
+from sources.models import Source
 from twinning import feeds, views
 from twinning.sitemaps import model_sitemap, sitemaps
 
-SITEMAPS = sitemaps({"campaigns": model_sitemap(Campaign.objects.all(), 0.5)})
+SITEMAPS = sitemaps(
+    {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
+)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -246,6 +246,7 @@ def test_sitemap_and_robots(client, newcastle, nottingham):
     assert f"http://testserver{newcastle.get_absolute_url()}" in sitemap
     assert "http://testserver/places/taiyuan/" in sitemap
     assert "http://testserver/campaigns/global-de-twin-with-china/" in sitemap
+    assert "http://testserver/sources/" in sitemap
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
@@ -265,3 +266,18 @@ def test_who_acted_names_the_council(client, newcastle):
 
     Event.objects.filter(pairing=newcastle, event_type=EventType.DECISION_SEVER).update(actor="side_a")
     assert "Who acted Newcastle City Council" in text_of(client.get(newcastle.get_absolute_url()))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/pairings/?page=abc", "/pairings/?page=999", "/pairings/?q=" + "x" * 300, "/pairings/?decided=99999",
+        "/pairings/?country=%00", "/pairings/?campaign=nope", "/pairings/?status=", "/map/?status=nope&country=1",
+        "/data/files/%00", "/data/files/..%2F..%2Fetc%2Fpasswd", "/sources/999999/", "/campaigns/nope/feed/",
+    ],
+)
+def test_odd_input_never_makes_a_server_error(client, newcastle, url):
+    response = client.get(url)
+    assert response.status_code in (200, 400, 404), (url, response.status_code)
+    if response.status_code == 400:
+        assert "Some filters are not valid" in text_of(response)
