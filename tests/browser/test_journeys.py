@@ -98,6 +98,8 @@ def test_phone_reader_reaches_sources_in_three_clicks(browser, live_server, demo
     expect(link).to_be_visible()  # 3rd click would open it
     # Nothing overflows the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(live_server.url + "/map/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the map scrolls inside its frame
     context.close()
 
 
