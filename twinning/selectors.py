@@ -70,14 +70,32 @@ def sources_citing_count() -> QuerySet[Source]:
 # --- API reads (status on a date, latest events) ----------------------------------------------
 
 
+def _status_run_start(*, status_ref: str, as_of: dt.date | None):
+    """The first event of the final run of events (on or before `as_of`) whose derived
+    `status_after` is the pairing's status: the event from which that status holds."""
+    from django.db.models import Exists
+
+    events = Event.objects.filter(pairing=OuterRef("pairing"))
+    candidates = Event.objects.filter(pairing=OuterRef("pk"), status_after=OuterRef(status_ref))
+    if as_of is not None:
+        events, candidates = events.filter(date__lte=as_of), candidates.filter(date__lte=as_of)
+    later_and_different = events.filter(
+        Q(date__gt=OuterRef("date"))
+        | Q(date=OuterRef("date"), order__gt=OuterRef("order"))
+        | Q(date=OuterRef("date"), order=OuterRef("order"), id__gt=OuterRef("id"))
+    ).exclude(status_after=OuterRef("status_after"))
+    return candidates.filter(~Exists(later_and_different)).order_by("date", "order", "id")
+
+
 def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
-    """`pairings_summary` plus `current_status` and `current_since` (+ `_precision`, `_circa`): the
-    stored derived status, or with `as_of` the status on that date and the date it held from.
+    """`pairings_summary` plus `current_status`, `current_since` (+ `_precision`, `_circa`) and
+    `status_event_id`: the stored derived status, or with `as_of` the status on that date, the date
+    it held from and the event that brought it (for a severed pairing: the decision).
 
     Reads only `Event.status_after` as derived by twinning.status: the status on a date is that of
     the latest event on or before it ("unknown" before any), and it holds from the first event of
     the final run of events leading to that same status."""
-    from django.db.models import Exists, F, Value
+    from django.db.models import F, Value
     from django.db.models.functions import Coalesce
 
     qs = pairings_summary(as_of=as_of)
@@ -87,26 +105,15 @@ def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
             current_since=F("status_since"),
             current_since_precision=F("status_since_precision"),
             current_since_circa=F("status_since_circa"),
+            status_event_id=Subquery(_status_run_start(status_ref="status", as_of=None).values("id")[:1]),
         )
     qs = qs.annotate(current_status=Coalesce("status_on_date", Value("unknown")))
-    later_and_different = (
-        Event.objects.filter(pairing=OuterRef("pairing"), date__lte=as_of)
-        .filter(
-            Q(date__gt=OuterRef("date"))
-            | Q(date=OuterRef("date"), order__gt=OuterRef("order"))
-            | Q(date=OuterRef("date"), order=OuterRef("order"), id__gt=OuterRef("id"))
-        )
-        .exclude(status_after=OuterRef("status_after"))
-    )
-    run_start = (
-        Event.objects.filter(pairing=OuterRef("pk"), date__lte=as_of, status_after=OuterRef("status_on_date"))
-        .filter(~Exists(later_and_different))
-        .order_by("date", "order", "id")
-    )
+    run_start = _status_run_start(status_ref="status_on_date", as_of=as_of)
     return qs.annotate(
         current_since=Subquery(run_start.values("date")[:1]),
         current_since_precision=Subquery(run_start.values("date_precision")[:1]),
         current_since_circa=Subquery(run_start.values("date_circa")[:1]),
+        status_event_id=Subquery(run_start.values("id")[:1]),
     )
 
 

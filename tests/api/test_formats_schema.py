@@ -15,10 +15,12 @@ PAIRING_HEADER = (
     "established,established_date,established_precision,established_circa,ended,ended_date,ended_precision,ended_circa,"
     "place_a_id,place_a_slug,place_a_name,place_a_local_name,place_a_country,place_a_region,place_a_kind,"
     "place_a_latitude,place_a_longitude,place_b_id,place_b_slug,place_b_name,place_b_local_name,place_b_country,"
-    "place_b_region,place_b_kind,place_b_latitude,place_b_longitude,latest_event_id,latest_event_type,"
-    "latest_event_date,latest_event_date_date,latest_event_date_precision,latest_event_date_circa,latest_event_body,"
-    "latest_event_votes_for,latest_event_votes_against,latest_event_abstentions,latest_event_unanimous,"
-    "latest_event_source_urls,source_count,confidence,updated_at"
+    "place_b_region,place_b_kind,place_b_latitude,place_b_longitude,status_event_id,status_event_type,"
+    "status_event_date,status_event_date_date,status_event_date_precision,status_event_date_circa,status_event_actor,"
+    "status_event_body,status_event_mover,status_event_mover_party,status_event_seconder,status_event_seconder_party,"
+    "status_event_votes_for,status_event_votes_against,status_event_abstentions,status_event_unanimous,"
+    "status_event_source_urls,latest_event_id,latest_event_type,latest_event_date,latest_event_date_date,"
+    "latest_event_date_precision,latest_event_date_circa,source_count,confidence,updated_at"
 )
 EVENT_HEADER = (
     "id,pairing_id,pairing_slug,place_a,place_a_country,place_b,place_b_country,event_type,date,date_date,"
@@ -42,8 +44,10 @@ def test_pairing_csv_header_is_fixed_and_rows_are_flat(api, world):
     assert (row["status_since"], row["status_since_date"], row["status_since_precision"]) == ("2 November 2022", "2022-11-02", "day")
     assert row["established"] == "1985" and row["established_circa"] == "false"
     assert row["place_b_local_name"] == "太原"
-    assert row["latest_event_unanimous"] == "true"
-    assert row["latest_event_source_urls"].startswith("https://news.example.org/")
+    assert (row["status_event_type"], row["status_event_unanimous"], row["status_event_mover"]) == (
+        "decision_sever", "true", "Cllr Wendy Taylor")
+    assert row["status_event_source_urls"].startswith("https://news.example.org/")
+    assert row["latest_event_type"] == "decision_sever"
     # same columns through the Accept header, and also when nothing matches
     empty = read_csv(api.get("/api/v1/pairings/", {"status": "dormant"}, HTTP_ACCEPT="text/csv"))
     assert empty == [PAIRING_HEADER.split(",")]

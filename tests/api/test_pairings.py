@@ -96,8 +96,10 @@ def test_as_of_filters_and_describes_the_status_on_that_date(api, world):
     assert newcastle["status_since"]["display"] == "1985"
     assert newcastle["ended"] is None
     assert newcastle["latest_event"]["event_type"] == "established"
+    assert newcastle["status_event"]["event_type"] == "established"
     rescinded = rows["rescindton-xian"]
     assert rescinded["status_since"]["date"] == "2021-05-20"
+    assert rescinded["status_event"]["id"] == world.rescindton_sever.pk
     assert rescinded["ended"]["display"] == "20 May 2021"
     assert slugs(api.get(URL, {"as_of": "2022-01-01", "status": "severed"})) == {"rescindton-xian"}
     assert slugs(api.get(URL, {"as_of": "2022-01-01", "status": "active", "countries": "GB,CN"})) == {
@@ -118,12 +120,23 @@ def test_as_of_across_a_rescinded_decision(api, world):
     assert status_on("2022-02-14") == ("active", "2022-02-14")
     current = results(api.get(URL, {"place": "rescindton"}))[0]
     assert (current["status"], current["status_since"]["date"]) == ("active", "2022-02-14")
+    assert current["status_event"]["event_type"] == "decision_rescinded"
     assert slugs(api.get(URL, {"as_of": "2021-06-01", "status": "severed", "countries": "GB,CN"})) == {"rescindton-xian"}
     assert slugs(api.get(URL, {"as_of": "2022-06-01", "status": "severed", "countries": "GB,CN"})) == set()
 
 
 def test_as_of_before_any_event_is_unknown(api, world):
     assert slugs(api.get(URL, {"as_of": "1950-01-01", "status": "unknown"})) == ALL
+
+
+def test_status_event_is_the_decision_even_when_a_statement_follows(api, world):
+    record(world.newcastle_taiyuan, EventType.STATEMENT, "2022-11-20", sourced=False)
+    row = results(api.get(URL, {"place": "newcastle-upon-tyne"}))[0]
+    assert row["latest_event"]["event_type"] == "statement"
+    assert row["status_event"]["id"] == world.newcastle_sever.pk
+    assert row["status_event"]["sources"]
+    detail = api.get(f"{URL}{world.newcastle_taiyuan.pk}/").json()
+    assert detail["status_event"]["id"] == world.newcastle_sever.pk and detail["latest_event"]["event_type"] == "statement"
 
 
 def test_list_representation(api, world):
@@ -139,7 +152,8 @@ def test_list_representation(api, world):
         "country": "GB", "region": "England", "kind": "city", "latitude": 54.97328, "longitude": -1.61396,
     }
     assert row["place_b"]["local_name"] == "太原"
-    decision = row["latest_event"]
+    decision = row["status_event"]
+    assert decision == row["latest_event"]
     assert decision["event_type"] == "decision_sever"
     assert decision["unanimous"] is True and decision["body"] == "full_council"
     assert decision["mover"] == "Cllr Wendy Taylor"

@@ -88,6 +88,7 @@ def test_pairing_list_rows_carry_their_decision_and_sources(api, db, big, django
         rows = api.get("/api/v1/pairings/?page_size=100").json()["results"]
     assert len(rows) == ROWS
     assert all(r["latest_event"]["event_type"] == "decision_sever" and r["latest_event"]["sources"] for r in rows)
+    assert all(r["status_event"]["votes_for"] == 10 and r["status_event"]["sources"] for r in rows)
 
 
 def test_detail_query_counts(api, db, big, curator, django_assert_max_num_queries):

@@ -301,6 +301,10 @@ class PairingSerializer(serializers.ModelSerializer):
     latest_event = serializers.SerializerMethodField(
         help_text="The latest event on the timeline (on or before `as_of` when given), with its sources."
     )
+    status_event = serializers.SerializerMethodField(
+        help_text="The event that brought the status (on `as_of` when given) — for a severed or retained "
+        "pairing, the decision: who decided, the vote, and its sources."
+    )
     source_count = serializers.IntegerField(help_text="Distinct sources cited by the pairing's events.")
     as_of = serializers.SerializerMethodField(help_text="The date the status describes, when `as_of` was given.")
 
@@ -308,7 +312,8 @@ class PairingSerializer(serializers.ModelSerializer):
         model = Pairing
         fields = [
             "id", "slug", "url", "relationship", "relationship_label", "status", "status_label", "status_since",
-            "as_of", "established", "ended", "place_a", "place_b", "latest_event", "source_count", "confidence",
+            "as_of", "established", "ended", "place_a", "place_b", "status_event", "latest_event", "source_count",
+            "confidence",
             "updated_at",
         ]
 
@@ -343,6 +348,11 @@ class PairingSerializer(serializers.ModelSerializer):
     @extend_schema_field(EventSerializer(allow_null=True))
     def get_latest_event(self, obj):
         event = getattr(obj, "latest_event", None)
+        return EventSerializer(event, context=self.context).data if event is not None else None
+
+    @extend_schema_field(EventSerializer(allow_null=True))
+    def get_status_event(self, obj):
+        event = getattr(obj, "status_event", None)
         return EventSerializer(event, context=self.context).data if event is not None else None
 
     @extend_schema_field(serializers.DateField(allow_null=True))
@@ -383,8 +393,8 @@ class PairingUpdateSerializer(WriteSerializerMixin, serializers.Serializer):
     confidence_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-def _latest(r, key):
-    return (r.get("latest_event") or {}).get(key)
+def _event(which, key):
+    return lambda r: (r.get(which) or {}).get(key)
 
 
 PAIRING_CSV_COLUMNS = {
@@ -398,15 +408,16 @@ PAIRING_CSV_COLUMNS = {
         for side in ("place_a", "place_b")
         for key in ("id", "slug", "name", "local_name", "country", "region", "kind", "latitude", "longitude")
     },
-    "latest_event_id": lambda r: _latest(r, "id"),
-    "latest_event_type": lambda r: _latest(r, "event_type"),
-    **partial_date_columns("latest_event_date", lambda r: _latest(r, "date")),
-    "latest_event_body": lambda r: _latest(r, "body"),
-    "latest_event_votes_for": lambda r: _latest(r, "votes_for"),
-    "latest_event_votes_against": lambda r: _latest(r, "votes_against"),
-    "latest_event_abstentions": lambda r: _latest(r, "abstentions"),
-    "latest_event_unanimous": lambda r: _latest(r, "unanimous"),
-    "latest_event_source_urls": lambda r: [c["source"]["url"] for c in (r.get("latest_event") or {}).get("sources", [])],
+    **{f"status_event_{name}": _event("status_event", key) for name, key in (("id", "id"), ("type", "event_type"))},
+    **partial_date_columns("status_event_date", _event("status_event", "date")),
+    **{
+        f"status_event_{key}": _event("status_event", key)
+        for key in ("actor", "body", "mover", "mover_party", "seconder", "seconder_party", "votes_for",
+                    "votes_against", "abstentions", "unanimous")
+    },
+    "status_event_source_urls": lambda r: [c["source"]["url"] or c["source"]["title"] for c in (r.get("status_event") or {}).get("sources", [])],
+    **{f"latest_event_{name}": _event("latest_event", key) for name, key in (("id", "id"), ("type", "event_type"))},
+    **partial_date_columns("latest_event_date", _event("latest_event", "date")),
     **plain_columns("source_count", "confidence", "updated_at"),
 }
 

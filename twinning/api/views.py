@@ -145,10 +145,13 @@ def _by_slug_or_pk(view, queryset):
 
 
 def attach_latest_events(pairings) -> None:
-    """Load each pairing's latest event (with sources) in two queries for the whole page."""
-    events = events_with_sources(p.latest_event_id for p in pairings if p.latest_event_id)
+    """Load each pairing's latest event and the event that brought its status (with sources) in
+    two queries for the whole page."""
+    ids = {p.latest_event_id for p in pairings} | {p.status_event_id for p in pairings}
+    events = events_with_sources(pk for pk in ids if pk)
     for pairing in pairings:
         pairing.latest_event = events.get(pairing.latest_event_id)
+        pairing.status_event = events.get(pairing.status_event_id)
 
 
 PAIRING_LIST_DESCRIPTION = """Every pairing with its derived status, the date it took that status, when it was
@@ -234,7 +237,9 @@ class PairingViewSet(
 
     def get_object(self):
         pairing = _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
-        pairing.latest_event = next((e for e in pairing.timeline if e.pk == pairing.latest_event_id), None)
+        by_id = {event.pk: event for event in pairing.timeline}
+        pairing.latest_event = by_id.get(pairing.latest_event_id)
+        pairing.status_event = by_id.get(pairing.status_event_id)
         return pairing
 
     def prepare_rows(self, rows):
