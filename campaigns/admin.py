@@ -94,13 +94,14 @@ class PetitionForm(ReasonFormMixin, PartialDateModelForm):
     opened = PartialDateField(label=_("Opened"))
     closed = PartialDateField(label=_("Closed or handed in"))
 
+    date_order = ("opened", "closed", _("A petition cannot close before it opened."))
+
     class Meta:
         model = Petition
         exclude = partial_date_exclusions("opened", "closed")
 
     def clean(self):
         cleaned = super().clean()
-        self.check_order("opened", "closed", _("A petition cannot close before it opened."))
         response, pairing = cleaned.get("response_event"), cleaned.get("pairing")
         if response is not None and pairing is not None and response.pairing_id != pairing.pk:
             self.add_error("response_event", _("The council's response must be an event of the petition's pairing."))

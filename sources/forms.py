@@ -61,6 +61,8 @@ class PartialDateModelForm(forms.ModelForm):
     out of Meta (`exclude = partial_date_exclusions("date")`); this form reads and writes them."""
 
     partial_dates: tuple[str, ...] = ()
+    # (earlier, later, message): `later` may not start before `earlier`, e.g. a petition's closing.
+    date_order: tuple | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +70,12 @@ class PartialDateModelForm(forms.ModelForm):
             if prefix in self.fields and self.instance.pk is not None and prefix not in self.initial:
                 current = partial_date_of(self.instance, prefix)
                 self.initial[prefix] = current.iso() if current else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.date_order:
+            self.check_order(*self.date_order)
+        return cleaned
 
     def _post_clean(self):
         present = [p for p in self.partial_dates if p in self.fields and p in self.cleaned_data]

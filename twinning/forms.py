@@ -151,15 +151,11 @@ class AgreementForm(ReasonFormMixin, PartialDateModelForm):
     partial_dates = ("signed", "renewal_due")
     signed = PartialDateField(label=_("Signed"))
     renewal_due = PartialDateField(label=_("Renewal due or expiry"))
+    date_order = ("signed", "renewal_due", _("Renewal or expiry cannot come before the signing."))
 
     class Meta:
         model = Agreement
         exclude = partial_date_exclusions("signed", "renewal_due")
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_order("signed", "renewal_due", _("Renewal or expiry cannot come before the signing."))
-        return cleaned
 
 
 class ImportForm(forms.Form):

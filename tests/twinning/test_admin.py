@@ -416,3 +416,17 @@ def test_view_on_site_leads_to_the_public_page(client, curator, newcastle_taiyua
     response = client.get(link)
     assert response.status_code == 302 and response["Location"].endswith(public)
     assert public == f"/pairings/{newcastle_taiyuan.slug}/"
+
+
+@pytest.mark.django_db
+def test_an_agreement_renewed_before_it_was_signed_is_a_form_error(client, curator, newcastle_taiyuan):
+    client.force_login(curator)
+    url = change_url(newcastle_taiyuan)
+    data = add_inline_row(
+        form_data(client.get(url)), "agreements", kind="sister_city", signed="1985-06", renewal_due="1985-03",
+        text_availability="unknown",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Renewal or expiry cannot come before the signing." in errors_of(response)
+    assert not newcastle_taiyuan.agreements.exists()
