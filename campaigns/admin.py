@@ -202,7 +202,7 @@ class PetitionAdmin(ServiceSaveMixin, CuratedAdmin):
     form = PetitionForm
     list_display = ("title", "target_council", "campaign", "opened_display", "closed_display", "latest_signatures", "outcome")
     list_select_related = ("campaign",)
-    list_filter = ("outcome", "platform")
+    list_filter = ("outcome", "campaign")
     search_fields = ("title", "target_council", "url")
     autocomplete_fields = ("campaign", "organiser", "target_place", "pairing", "response_event")
     readonly_fields = ("created_at", "updated_at")

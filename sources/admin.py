@@ -78,6 +78,14 @@ class CuratedAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def get_fields(self, request, obj=None):
+        """Without explicit fieldsets: the reason for the change comes last, just above Save."""
+        fields = list(super().get_fields(request, obj))
+        if "change_reason" in fields:
+            fields.remove("change_reason")
+            fields.append("change_reason")
+        return fields
+
     def save_model(self, request, obj, form, change):
         default = _("Changed in the admin") if change else _("Added in the admin")
         history_save(obj, user=request.user, reason=change_reason(request, form, str(default)))
