@@ -268,7 +268,7 @@ EXAMPLES = {
     "q": "Taiyuan",
     "updated_since": "2024-05-01T00:00:00Z",
     "as_of": "2022-01-01",
-    "ordering": "-status_since",
+    "ordering": "-updated_at",
     "type": "decision_sever",
     "date_after": "2022",
     "date_before": "2022-12",
@@ -287,8 +287,25 @@ EXAMPLES = {
     "cites": "newcastle-upon-tyne-taiyuan",
     "language": "en",
     "organisation": "hong-kong-watch",
-    "outcome_petition": "submitted",
     "opened_after": "2022",
     "opened_before": "2023-06",
     "target_place": "nottingham",
+}
+
+# Where a parameter name means different things on different lists.
+EXAMPLES_BY_PATH = {
+    ("/api/v1/pairings/", "ordering"): "-status_since",
+    ("/api/v1/stats/", "format"): "json",
+    ("/api/v1/events/", "ordering"): "-date",
+    ("/api/v1/agreements/", "kind"): "charter",
+    ("/api/v1/organisations/", "kind"): "coalition",
+    ("/api/v1/petitions/", "outcome"): "submitted",
+    ("/api/v1/sources/", "type"): "council_minutes",
+    ("/api/v1/sources/", "q"): "twin city",
+    ("/api/v1/events/", "q"): "Taylor",
+    ("/api/v1/campaigns/", "q"): "de-twin",
+    ("/api/v1/organisations/", "q"): "Hong Kong",
+    ("/api/v1/places/", "q"): "Newcastle",
+    ("/api/v1/campaigns/", "place"): "nottingham",
+    ("/api/v1/places/", "region"): "England",
 }

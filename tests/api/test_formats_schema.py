@@ -121,3 +121,21 @@ def test_docs_render_from_packaged_assets_without_a_cdn(api):
     from django.contrib.staticfiles import finders
 
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+@pytest.mark.django_db
+def test_every_documented_example_is_an_allowed_value(api):
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    checked = 0
+    for path, item in schema["paths"].items():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if "example" not in parameter:
+                    continue
+                spec = parameter["schema"]
+                enum = spec.get("enum") or spec.get("items", {}).get("enum")
+                if enum:
+                    examples = parameter["example"] if isinstance(parameter["example"], list) else [parameter["example"]]
+                    assert set(examples) <= set(enum), (path, parameter["name"], examples)
+                    checked += 1
+    assert checked > 20

@@ -1,17 +1,18 @@
 """OpenAPI post-processing: an example next to every query parameter that has one, and the real
 shapes of the CSV and GeoJSON representations (drf-spectacular would repeat the JSON schema)."""
 
-from twinning.filters import EXAMPLES
+from twinning.filters import EXAMPLES, EXAMPLES_BY_PATH
 
 
 def add_parameter_examples(result, generator, request, public):
-    for path in result.get("paths", {}).values():
-        for operation in path.values():
+    for path, item in result.get("paths", {}).items():
+        for operation in item.values():
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "query" and "example" not in parameter and parameter["name"] in EXAMPLES:
-                    example = EXAMPLES[parameter["name"]]
+                name = parameter["name"]
+                example = EXAMPLES_BY_PATH.get((path, name), EXAMPLES.get(name))
+                if parameter.get("in") == "query" and "example" not in parameter and example is not None:
                     if parameter.get("schema", {}).get("type") == "array":
                         example = [example]
                     elif parameter.get("schema", {}).get("type") == "boolean":
