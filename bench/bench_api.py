@@ -23,6 +23,7 @@ from twinning.services import pairing_status_refresh  # noqa: E402
 def measure(client, label, url, repeat=3, **headers):
     best, queries, size = None, 0, 0
     for _ in range(repeat):
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = client.get(url, **headers)

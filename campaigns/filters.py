@@ -66,7 +66,7 @@ class CampaignFilter(filters.FilterSet):
 
 
 class OrganisationFilter(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=OrganisationKind.choices, help_text="Kind of organisation; repeatable.")
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=OrganisationKind.choices, help_text="Kind of organisation; repeatable.")
     q = filters.CharFilter(method="filter_q", help_text="Text in the name or local name.")
     updated_since = UpdatedSinceFilter()
     ordering = StableOrderingFilter(
@@ -86,7 +86,7 @@ class PetitionFilter(filters.FilterSet):
     campaign = filters.CharFilter(method="filter_campaign", help_text="The campaign behind it (slug or id).")
     pairing = filters.CharFilter(method="filter_pairing", help_text="The pairing it is about (slug or id).")
     target_place = filters.CharFilter(method="filter_target_place", help_text="The petitioned council's place (slug or id).")
-    outcome = filters.MultipleChoiceFilter(choices=PetitionOutcome.choices, help_text="Outcome so far; repeatable.")
+    outcome = filters.MultipleChoiceFilter(distinct=False, choices=PetitionOutcome.choices, help_text="Outcome so far; repeatable.")
     opened_after = PartialDateFilter(field_name="opened", lookup_expr="gte", help_text="Opened on or after this partial date.")
     opened_before = PartialDateFilter(
         field_name="opened", lookup_expr="lte", help_text="Opened on or before the end of this partial date."

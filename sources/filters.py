@@ -12,7 +12,7 @@ from sources.models import Source
 
 class SourceFilter(filters.FilterSet):
     publisher = filters.CharFilter(field_name="publisher", lookup_expr="iexact", help_text="Publisher, exactly (any case).")
-    type = filters.MultipleChoiceFilter(field_name="source_type", choices=SourceType.choices, help_text="Source type; repeatable.")
+    type = filters.MultipleChoiceFilter(distinct=False, field_name="source_type", choices=SourceType.choices, help_text="Source type; repeatable.")
     published_after = PartialDateFilter(field_name="published", lookup_expr="gte", help_text="Published on or after this partial date.")
     published_before = PartialDateFilter(
         field_name="published", lookup_expr="lte", help_text="Published on or before the end of this partial date."

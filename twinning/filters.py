@@ -50,7 +50,7 @@ class PlaceFilter(UpperCaseQueryMixin, filters.FilterSet):
 
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 country code.")
     region = filters.CharFilter(field_name="region", lookup_expr="iexact", help_text="Region, exactly (any case).")
-    kind = filters.MultipleChoiceFilter(choices=PlaceKind.choices, help_text="Kind of place; repeatable.")
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=PlaceKind.choices, help_text="Kind of place; repeatable.")
     q = filters.CharFilter(method="filter_q", help_text="Text in the place's name or local name.")
     identifier = filters.CharFilter(
         method="filter_identifier", help_text="An identifier as `scheme:value`, e.g. `wikidata:Q1794`."
@@ -85,10 +85,11 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
     upper_case_params = ("country", "countries")
 
     status = filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="current_status", choices=Status.choices,
         help_text="Current status (or the status on `as_of`); repeat for several: `status=severed&status=lapsed`.",
     )
-    relationship = filters.MultipleChoiceFilter(choices=Relationship.choices, help_text="Kind of relationship; repeatable.")
+    relationship = filters.MultipleChoiceFilter(distinct=False, choices=Relationship.choices, help_text="Kind of relationship; repeatable.")
     country = CountryFilter(method="filter_country", help_text="A country on either side (ISO 3166-1 alpha-2).")
     countries = filters.CharFilter(
         method="filter_countries",
@@ -113,6 +114,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
         help_text="The current status (or that on `as_of`) began on or before the end of this partial date.",
     )
     event_type = filters.MultipleChoiceFilter(
+        distinct=False,
         choices=EventType.choices, method="filter_event_type",
         help_text="Has at least one event of this type (repeat for any of several).",
     )
@@ -181,7 +183,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
 class EventFilter(UpperCaseQueryMixin, filters.FilterSet):
     upper_case_params = ("country",)
 
-    type = filters.MultipleChoiceFilter(field_name="event_type", choices=EventType.choices, help_text="Event type; repeatable.")
+    type = filters.MultipleChoiceFilter(distinct=False, field_name="event_type", choices=EventType.choices, help_text="Event type; repeatable.")
     date_after = PartialDateFilter(field_name="date", lookup_expr="gte", help_text="On or after this partial date.")
     date_before = PartialDateFilter(
         field_name="date", lookup_expr="lte", help_text="On or before the end of this partial date."
@@ -189,8 +191,9 @@ class EventFilter(UpperCaseQueryMixin, filters.FilterSet):
     pairing = filters.CharFilter(method="filter_pairing", help_text="The pairing, by slug or id.")
     place = filters.CharFilter(method="filter_place", help_text="A place on either side of the pairing, by slug or id.")
     country = CountryFilter(method="filter_country", help_text="A country on either side of the pairing.")
-    body = filters.MultipleChoiceFilter(choices=Body.choices, help_text="The body that acted; repeatable.")
+    body = filters.MultipleChoiceFilter(distinct=False, choices=Body.choices, help_text="The body that acted; repeatable.")
     outcome = filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="status_after", choices=Status.choices,
         help_text="The pairing's status right after the event; repeatable.",
     )
@@ -228,7 +231,7 @@ class EventFilter(UpperCaseQueryMixin, filters.FilterSet):
 
 class AgreementFilter(filters.FilterSet):
     pairing = filters.CharFilter(method="filter_pairing", help_text="The pairing, by slug or id.")
-    kind = filters.MultipleChoiceFilter(choices=AgreementKind.choices, help_text="Kind of agreement; repeatable.")
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=AgreementKind.choices, help_text="Kind of agreement; repeatable.")
     signed_after = PartialDateFilter(field_name="signed", lookup_expr="gte", help_text="Signed on or after this partial date.")
     signed_before = PartialDateFilter(
         field_name="signed", lookup_expr="lte", help_text="Signed on or before the end of this partial date."

@@ -87,33 +87,69 @@ def _status_run_start(*, status_ref: str, as_of: dt.date | None):
     return candidates.filter(~Exists(later_and_different)).order_by("date", "order", "id")
 
 
-def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
-    """`pairings_summary` plus `current_status`, `current_since` (+ `_precision`, `_circa`) and
-    `status_event_id`: the stored derived status, or with `as_of` the status on that date, the date
-    it held from and the event that brought it (for a severed pairing: the decision).
+def status_event_subquery(*, as_of: dt.date | None = None) -> Subquery:
+    """Id of the event that brought the pairing's status (the one stored, or with `as_of` the one
+    annotated as `status_on_date`): for a severed or retained pairing, the decision."""
+    status_ref = "status" if as_of is None else "status_on_date"
+    return Subquery(_status_run_start(status_ref=status_ref, as_of=as_of).values("id")[:1])
 
-    Reads only `Event.status_after` as derived by twinning.status: the status on a date is that of
-    the latest event on or before it ("unknown" before any), and it holds from the first event of
-    the final run of events leading to that same status."""
-    from django.db.models import F, Value
+
+def status_event_ids(pairing_ids, *, as_of: dt.date | None = None) -> dict[int, int | None]:
+    """`status_event_subquery` for a page of pairings, in one query (kept out of list queries, where
+    it would be evaluated for every row an OFFSET skips)."""
+    qs = Pairing.objects.filter(pk__in=list(pairing_ids))
+    if as_of is not None:
+        qs = qs.annotate(status_on_date=status_as_of_subquery(as_of))
+    return dict(qs.annotate(status_event_id=status_event_subquery(as_of=as_of)).values_list("pk", "status_event_id"))
+
+
+def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
+    """Pairings for lists at any size: places, established date, latest event id, number of
+    sources, and `current_status`, `current_since` (+ `_precision`, `_circa`) — the stored derived
+    status, or with `as_of` the status on that date and the date it held from.
+
+    Like `pairings_summary`, but counts sources with a correlated subquery instead of a GROUP BY
+    over every pairing's events, so a page costs the same at any table size. Reads only
+    `Event.status_after` as derived by twinning.status: the status on a date is that of the latest
+    event on or before it ("unknown" before any), and it holds from the first event of the final
+    run of events leading to that same status."""
+    from django.db.models import Count, F, IntegerField, Value
     from django.db.models.functions import Coalesce
 
-    qs = pairings_summary(as_of=as_of)
+    established = Event.objects.filter(pairing=OuterRef("pk"), event_type=EventType.ESTABLISHED).order_by("date", "order", "id")
+    latest = Event.objects.filter(pairing=OuterRef("pk"))
+    if as_of is not None:
+        latest = latest.filter(date__lte=as_of)
+    latest = latest.order_by("-date", "-order", "-id")
+    sources = (
+        EventCitation.objects.filter(event__pairing=OuterRef("pk"))
+        .order_by()
+        .values("event__pairing")
+        .annotate(n=Count("source", distinct=True))
+        .values("n")
+    )
+    qs = Pairing.objects.select_related("place_a", "place_b").annotate(
+        established_on=Subquery(established.values("date")[:1]),
+        established_precision=Subquery(established.values("date_precision")[:1]),
+        established_circa=Subquery(established.values("date_circa")[:1]),
+        latest_event_id=Subquery(latest.values("id")[:1]),
+        source_count=Coalesce(Subquery(sources, output_field=IntegerField()), 0),
+    )
     if as_of is None:
         return qs.annotate(
             current_status=F("status"),
             current_since=F("status_since"),
             current_since_precision=F("status_since_precision"),
             current_since_circa=F("status_since_circa"),
-            status_event_id=Subquery(_status_run_start(status_ref="status", as_of=None).values("id")[:1]),
         )
-    qs = qs.annotate(current_status=Coalesce("status_on_date", Value("unknown")))
+    qs = qs.annotate(
+        status_on_date=status_as_of_subquery(as_of), current_status=Coalesce("status_on_date", Value("unknown"))
+    )
     run_start = _status_run_start(status_ref="status_on_date", as_of=as_of)
     return qs.annotate(
         current_since=Subquery(run_start.values("date")[:1]),
         current_since_precision=Subquery(run_start.values("date_precision")[:1]),
         current_since_circa=Subquery(run_start.values("date_circa")[:1]),
-        status_event_id=Subquery(run_start.values("id")[:1]),
     )
 
 

@@ -51,7 +51,13 @@ from twinning.api.serializers import (
 from twinning.constants import DECISION_TYPES, Relationship, Status
 from twinning.filters import AgreementFilter, EventFilter, PairingFilter, PlaceFilter
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place
-from twinning.selectors import events_with_sources, pairings_with_status, places_with_pairing_counts
+from twinning.selectors import (
+    events_with_sources,
+    pairings_with_status,
+    places_with_pairing_counts,
+    status_event_ids,
+    status_event_subquery,
+)
 
 GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -144,9 +150,12 @@ def _by_slug_or_pk(view, queryset):
 # --- Pairings -------------------------------------------------------------------------------------
 
 
-def attach_latest_events(pairings) -> None:
+def attach_latest_events(pairings, *, as_of=None) -> None:
     """Load each pairing's latest event and the event that brought its status (with sources) in
-    two queries for the whole page."""
+    three queries for the whole page."""
+    status_events = status_event_ids((p.pk for p in pairings), as_of=as_of) if pairings else {}
+    for pairing in pairings:
+        pairing.status_event_id = status_events.get(pairing.pk)
     ids = {p.latest_event_id for p in pairings} | {p.status_event_id for p in pairings}
     events = events_with_sources(pk for pk in ids if pk)
     for pairing in pairings:
@@ -207,7 +216,7 @@ class PairingViewSet(
     def get_queryset(self):
         qs = pairings_with_status(as_of=self.as_of()).order_by("place_a__name", "place_b__name", "id")
         if self.action != "list":
-            qs = qs.prefetch_related(
+            qs = qs.annotate(status_event_id=status_event_subquery(as_of=self.as_of())).prefetch_related(
                 Prefetch(
                     "events",
                     queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by("date", "order", "id"),
@@ -243,7 +252,7 @@ class PairingViewSet(
         return pairing
 
     def prepare_rows(self, rows):
-        attach_latest_events(rows)
+        attach_latest_events(rows, as_of=self.as_of())
 
     @staticmethod
     def geojson_feature(record):
