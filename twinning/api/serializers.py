@@ -345,15 +345,23 @@ class PairingSerializer(serializers.ModelSerializer):
             return self.get_status_since(obj)
         return None
 
+    def _event(self, event):
+        """One EventSerializer for the whole response: building its fields per row would cost more
+        than everything else in a page."""
+        if event is None:
+            return None
+        serializer = self.context.get("_event_serializer")
+        if serializer is None:
+            serializer = self.context["_event_serializer"] = EventSerializer(context=self.context)
+        return serializer.to_representation(event)
+
     @extend_schema_field(EventSerializer(allow_null=True))
     def get_latest_event(self, obj):
-        event = getattr(obj, "latest_event", None)
-        return EventSerializer(event, context=self.context).data if event is not None else None
+        return self._event(getattr(obj, "latest_event", None))
 
     @extend_schema_field(EventSerializer(allow_null=True))
     def get_status_event(self, obj):
-        event = getattr(obj, "status_event", None)
-        return EventSerializer(event, context=self.context).data if event is not None else None
+        return self._event(getattr(obj, "status_event", None))
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_as_of(self, obj):
