@@ -82,3 +82,6 @@ class CitationBase(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return f"{self.source.title}{f' ({self.locator})' if self.locator else ''}"

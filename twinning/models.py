@@ -296,7 +296,7 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_event_type_display()} — {self.when}"
+        return f"{self.pairing}: {self.get_event_type_display()} — {self.when}"
 
     @property
     def when(self) -> PartialDate:
