@@ -133,6 +133,13 @@ LOGIN_URL = "admin:login"
 # Where `export_dataset` writes and the public /data/ page reads bulk downloads.
 EXPORT_DIR = Path(os.environ.get("TWINWATCH_EXPORT_DIR", BASE_DIR / "export"))
 
+# Licence stated in bulk exports (datapackage.json)
+TWINWATCH_DATA_LICENCE = {
+    "name": os.environ.get("TWINWATCH_DATA_LICENCE_NAME", "CC-BY-4.0"),
+    "path": os.environ.get("TWINWATCH_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+    "title": os.environ.get("TWINWATCH_DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0"),
+}
+
 # Public site
 SITE_URL = os.environ.get("TWINWATCH_SITE_URL", "http://127.0.0.1:8000")
 CORRECTIONS_EMAIL = os.environ.get("TWINWATCH_CORRECTIONS_EMAIL", "corrections@twinwatch.invalid")
