@@ -5,7 +5,6 @@ They live here because `campaigns` may import `twinning`, never the other way ro
 
 from __future__ import annotations
 
-from functools import cache
 
 from django import forms
 from django.core.paginator import Paginator
@@ -85,28 +84,9 @@ class PairingFilterForm(forms.Form):
         return (self.cleaned_data.get("country") or "").upper()
 
 
-@cache
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def script_variants(text: str) -> set[str]:
-    """The text as typed, in Simplified and in Traditional characters: a reader in Hong Kong who
-    types 寧波 finds Ningbo recorded as 宁波, and the other way round."""
-    return {text, _converter("t2s").convert(text), _converter("s2t").convert(text)}
-
-
 def _filter_pairings(qs, data):
     if data.get("q"):
-        match = Q()
-        for q in script_variants(data["q"].strip()):
-            match |= (
-                Q(place_a__name__icontains=q) | Q(place_a__local_name__icontains=q)
-                | Q(place_b__name__icontains=q) | Q(place_b__local_name__icontains=q)
-            )
-        qs = qs.filter(match)
+        qs = qs.filter(selectors.place_name_match(data["q"], "place_a__", "place_b__"))
     if data.get("status"):
         qs = qs.filter(status__in=data["status"])
     if data.get("country"):

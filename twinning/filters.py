@@ -21,6 +21,7 @@ from sources.api.common import (
 from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
 from twinning.countries import country_choices
 from twinning.models import Agreement, Event, Pairing, Place
+from twinning.selectors import place_name_match
 
 
 class CountryFilter(filters.ChoiceFilter):
@@ -66,7 +67,7 @@ class PlaceFilter(UpperCaseQueryMixin, filters.FilterSet):
         fields = []
 
     def filter_q(self, qs, name, value):
-        return qs.filter(Q(name__icontains=value) | Q(local_name__icontains=value))
+        return qs.filter(place_name_match(value))
 
     def filter_identifier(self, qs, name, value):
         scheme, sep, ident = value.partition(":")
@@ -169,12 +170,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
         return qs.filter(Exists(Event.objects.filter(pairing=OuterRef("pk"), event_type__in=value)))
 
     def filter_q(self, qs, name, value):
-        return qs.filter(
-            Q(place_a__name__icontains=value)
-            | Q(place_a__local_name__icontains=value)
-            | Q(place_b__name__icontains=value)
-            | Q(place_b__local_name__icontains=value)
-        )
+        return qs.filter(place_name_match(value, "place_a__", "place_b__"))
 
     def filter_as_of(self, qs, name, value):
         return qs  # applied by the view, which annotates the status on that date before filtering

@@ -4,12 +4,36 @@ number of queries however many rows they return (select_related / prefetch / ann
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sources.models import Source
 from twinning.constants import EventType
 from twinning.models import Event, EventCitation, Pairing, Place
+
+
+@cache
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def script_variants(text: str) -> set[str]:
+    """The text as typed, in Simplified and in Traditional characters: a reader in Hong Kong who
+    types 寧波 finds Ningbo recorded as 宁波, and the other way round."""
+    return {text, _converter("t2s").convert(text), _converter("s2t").convert(text)}
+
+
+def place_name_match(text: str, *prefixes: str) -> Q:
+    """A filter matching `text` in the name or local name (either Chinese script) of the place at each
+    prefix ("" for a Place queryset; "place_a__", "place_b__" for pairings). Pages and API share it."""
+    match = Q()
+    for variant in script_variants(text.strip()):
+        for prefix in prefixes or ("",):
+            match |= Q(**{f"{prefix}name__icontains": variant}) | Q(**{f"{prefix}local_name__icontains": variant})
+    return match
 
 
 def status_as_of_subquery(on: dt.date):

@@ -96,3 +96,18 @@ def test_options_describes_the_endpoint_as_json_whatever_the_format(api, resourc
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json()["name"]
+
+
+@pytest.mark.django_db
+def test_q_matches_a_local_name_typed_in_the_other_chinese_script(client):
+    """漢口 (Traditional) finds Hankou recorded as 汉口 (Simplified)."""
+    from tests.factories import PlaceFactory, make_pairing
+
+    hankou = PlaceFactory(name="Hankou", local_name="汉口", country="CN")
+    wanted = make_pairing(place_b=hankou)
+    make_pairing()
+    response = client.get("/api/v1/pairings/", {"q": "漢口"})
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()["results"]] == [wanted.pk]
+    places = client.get("/api/v1/places/", {"q": "漢口"}).json()["results"]
+    assert [p["name"] for p in places] == ["Hankou"]
