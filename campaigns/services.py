@@ -23,31 +23,12 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
-from sources.partialdates import PartialDate, Precision
-from sources.services import history_save
+from sources.partialdates import PartialDate, partial_values
+from sources.services import history_save, unique_slug
 from twinning.models import Event, Pairing, Place
 from twinning.services import Cite
 
 _UNSET = object()
-
-
-def _unique_slug(model, name: str) -> str:
-    base = (slugify(name) or "item")[:200].strip("-") or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _partial_values(prefix: str, value: PartialDate | None, *, circa: bool = True) -> dict:
-    """The model fields `<prefix>`, `<prefix>_precision` (and `<prefix>_circa`) for a partial date."""
-    values = {
-        prefix: value.date if value else None,
-        f"{prefix}_precision": value.precision if value else Precision.DAY,
-    }
-    if circa:
-        values[f"{prefix}_circa"] = value.circa if value else False
-    return values
 
 
 def _apply(instance, fields: dict) -> bool:
@@ -116,7 +97,7 @@ def organisation_create(
         raise ValidationError({"name": _("An organisation called “%(name)s” is already recorded.") % {"name": name}})
     organisation = Organisation(
         name=name,
-        slug=_unique_slug(Organisation, name),
+        slug=unique_slug(Organisation, slugify(name)),
         kind=kind,
         local_name=local_name.strip(),
         website=website,
@@ -170,11 +151,11 @@ def campaign_create(
         raise ValidationError({"name": _("A campaign called “%(name)s” is already recorded.") % {"name": name}})
     campaign = Campaign(
         name=name,
-        slug=_unique_slug(Campaign, name),
+        slug=unique_slug(Campaign, slugify(name)),
         local_name=local_name.strip(),
         website=website,
         description=description,
-        **_partial_values("launched", launched),
+        **partial_values("launched", launched),
     )
     history_save(campaign, user=user, reason=reason or "Campaign recorded")
     _set_m2m(campaign, "organisers", organisers, user=user, reason=reason or "Organisers set")
@@ -194,7 +175,7 @@ def campaign_update(
     **fields,
 ) -> Campaign:
     if launched is not _UNSET:
-        fields.update(_partial_values("launched", launched))
+        fields.update(partial_values("launched", launched))
     if _apply(campaign, fields):
         history_save(campaign, user=user, reason=reason or "Campaign updated")
     if organisers is not None:
@@ -285,8 +266,8 @@ def petition_record(
         url=url,
         outcome=outcome,
         response_event=response_event,
-        **_partial_values("opened", opened),
-        **_partial_values("closed", closed),
+        **partial_values("opened", opened),
+        **partial_values("closed", closed),
     )
     history_save(petition, user=user, reason=reason or "Petition recorded")
     for cite in citations:
@@ -305,9 +286,9 @@ def petition_update(
     **fields,
 ) -> Petition:
     if opened is not _UNSET:
-        fields.update(_partial_values("opened", opened))
+        fields.update(partial_values("opened", opened))
     if closed is not _UNSET:
-        fields.update(_partial_values("closed", closed))
+        fields.update(partial_values("closed", closed))
     _check_response(fields.get("pairing", petition.pairing), fields.get("response_event", petition.response_event))
     _check_dates(fields.get("opened", petition.opened), fields.get("closed", petition.closed))
     if _apply(petition, fields):
@@ -330,7 +311,7 @@ def petition_signatures_record(
     One count per petition and date: recording another for the same date corrects it."""
     if count is None or count < 0:
         raise ValidationError({"count": _("A signature count is a whole number, zero or more.")})
-    values = {"count": count, "at_least": at_least, "source": source, **_partial_values("date", date, circa=False)}
+    values = {"count": count, "at_least": at_least, "source": source, **partial_values("date", date, circa=False)}
     existing = SignatureCount.objects.filter(petition=petition, date=date.date).first()
     if existing is None:
         existing = SignatureCount(petition=petition, **values)

@@ -122,6 +122,17 @@ def normalise(date: dt.date, precision: str) -> dt.date:
     return date
 
 
+def partial_values(prefix: str, value: PartialDate | None, *, circa: bool = True) -> dict:
+    """The model fields `<prefix>`, `<prefix>_precision` (and `<prefix>_circa`) for a partial date."""
+    values = {
+        prefix: value.date if value else None,
+        f"{prefix}_precision": value.precision if value else Precision.DAY,
+    }
+    if circa:
+        values[f"{prefix}_circa"] = value.circa if value else False
+    return values
+
+
 def partial_date_of(obj, prefix: str) -> PartialDate | None:
     """Read the three fields `<prefix>`, `<prefix>_precision`, `<prefix>_circa` of a model instance."""
     value = getattr(obj, prefix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from sources.models import Source
-from sources.partialdates import PartialDate, Precision
+from sources.partialdates import PartialDate, partial_values
 
 
 def history_save(instance, *, user=None, reason: str = "") -> None:
@@ -18,6 +18,15 @@ def history_save(instance, *, user=None, reason: str = "") -> None:
     instance.save()
 
 
+def unique_slug(model, base: str) -> str:
+    """`base` (already a slug), or `base-2`, `base-3`… — the first not yet used by `model`."""
+    base = (base or "item")[:200].strip("-") or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def history_delete(instance, *, user=None, reason: str = "") -> None:
     if user is not None and getattr(user, "is_authenticated", False):
         instance._history_user = user
@@ -27,14 +36,8 @@ def history_delete(instance, *, user=None, reason: str = "") -> None:
 
 
 def _apply_published(source: Source, published: PartialDate | None) -> None:
-    if published is None:
-        source.published, source.published_precision, source.published_circa = None, Precision.DAY, False
-    else:
-        source.published, source.published_precision, source.published_circa = (
-            published.date,
-            published.precision,
-            published.circa,
-        )
+    for name, value in partial_values("published", published).items():
+        setattr(source, name, value)
 
 
 @transaction.atomic

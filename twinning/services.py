@@ -6,7 +6,7 @@ pairing is written only by `pairing_status_refresh`, from `twinning.status.deriv
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,8 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sources.models import Source
-from sources.partialdates import PartialDate, Precision
-from sources.services import history_delete, history_save
+from sources.partialdates import PartialDate, Precision, partial_values
+from sources.services import history_delete, history_save, unique_slug
 from twinning.constants import IMPLIED_STATUS, EventType, Status
 from twinning.models import (
     Agreement,
@@ -45,27 +45,8 @@ class Cite:
 
 
 def _set_partial(obj, prefix: str, value: PartialDate | None) -> None:
-    if value is None:
-        setattr(obj, prefix, None)
-        setattr(obj, f"{prefix}_precision", Precision.DAY)
-        if hasattr(obj, f"{prefix}_circa"):
-            setattr(obj, f"{prefix}_circa", False)
-    else:
-        setattr(obj, prefix, value.date)
-        setattr(obj, f"{prefix}_precision", value.precision)
-        if hasattr(obj, f"{prefix}_circa"):
-            setattr(obj, f"{prefix}_circa", value.circa)
-
-
-def _unique_slug(model, base: str, *, exclude_pk=None) -> str:
-    base = (base or "item")[:200].strip("-") or "item"
-    slug, n = base, 2
-    qs = model.objects.all()
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    for name, field_value in partial_values(prefix, value, circa=hasattr(obj, f"{prefix}_circa")).items():
+        setattr(obj, name, field_value)
 
 
 # --- Places -----------------------------------------------------------------------------------
@@ -88,7 +69,7 @@ def place_create(
     reason: str = "",
 ) -> Place:
     name = name.strip()
-    slug = _unique_slug(Place, slugify(name) or slugify(f"{name}-{country}") or f"place-{country.lower()}")
+    slug = unique_slug(Place, slugify(name) or slugify(f"{name}-{country}") or f"place-{country.lower()}")
     place = Place(
         name=name,
         local_name=local_name.strip(),
@@ -174,7 +155,7 @@ def pairing_create(
         notes=notes,
         confidence=confidence,
         confidence_note=confidence_note,
-        slug=_unique_slug(Pairing, f"{place_a.slug}-{place_b.slug}"),
+        slug=unique_slug(Pairing, f"{place_a.slug}-{place_b.slug}"),
     )
     history_save(pairing, user=user, reason=reason or "Pairing recorded")
     for cite in citations:
