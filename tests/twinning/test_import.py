@@ -128,6 +128,8 @@ class TestBadRows:
         assert "pen pals" in relationship.message and "sister_city" in relationship.message
         event = next(p for p in report.problems if (p.row, p.column) == (5, "event"))
         assert "decision_sever" in event.message and "severed" in event.message
+        # an unknown event word is one problem, not also "an event_date without an event"
+        assert [p.message for p in report.problems if (p.row, p.column) == (5, "event")] == [event.message]
         assert str(relationship).startswith("row 3, column relationship:")
         assert counts() == {name: 0 for name in counts()}
 

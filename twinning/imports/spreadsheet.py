@@ -327,7 +327,7 @@ def validate_row(number: int, row: dict[str, str]) -> tuple[RowPlan | None, list
         event_type = EVENT.lookup(status)  # "the pairing became <status>" on that date
     if event_type and not r.text("event_date"):
         r.problem("event_date", "required when there is an event")
-    if not event_type and r.text("event_date"):
+    if not event_type and not r.text("event") and r.text("event_date"):
         r.problem("event", "an event_date without an event: name the event (e.g. severed, petition, motion)")
     if not event_type and status and not r.text("event_date"):
         r.problem("status", "a status needs the event and date that brought it about (event, event_date)")
