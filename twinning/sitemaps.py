@@ -1,4 +1,4 @@
-"""sitemap.xml: the static pages, every place and pairing (campaigns are added in urls_public)."""
+"""sitemap.xml: the static pages, every place and pairing (campaigns are added in web.urls)."""
 
 from django.contrib.sitemaps import GenericSitemap, Sitemap
 from django.urls import reverse

@@ -33,7 +33,7 @@ def test_export_writes_dated_csvs_and_a_description(world, tmp_path, django_asse
 
 
 def test_export_reads_in_chunks_with_a_constant_number_of_queries_per_chunk(db, tmp_path, django_assert_max_num_queries):
-    from twinning.api.urls import router
+    from config.api_router import router
     from twinning.management.commands.export_dataset import export_resource
 
     from twinning.models import Pairing

@@ -34,7 +34,7 @@ DEFAULT_LICENCE = {
 def _resources():
     """Every API list that has CSV columns, as registered on the API router (the project-level
     module that knows every app), so the export and the API can never disagree."""
-    from twinning.api.urls import router
+    from config.api_router import router
 
     for prefix, viewset, _basename in router.registry:
         if getattr(viewset, "csv_columns", None):

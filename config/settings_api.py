@@ -24,7 +24,7 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Twinwatch API",
-    "DESCRIPTION": (Path(__file__).resolve().parent / "api" / "getting_started.md").read_text(encoding="utf-8"),
+    "DESCRIPTION": (Path(__file__).resolve().parent / "api_getting_started.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",

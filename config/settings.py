@@ -66,8 +66,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "twinning.urls"
-WSGI_APPLICATION = "twinning.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -154,4 +154,4 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
-from twinning.settings_api import *  # noqa: E402,F401,F403  (DRF, django-filter, drf-spectacular)
+from config.settings_api import *  # noqa: E402,F401,F403  (DRF, django-filter, drf-spectacular)

@@ -3,6 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("twinning.api.urls")),
-    path("", include("twinning.urls_public")),
+    path("api/", include("config.api_router")),
+    path("", include("web.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Public pages (server-rendered). Project-level routing, so it may import every app's views."""
+"""Public pages (server-rendered): the page layer, composing every domain app."""
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
