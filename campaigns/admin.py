@@ -17,18 +17,9 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
-from sources.admin import (
-    CuratedAdmin,
-    CuratedInline,
-    adopt,
-    annotation_column,
-    change_reason,
-    citation_inline,
-    count_subquery,
-    partial_date_column,
-)
-from sources.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
-
+from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
+from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
+from sources.admin import citation_inline
 
 # Partial-date columns are given to the services as PartialDate values, not column by column.
 PARTIAL_COLUMNS = partial_date_exclusions("launched", "opened", "closed")

@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 
 from campaigns.constants import OrganisationKind, PetitionOutcome
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition
-from sources.api.common import PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter, resolve_one
+from core.api.filters import PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter, resolve_one
 from twinning.filters import PairingFilter as BasePairingFilter
 from twinning.models import Pairing, Place
 

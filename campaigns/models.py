@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.constants import OrganisationKind, PetitionOutcome, TargetOutcome
+from core.partialdates import PartialDate, Precision, partial_date_of, precision_constraint
 from sources.models import CitationBase
-from sources.partialdates import PartialDate, Precision, partial_date_of, precision_constraint
 from twinning.models import Event, Pairing, Place
 
 

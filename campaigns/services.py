@@ -23,8 +23,9 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
-from sources.partialdates import PartialDate, partial_values
-from sources.services import history_save, unique_slug
+from core.history import history_save
+from core.partialdates import PartialDate, partial_values
+from core.slugs import unique_slug
 from twinning.models import Event, Pairing, Place
 from twinning.services import Cite
 

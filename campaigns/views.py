@@ -5,7 +5,6 @@ They live here because `campaigns` may import `twinning`, never the other way ro
 
 from __future__ import annotations
 
-
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q

@@ -11,7 +11,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["sources.api.throttles.AnonThrottle", "sources.api.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.AnonThrottle", "core.api.throttles.UserThrottle"],
     # Per client (IP for anonymous clients, account otherwise); e.g. TWINWATCH_THROTTLE_ANON=60/minute.
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("TWINWATCH_THROTTLE_ANON", "120/minute"),
@@ -44,7 +44,7 @@ SPECTACULAR_SETTINGS = {
         "BodyEnum": "twinning.constants.Body",
         "ActorEnum": "twinning.constants.Actor",
         "ConfidenceEnum": "twinning.constants.Confidence",
-        "PrecisionEnum": "sources.partialdates.Precision",
+        "PrecisionEnum": "core.partialdates.Precision",
         "SourceTypeEnum": "sources.constants.SourceType",
         "IdentifierSchemeEnum": "twinning.constants.IdentifierScheme",
         "TextAvailabilityEnum": "twinning.constants.TextAvailability",

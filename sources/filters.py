@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
-from sources.api.common import PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter
+from core.api.filters import PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter
 from sources.constants import SourceType
 from sources.models import Source
 

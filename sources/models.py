@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.partialdates import PartialDate, Precision, partial_date_of, precision_constraint
 from sources.constants import SourceType
-from sources.partialdates import PartialDate, Precision, partial_date_of, precision_constraint
 
 
 class Source(models.Model):

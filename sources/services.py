@@ -4,35 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from core.history import history_save
+from core.partialdates import PartialDate, partial_values
 from sources.models import Source
-from sources.partialdates import PartialDate, partial_values
-
-
-def history_save(instance, *, user=None, reason: str = "") -> None:
-    """Save a model instance, attaching who made the change and why to its history record."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        instance._history_user = user
-    if reason:
-        instance._change_reason = reason[:100]
-    instance.full_clean()
-    instance.save()
-
-
-def unique_slug(model, base: str) -> str:
-    """`base` (already a slug), or `base-2`, `base-3`… — the first not yet used by `model`."""
-    base = (base or "item")[:200].strip("-") or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def history_delete(instance, *, user=None, reason: str = "") -> None:
-    if user is not None and getattr(user, "is_authenticated", False):
-        instance._history_user = user
-    if reason:
-        instance._change_reason = reason[:100]
-    instance.delete()
 
 
 def _apply_published(source: Source, published: PartialDate | None) -> None:

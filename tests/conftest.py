@@ -3,8 +3,8 @@ import pytest
 
 @pytest.fixture
 def curator(db):
-    from twinning.permissions import ensure_groups
     from tests.factories import UserFactory
+    from twinning.permissions import ensure_groups
 
     curators, _editors = ensure_groups()
     user = UserFactory(username="curator", is_staff=True)
@@ -14,8 +14,8 @@ def curator(db):
 
 @pytest.fixture
 def editor(db):
-    from twinning.permissions import ensure_groups
     from tests.factories import UserFactory
+    from twinning.permissions import ensure_groups
 
     _curators, editors = ensure_groups()
     user = UserFactory(username="editor", is_staff=True)

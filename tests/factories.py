@@ -5,8 +5,8 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
+from core.partialdates import PartialDate
 from sources.models import Source
-from sources.partialdates import PartialDate
 from twinning import services
 from twinning.constants import EventType, Relationship
 from twinning.models import Place

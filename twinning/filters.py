@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
-from sources.api.common import (
+from core.api.filters import (
     ISODateFilter,
     PartialDateFilter,
     StableOrderingFilter,

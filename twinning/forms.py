@@ -10,7 +10,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sources.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
+from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
 from sources.models import Source
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.history import history_delete, history_save
+from core.partialdates import PartialDate, Precision, partial_values
+from core.slugs import unique_slug
 from sources.models import Source
-from sources.partialdates import PartialDate, Precision, partial_values
-from sources.services import history_delete, history_save, unique_slug
 from twinning.constants import IMPLIED_STATUS, EventType, Status
 from twinning.models import (
     Agreement,

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
-from sources.api.common import PartialDateField, partial_date_columns, plain_columns
+from core.api.fields import PartialDateField, partial_date_columns, plain_columns
 from sources.api.serializers import CitationSerializer
 from twinning.api.serializers import PairingDetailSerializer, PairingRefSerializer, PlaceSummarySerializer
 

@@ -27,7 +27,8 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
-from sources.api.common import FORMAT_PARAMETER, ResearchViewSetMixin
+from core.api.renderers import FORMAT_PARAMETER
+from core.api.views import ResearchViewSetMixin
 from twinning.api import views as twinning_views
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from sources.api.common import PartialDateField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
+from core.api.fields import PartialDateField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
 from sources.constants import SourceType
 from sources.models import Source
 

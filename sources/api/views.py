@@ -7,8 +7,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from core.api.renderers import FORMAT_PARAMETER
+from core.api.views import ResearchViewSetMixin, service_errors
 from sources import services
-from sources.api.common import FORMAT_PARAMETER, ResearchViewSetMixin, service_errors
 from sources.api.serializers import SOURCE_CSV_COLUMNS, SourceSerializer, SourceWriteSerializer
 from sources.filters import SourceFilter
 from sources.models import CitationBase, Source

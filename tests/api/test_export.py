@@ -3,7 +3,6 @@
 import csv
 import json
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -35,7 +34,6 @@ def test_export_writes_dated_csvs_and_a_description(world, tmp_path, django_asse
 def test_export_reads_in_chunks_with_a_constant_number_of_queries_per_chunk(db, tmp_path, django_assert_max_num_queries):
     from config.api_router import router
     from twinning.management.commands.export_dataset import export_resource
-
     from twinning.models import Pairing
 
     for _ in range(9):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from sources.api.serializers import SOURCE_CSV_COLUMNS
-from twinning.api.serializers import AGREEMENT_CSV_COLUMNS, EVENT_CSV_COLUMNS, PAIRING_CSV_COLUMNS, PLACE_CSV_COLUMNS
+from twinning.api.serializers import AGREEMENT_CSV_COLUMNS, PAIRING_CSV_COLUMNS, PLACE_CSV_COLUMNS
 
 PAIRING_HEADER = (
     "id,slug,url,relationship,status,status_since,status_since_date,status_since_precision,status_since_circa,as_of,"

@@ -98,7 +98,7 @@ def test_detail_query_counts(api, db, big, curator, django_assert_max_num_querie
         f"/api/v1/pairings/{pairing.slug}/?as_of=2022-07-01",
         f"/api/v1/events/{pairing.events.first().pk}/",
         f"/api/v1/agreements/{pairing.agreements.first().pk}/",
-        f"/api/v1/places/hub/",
+        "/api/v1/places/hub/",
         f"/api/v1/sources/{pairing.events.first().citations.first().source_id}/",
         "/api/v1/campaigns/campaign-1/",
         "/api/v1/organisations/watch/",

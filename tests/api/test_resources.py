@@ -80,7 +80,7 @@ def test_place_filters_and_identifiers(api, world):
 
 
 def test_agreement_filters(api, world):
-    from sources.partialdates import PartialDate
+    from core.partialdates import PartialDate
 
     charter = services.agreement_record(pairing=world.paris_rome, kind="charter", signed=PartialDate.parse("1956-01-30"))
     mou = services.agreement_record(pairing=world.bath_jiangxi, kind="mou", signed=PartialDate.parse("2009-10"),

@@ -138,7 +138,7 @@ def test_changelist_queries_are_constant(client, editor, name, django_assert_max
 @pytest.mark.django_db
 def test_changing_a_campaign_and_a_petition_goes_through_the_services(client, curator):
     from campaigns import services
-    from sources.partialdates import PartialDate
+    from core.partialdates import PartialDate
 
     campaign = services.campaign_create(name="Global De-twin with China", launched=PartialDate.parse("2022"))
     petition = services.petition_record(title="De-twin", target_council="Nottingham City Council", campaign=campaign)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from campaigns import services
 from campaigns.models import CampaignTarget, Organisation, Petition, SignatureCount
-from sources.partialdates import PartialDate
+from core.partialdates import PartialDate
 from tests.factories import EventType, PlaceFactory, SourceFactory, UserFactory, make_pairing, record
 from twinning.services import Cite
 

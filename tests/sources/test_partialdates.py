@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from sources.partialdates import PartialDate, Precision
+from core.partialdates import PartialDate, Precision
 
 
 @pytest.mark.parametrize(

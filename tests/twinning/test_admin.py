@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from core.partialdates import PartialDate
 from sources.models import Source
-from sources.partialdates import PartialDate
 from tests.factories import PlaceFactory, SourceFactory, UserFactory, make_pairing, record
 from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
 from twinning import services

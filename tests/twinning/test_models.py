@@ -12,7 +12,6 @@ from twinning import services
 from twinning.constants import EventType, Relationship
 from twinning.models import Event, Pairing, PlaceIdentifier
 
-
 pytestmark = pytest.mark.django_db
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
-from sources.partialdates import PartialDate
+from core.partialdates import PartialDate
 from tests.factories import PlaceFactory, SourceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import Body, EventType, Relationship

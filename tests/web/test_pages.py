@@ -6,10 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Campaign, CampaignTarget
-from tests.factories import PlaceFactory, SourceFactory, make_pairing, record
+from tests.factories import PlaceFactory, make_pairing
 from tests.web.conftest import NEWCASTLE_URL
-from twinning.constants import STATUS_DEFINITIONS, EVENT_DEFINITIONS, EventType, Status
+from twinning.constants import EVENT_DEFINITIONS, STATUS_DEFINITIONS, EventType, Status
 from twinning.models import SlugRedirect
 
 pytestmark = pytest.mark.django_db

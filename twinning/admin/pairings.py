@@ -5,18 +5,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from sources.admin import (
-    CitationInline,
-    CuratedAdmin,
-    CuratedInline,
-    adopt,
-    annotation_column,
-    change_reason,
-    citation_inline,
-    count_subquery,
-    partial_date_column,
-)
-from sources.services import history_delete, history_save
+from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
+from core.history import history_delete, history_save
+from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
 from twinning.admin.imports import ImportViewsMixin
 from twinning.admin.merge import MergeActionMixin

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from sources.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery
+from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery
 from twinning import services
 from twinning.admin.merge import MergeActionMixin
 from twinning.countries import country_name

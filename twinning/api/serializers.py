@@ -5,16 +5,10 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sources.api.common import (
-    PartialDateField,
-    PartialDateInputField,
-    WriteSerializerMixin,
-    partial_date_columns,
-    plain_columns,
-)
+from core.api.fields import PartialDateField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
+from core.partialdates import PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
 from sources.models import Source
-from sources.partialdates import PartialDate, partial_date_of
 from twinning.constants import (
     Actor,
     AgreementKind,

@@ -15,15 +15,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sources.api.common import (
-    FORMAT_PARAMETER,
-    LIST_RENDERERS,
-    ConditionalGetMixin,
-    GeoJSONRenderer,
-    ResearchViewSetMixin,
-    resolve_one,
-    service_errors,
-)
+from core.api.conditional import ConditionalGetMixin
+from core.api.filters import resolve_one
+from core.api.renderers import FORMAT_PARAMETER, LIST_RENDERERS, GeoJSONRenderer
+from core.api.views import ResearchViewSetMixin, service_errors
 from sources.api.views import SourceViewSet as BaseSourceViewSet
 from sources.filters import SourceFilter as BaseSourceFilter
 from sources.models import Source
@@ -35,7 +30,6 @@ from twinning.api.serializers import (
     PLACE_CSV_COLUMNS,
     AgreementSerializer,
     AgreementWriteSerializer,
-    EventSerializer,
     EventUpdateSerializer,
     EventWithPairingSerializer,
     EventWriteSerializer,

@@ -25,8 +25,8 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from core.partialdates import PartialDate
 from sources.models import Source
-from sources.partialdates import PartialDate
 from sources.services import source_get_or_create
 from twinning import services
 from twinning.constants import IMPLIED_STATUS, EventType, IdentifierScheme, PlaceKind

@@ -12,7 +12,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from sources.partialdates import PartialDate, partial_date_of
+from core.partialdates import PartialDate, partial_date_of
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.countries import country_name
 

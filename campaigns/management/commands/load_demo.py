@@ -25,7 +25,7 @@ from django.db import transaction
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
-from sources.partialdates import PartialDate
+from core.partialdates import PartialDate
 from sources.services import source_get_or_create
 from twinning import services
 from twinning.constants import IdentifierScheme

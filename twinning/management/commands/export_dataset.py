@@ -22,7 +22,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.request import Request
 
-from sources.api.common import _cell
+from core.api.renderers import _cell
 
 DEFAULT_LICENCE = {
     "name": "CC-BY-4.0",

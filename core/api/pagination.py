@@ -1,0 +1,206 @@
+"""Page numbers for people, keyset cursors for crawlers, one class choosing between them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections import OrderedDict
+
+from django.db.models import Q
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+# --- Pagination -----------------------------------------------------------------------------------
+
+
+class LinkHeaderMixin:
+    def link_header(self, response, links: dict) -> None:
+        parts = [f'<{url}>; rel="{rel}"' for rel, url in links.items() if url]
+        if parts:
+            response["Link"] = ", ".join(parts)
+
+
+class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {"page_size": [f"Give a whole number from 1 to {self.max_page_size} (the cap); the default is {self.page_size}."]}
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({"page": ["Give a page number: a whole number from 1."]})
+        self.page_size_value = self.get_page_size(request)
+        paginator = self.django_paginator_class(queryset, self.page_size_value)
+        number = int(raw)
+        if number > max(paginator.num_pages, 1):
+            raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
+        self.page = paginator.page(number)
+        self.request = request
+        return list(self.page)
+
+    def get_paginated_response(self, data):
+        response = Response(
+            OrderedDict(
+                [
+                    ("count", self.page.paginator.count),
+                    ("next", self.get_next_link()),
+                    ("previous", self.get_previous_link()),
+                    ("results", data),
+                ]
+            )
+        )
+        self.link_header(response, {"next": self.get_next_link(), "prev": self.get_previous_link()})
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+
+class KeysetCursorPagination(LinkHeaderMixin, pagination.BasePagination):
+    """Crawling order (updated_at, id), resumable from an opaque cursor. Each page holds rows strictly
+    after the last one the client saw, so no row is skipped or repeated; a row changed during the
+    crawl moves to the end and is seen again there, with its new content."""
+
+    page_size = 100
+    max_page_size = 1000
+    cursor_query_param = "cursor"
+
+    def encode(self, row) -> str:
+        raw = f"{row.updated_at.isoformat()}|{row.pk}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def decode(self, cursor: str):
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+            stamp, pk = raw.rsplit("|", 1)
+            moment = dt.datetime.fromisoformat(stamp)
+            if moment.tzinfo is None:
+                raise ValueError
+            return moment, int(pk)
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise ValidationError({"cursor": ["Invalid cursor: use the `next` link of the previous page as given."]}) from None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = request.query_params.get("page_size")
+        if size is None:
+            self.size = self.page_size
+        elif size.isdigit() and 1 <= int(size) <= self.max_page_size:
+            self.size = int(size)
+        else:
+            raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size} when crawling."]})
+        queryset = queryset.order_by("updated_at", "id")
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor:
+            moment, pk = self.decode(cursor)
+            queryset = queryset.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=pk))
+        rows = list(queryset[: self.size + 1])
+        self.has_next = len(rows) > self.size
+        rows = rows[: self.size]
+        self.last = rows[-1] if rows else None
+        return rows
+
+    def get_next_link(self):
+        if not self.has_next or self.last is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.encode(self.last))
+
+    def get_paginated_response(self, data):
+        response = Response(OrderedDict([("next", self.get_next_link()), ("results", data)]))
+        self.link_header(response, {"next": self.get_next_link()})
+        return response
+
+
+class ResearchPagination(pagination.BasePagination):
+    """Page numbers for people (`page`, `page_size` up to 500); `paginate=cursor` for crawlers."""
+
+    def __init__(self):
+        self.delegate = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        mode = request.query_params.get("paginate", "page")
+        if mode not in ("page", "cursor"):
+            raise ValidationError({"paginate": ["Allowed values for “paginate”: page, cursor."]})
+        if mode == "page" and "cursor" in request.query_params:
+            raise ValidationError({"cursor": ["A cursor is only used with paginate=cursor."]})
+        if mode == "cursor" and "page" in request.query_params:
+            raise ValidationError({"page": ["Page numbers are not used with paginate=cursor; follow `next`."]})
+        self.delegate = KeysetCursorPagination() if mode == "cursor" else PageNumberPagination()
+        return self.delegate.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return self.delegate.get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "description": "`count`/`previous` are present with page numbers; with `paginate=cursor` only `next` and `results`.",
+            "properties": {
+                "count": {"type": "integer", "example": 123},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "description": "Page number (from 1), with page-number pagination.",
+                "schema": {"type": "integer", "minimum": 1},
+                "example": 1,
+            },
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "description": "Rows per page: 1–500 with page numbers (default 50), 1–1000 with a cursor (default 100).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                "example": 100,
+            },
+            {
+                "name": "paginate",
+                "in": "query",
+                "required": False,
+                "description": "`page` (default) or `cursor`: crawl in (updated_at, id) order, following `next` "
+                "links, without gaps or repeats. Combine with `updated_since` to sync changes.",
+                "schema": {"type": "string", "enum": ["page", "cursor"]},
+                "example": "cursor",
+            },
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "description": "Opaque position from the `next` link of a cursor page.",
+                "schema": {"type": "string"},
+            },
+        ]
+
+

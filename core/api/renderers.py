@@ -1,0 +1,110 @@
+"""CSV (fixed columns, formula-safe) and GeoJSON renderers, and the `format` parameter."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Callable
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+)
+from rest_framework import renderers
+
+# --- Renderers ------------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    text = str(value)
+    # Spreadsheets run cells starting like a formula; neutralise them (text is never a number here).
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_rows(columns: dict[str, Callable], records) -> io.StringIO:
+    """Flat CSV of serialized records with fixed `columns` (header -> function of the record)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(list(columns))
+    for record in records:
+        writer.writerow([_cell(fn(record)) for fn in columns.values()])
+    return out
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Lists as CSV with the view's fixed `csv_columns`; UTF-8 with a byte-order mark so that
+    spreadsheets read non-Latin names correctly. Errors are rendered as `parameter,message` rows."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        view = renderer_context.get("view")
+        response = renderer_context.get("response")
+        if response is not None and response.status_code >= 400 or not hasattr(view, "csv_columns"):
+            return ("\ufeff" + csv_rows({"parameter": lambda r: r[0], "message": lambda r: r[1]}, _error_rows(data)).getvalue()).encode()
+        if isinstance(data, dict) and "results" in data:
+            records = data["results"]
+        elif isinstance(data, list):
+            records = data
+        else:
+            records = [data]
+        return ("\ufeff" + csv_rows(view.csv_columns, records).getvalue()).encode()
+
+
+def _error_rows(data):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            for message in value if isinstance(value, list) else [value]:
+                yield key, message
+    elif data is not None:
+        yield "detail", data
+
+
+class GeoJSONRenderer(renderers.BaseRenderer):
+    """A FeatureCollection; the view's `geojson_feature(record)` builds each feature."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        view = renderer_context.get("view")
+        response = renderer_context.get("response")
+        if response is not None and response.status_code >= 400:
+            return json.dumps(data, ensure_ascii=False).encode()
+        if isinstance(data, dict) and "results" in data:
+            body = {"type": "FeatureCollection", "features": [view.geojson_feature(r) for r in data["results"]]}
+            for key in ("count", "next", "previous"):
+                if key in data:
+                    body[key] = data[key]
+        else:
+            body = view.geojson_feature(data)
+        return json.dumps(body, ensure_ascii=False, default=str).encode()
+
+
+LIST_RENDERERS = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=["json", "csv"],
+    description="Response format; `csv` (same as `Accept: text/csv`) gives fixed, flat, documented columns.",
+)
+
+
