@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sources",
     "twinning",
     "campaigns",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "twinning.views.site_context",
+                "web.context_processors.site_context",
             ],
         },
     },

@@ -175,3 +175,17 @@ class IdentifierScheme(models.TextChoices):
     ISO_3166_2 = "iso3166_2", _("ISO 3166-2")
     GSS = "gss", _("GSS code")
     GEONAMES = "geonames", _("GeoNames id")
+
+
+# The order statuses are shown in, from "in force" to "ended" (also the legend order).
+STATUS_ORDER = [
+    Status.ACTIVE,
+    Status.RETAINED,
+    Status.UNDER_REVIEW,
+    Status.PROPOSED,
+    Status.SUSPENDED,
+    Status.DORMANT,
+    Status.LAPSED,
+    Status.SEVERED,
+    Status.UNKNOWN,
+]

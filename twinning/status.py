@@ -17,8 +17,9 @@ on or before that date, which `derive` computed, so current and historical statu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from twinning.constants import IMPLIED_STATUS, EventType, Status
 

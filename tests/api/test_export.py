@@ -33,8 +33,8 @@ def test_export_writes_dated_csvs_and_a_description(world, tmp_path, django_asse
 
 def test_export_reads_in_chunks_with_a_constant_number_of_queries_per_chunk(db, tmp_path, django_assert_max_num_queries):
     from config.api_router import router
-    from twinning.management.commands.export_dataset import export_resource
     from twinning.models import Pairing
+    from web.management.commands.export_dataset import export_resource
 
     for _ in range(9):
         make_pairing()
@@ -44,3 +44,11 @@ def test_export_reads_in_chunks_with_a_constant_number_of_queries_per_chunk(db, 
     # in chunks of 3: 4 queries (rows, status events, events, their citations) per chunk, plus an empty last read
     with django_assert_max_num_queries(4 * chunks + 1):
         assert export_resource(viewset, tmp_path / "pairings.csv", chunk=3) == total
+
+
+def test_export_covers_every_api_resource_with_csv_columns_in_the_api_order():
+    from config.api_router import router
+    from web.management.commands.export_dataset import _resources
+
+    routed = [(prefix, viewset) for prefix, viewset, _basename in router.registry if getattr(viewset, "csv_columns", None)]
+    assert list(_resources()) == routed

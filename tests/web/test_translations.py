@@ -14,8 +14,8 @@ from twinning import constants
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hant" / "LC_MESSAGES"
 PUBLIC = re.compile(
-    r"^#: .*(templates/(base\.html|includes/|twinning/|campaigns/|sources/)|constants\.py|twinning/views\.py"
-    r"|twinning/feeds\.py|campaigns/views\.py|sources/partialdates\.py)"
+    r"^#: .*(templates/(base\.html|includes/|twinning/|campaigns/|sources/)|constants\.py|web/"
+    r"|partialdates\.py)"
 )
 
 

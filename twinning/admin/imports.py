@@ -31,11 +31,11 @@ class ImportViewsMixin:
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info),
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
             path(
                 "import/template.csv",
                 self.admin_site.admin_view(self.import_template_view),
-                name="%s_%s_import_template" % info,
+                name="{}_{}_import_template".format(*info),
             ),
             *super().get_urls(),
         ]

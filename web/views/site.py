@@ -1,7 +1,4 @@
-"""Public pages that need only the core domain: home, map, statistics, about, data, robots.txt.
-
-Pages that show campaigns and petitions (pairing, place, campaign, source, browse) live in
-campaigns/views.py, because twinning does not import campaigns."""
+"""Site-wide public pages: home, map, statistics, about, data downloads, robots.txt."""
 
 from __future__ import annotations
 
@@ -24,36 +21,16 @@ from twinning.constants import (
     EVENT_DEFINITIONS,
     RELATIONSHIP_DEFINITIONS,
     STATUS_DEFINITIONS,
+    STATUS_ORDER,
     Confidence,
     EventType,
     Relationship,
     Status,
 )
 from twinning.models import Event, Pairing, Place
-from twinning.templatetags.twinwatch import country as country_label
+from web.templatetags.twinwatch import country as country_label
 
-# The order statuses are shown in, from "in force" to "ended" (also the legend order).
-STATUS_ORDER = [
-    Status.ACTIVE,
-    Status.RETAINED,
-    Status.UNDER_REVIEW,
-    Status.PROPOSED,
-    Status.SUSPENDED,
-    Status.DORMANT,
-    Status.LAPSED,
-    Status.SEVERED,
-    Status.UNKNOWN,
-]
 DECISION_ORDER = [t for t in EventType if t in DECISION_TYPES]
-
-
-def site_context(request):
-    """Context processor: what every public page needs."""
-    return {
-        "corrections_email": settings.CORRECTIONS_EMAIL,
-        "site_url": settings.SITE_URL,
-        "status_order": STATUS_ORDER,
-    }
 
 
 def latest_decisions(limit: int = 8):
@@ -240,7 +217,7 @@ def _export_files() -> list[dict]:
                 {
                     "name": path.relative_to(root).as_posix(),
                     "size": stat.st_size,
-                    "modified": dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.timezone.utc),
+                    "modified": dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC),
                 }
             )
     files.sort(key=lambda f: (f["modified"], f["name"]), reverse=True)
@@ -268,12 +245,12 @@ def _export_description(files: list[dict]) -> dict | None:
             for r in data.get("resources", [])
             if isinstance(r, dict) and isinstance(r.get("path"), str) and r["path"] in sizes
         ]
-        licences = [l.get("name") or l.get("title") for l in data.get("licenses", []) if isinstance(l, dict)]
+        licences = [lic.get("name") or lic.get("title") for lic in data.get("licenses", []) if isinstance(lic, dict)]
         return {
             "file": name,
             "generated_at": data["generated_at"],
             "resources": resources,
-            "licences": [l for l in licences if l],
+            "licences": [lic for lic in licences if lic],
             "latest": {name, *(r["path"] for r in resources)},
         }
     return None

@@ -1,7 +1,4 @@
-"""Public pages that compose campaign data with the core domain: browse, pairing, place, campaign,
-source (a source can support campaign claims too), and the per-campaign feed.
-
-They live here because `campaigns` may import `twinning`, never the other way round."""
+"""The register's own pages: browse pairings, a pairing, a place, campaigns, a source."""
 
 from __future__ import annotations
 
@@ -25,8 +22,7 @@ from campaigns.models import (
 )
 from sources.models import Source
 from twinning import selectors
-from twinning.constants import DECISION_TYPES, Relationship, Status
-from twinning.feeds import FEED_SIZE, DecisionsFeed
+from twinning.constants import DECISION_TYPES, STATUS_ORDER, Relationship
 from twinning.models import (
     AgreementCitation,
     Event,
@@ -36,7 +32,6 @@ from twinning.models import (
     Place,
     SlugRedirect,
 )
-from twinning.views import STATUS_ORDER
 
 PAGE_SIZE = 25
 
@@ -72,7 +67,7 @@ class PairingFilterForm(forms.Form):
 
     def __init__(self, *args, countries=(), campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from twinning.templatetags.twinwatch import country as country_label
+        from web.templatetags.twinwatch import country as country_label
 
         self.fields["country"].choices = [("", _("Any"))] + sorted(
             ((c, country_label(c)) for c in countries), key=lambda c: c[1]
@@ -286,34 +281,3 @@ def source_detail(request, pk: int):
     )
 
 
-class CampaignDecisionsFeed(DecisionsFeed):
-    """Decisions on the pairings a campaign targets (directly or through a targeted place)."""
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Campaign, slug=slug)
-
-    def title(self, obj):
-        return _("Twinwatch: decisions on pairings targeted by %(campaign)s") % {"campaign": obj.name}
-
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def feed_url(self, obj):
-        from django.urls import reverse
-
-        return reverse("campaign-feed", kwargs={"slug": obj.slug})
-
-    def items(self, obj):
-        return self.decisions().filter(pairing__in=campaign_selectors.pairing_ids_targeted_by(obj))[:FEED_SIZE]
-
-
-__all__ = [
-    "CampaignDecisionsFeed",
-    "Status",
-    "campaign_detail",
-    "campaign_list",
-    "pairing_detail",
-    "pairing_list",
-    "place_detail",
-    "source_detail",
-]

@@ -1,5 +1,4 @@
-"""Atom feeds of decisions: all of them, and per place. (The per-campaign feed is in
-campaigns/views.py, since twinning does not import campaigns.)"""
+"""Atom feeds of decisions: all of them, per place and per campaign."""
 
 from __future__ import annotations
 
@@ -12,6 +11,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from campaigns import selectors as campaign_selectors
+from campaigns.models import Campaign
 from twinning.constants import DECISION_TYPES, Status
 from twinning.models import Event, Place
 
@@ -61,7 +62,7 @@ class DecisionsFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item: Event):
-        return dt.datetime.combine(item.date, dt.time(), tzinfo=dt.timezone.utc)
+        return dt.datetime.combine(item.date, dt.time(), tzinfo=dt.UTC)
 
     def item_updateddate(self, item: Event):
         return item.updated_at
@@ -85,3 +86,24 @@ class PlaceDecisionsFeed(DecisionsFeed):
 
     def items(self, obj):
         return self.decisions().filter(Q(pairing__place_a=obj) | Q(pairing__place_b=obj))[:FEED_SIZE]
+
+
+class CampaignDecisionsFeed(DecisionsFeed):
+    """Decisions on the pairings a campaign targets (directly or through a targeted place)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Campaign, slug=slug)
+
+    def title(self, obj):
+        return _("Twinwatch: decisions on pairings targeted by %(campaign)s") % {"campaign": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        from django.urls import reverse
+
+        return reverse("campaign-feed", kwargs={"slug": obj.slug})
+
+    def items(self, obj):
+        return self.decisions().filter(pairing__in=campaign_selectors.pairing_ids_targeted_by(obj))[:FEED_SIZE]
