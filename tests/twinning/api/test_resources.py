@@ -3,7 +3,7 @@ the right rows and drop the others."""
 
 import pytest
 
-from tests.api.conftest import results
+from tests.api_helpers import results
 from tests.factories import SourceFactory
 from twinning import services
 

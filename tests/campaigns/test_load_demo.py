@@ -19,7 +19,7 @@ from twinning.models import Event, Pairing, Place
 from twinning.permissions import CURATORS, EDITORS
 from twinning.selectors import pairings_summary
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"  # the seed articles and facts, next to the checkout
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # the seed articles and facts, next to the checkout
 SEEDS = SHARED / "seeds"
 
 

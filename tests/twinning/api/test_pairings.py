@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import results, slugs
+from tests.api_helpers import results, slugs
 from tests.factories import EventType, record
 
 URL = "/api/v1/pairings/"
