@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 @pytest.fixture
 def curator(db):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
     from twinning.permissions import ensure_groups
 
     curators, _editors = ensure_groups()
@@ -16,7 +16,7 @@ def curator(db):
 
 @pytest.fixture
 def editor(db):
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
     from twinning.permissions import ensure_groups
 
     _curators, editors = ensure_groups()
@@ -86,8 +86,8 @@ def world(db, _world):
 def build_world() -> World:
     from decimal import Decimal
 
-    from tests.factories import EventType, PlaceFactory, make_pairing, record
-    from twinning.constants import Relationship
+    from tests.twinning.factories import PlaceFactory, make_pairing, record
+    from twinning.constants import EventType, Relationship
 
     w = World()
     w.newcastle = PlaceFactory(name="Newcastle upon Tyne", slug="newcastle-upon-tyne", country="GB", region="England",

@@ -4,7 +4,7 @@ the right rows and drop the others."""
 import pytest
 
 from tests.api_helpers import results
-from tests.factories import SourceFactory
+from tests.sources.factories import SourceFactory
 from twinning import services
 
 
