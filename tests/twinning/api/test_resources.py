@@ -1,10 +1,8 @@
-"""Events, sources, places, agreements, campaigns, organisations and petitions: their filters keep
-the right rows and drop the others."""
+"""Events, places, agreements and stats: their filters keep the right rows and drop the others."""
 
 import pytest
 
 from tests.api_helpers import results
-from tests.sources.factories import SourceFactory
 from twinning import services
 
 
@@ -46,25 +44,6 @@ def test_events_are_in_timeline_order_and_carry_decision_details(api, world):
     assert rows[2]["rescinds"] == rows[1]["id"]
 
 
-def test_source_filters(api, world):
-    minutes = SourceFactory(publisher="Newcastle City Council", source_type="council_minutes", title="Minutes of council",
-                            published="2022-11-02", url="https://democracy.example.gov.uk/minutes")
-    services.event_cite(event=world.newcastle_sever, cite=services.Cite(source=minutes, locator="item 9"))
-    SourceFactory(publisher="Other Paper", published="2019-01-01")
-
-    def ids(**params):
-        return {r["id"] for r in results(api.get("/api/v1/sources/", params))}
-
-    assert ids(publisher="newcastle city council") == {minutes.pk}
-    assert ids(type="council_minutes") == {minutes.pk}
-    assert ids(published_after="2022-11", published_before="2022") == {minutes.pk}
-    cited = ids(cites="newcastle-upon-tyne-taiyuan")
-    assert minutes.pk in cited and len(cited) == 3  # the establishment's, the decision's, the minutes
-    assert ids(cites=str(world.paris_rome.pk)).isdisjoint(cited)
-    row = results(api.get("/api/v1/sources/", {"q": "Minutes of council"}))[0]
-    assert row["citation_count"] == 1 and row["published"]["display"] == "2 November 2022"
-
-
 def test_place_filters_and_identifiers(api, world):
     services.place_identifier_set(place=world.taiyuan, scheme="wikidata", value="Q62002")
 
@@ -94,48 +73,6 @@ def test_agreement_filters(api, world):
     assert ids(renewal_due_before="2015") == {mou.pk}
     assert ids(pairing="paris-rome") == {charter.pk}
     assert results(api.get("/api/v1/agreements/", {"pairing": "bath-jiangxi"}))[0]["renewal_due"]["display"] == "2014"
-
-
-def test_campaign_organisation_petition_filters(api, world):
-    from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
-
-    group = Organisation.objects.create(name="Nottingham Stands with Hong Kong", slug="nshk", kind="group")
-    coalition = Organisation.objects.create(name="Coalition", slug="coalition", kind="coalition")
-    coalition.member_groups.add(group)
-    campaign = Campaign.objects.create(name="Decouple Nottingham", slug="decouple-nottingham", launched="2022-01-01",
-                                       launched_precision="year")
-    campaign.organisers.add(group)
-    CampaignTarget.objects.create(campaign=campaign, pairing=world.nottingham_ningbo, outcome="retained")
-    other = Campaign.objects.create(name="Other", slug="other")
-    CampaignTarget.objects.create(campaign=other, place=world.newcastle)
-    petition = Petition.objects.create(title="End the Ningbo link", campaign=campaign, organiser=group,
-                                       target_council="Nottingham City Council", target_place=world.nottingham,
-                                       pairing=world.nottingham_ningbo, opened="2022-01-01", opened_precision="year",
-                                       outcome="submitted")
-    SignatureCount.objects.create(petition=petition, date="2022-06-12", count=1500, at_least=True)
-    Petition.objects.create(title="Other petition", target_council="Somewhere", opened="2019-05-01", outcome="open")
-
-    def names(resource, **params):
-        return {r.get("slug") or r.get("title") for r in results(api.get(f"/api/v1/{resource}/", params))}
-
-    assert names("campaigns", organisation="nshk") == {"decouple-nottingham"}
-    assert names("campaigns", place="nottingham") == {"decouple-nottingham"}
-    assert names("campaigns", place="newcastle-upon-tyne") == {"other"}
-    assert names("campaigns", pairing="nottingham-ningbo") == {"decouple-nottingham"}
-    assert names("organisations", kind="coalition") == {"coalition"}
-    assert names("petitions", campaign="decouple-nottingham") == {"End the Ningbo link"}
-    assert names("petitions", outcome="open") == {"Other petition"}
-    assert names("petitions", opened_after="2020", target_place="nottingham") == {"End the Ningbo link"}
-    row = api.get(f"/api/v1/petitions/{petition.pk}/").json()
-    assert row["signatures"] == {"date": {"date": "2022-06-12", "precision": "day", "circa": False, "display": "12 June 2022"},
-                                 "count": 1500, "at_least": True, "source": None}
-    campaign_row = api.get("/api/v1/campaigns/decouple-nottingham/").json()
-    assert campaign_row["launched"]["display"] == "2022"
-    assert campaign_row["targets"][0]["pairing"]["slug"] == "nottingham-ningbo"
-    assert campaign_row["targets"][0]["outcome_label"] == "Retained"
-    assert api.get("/api/v1/organisations/coalition/").json()["member_groups"] == [
-        {"id": group.pk, "slug": "nshk", "name": "Nottingham Stands with Hong Kong"}
-    ]
 
 
 def test_stats(api, world):
