@@ -1,4 +1,5 @@
-# Shared set-up for ./run and ./test: Python >= 3.12, a venv, a throwaway PostgreSQL.
+# Shared set-up for ./run, ./test, .ci/run and scripts/: Python >= 3.12, a venv, a throwaway PostgreSQL,
+# and the Debian packages they need (PostgreSQL server; Chromium and CJK fonts for the browser tests).
 # Sourced, not executed. Honours DATABASE_URL when it is set.
 set -euo pipefail
 
@@ -54,6 +55,40 @@ PY
     export PATH="$ROOT/.venv/bin:$PATH"
 }
 
+# Installs the Debian packages among "$@" that are missing: with apt-get when running as root, with
+# `sudo -n` when that works without a password, otherwise stops with the exact command to run.
+ensure_system_packages() {
+    local missing=() pkg
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    if [ "${#missing[@]}" -eq 0 ]; then return 0; fi
+    local command="apt-get install -y --no-install-recommends ${missing[*]}"
+    local as=()
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "error: Twinwatch needs ${missing[*]} and this is not a Debian machine with apt-get: install them with your package manager (on Debian: $command)." >&2
+        exit 1
+    elif [ "$(id -u)" = "0" ]; then
+        as=(env DEBIAN_FRONTEND=noninteractive)
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        as=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+    else
+        echo "error: Twinwatch needs ${missing[*]}: run 'sudo apt-get update && sudo $command' once, then try again." >&2
+        exit 1
+    fi
+    echo "==> installing ${missing[*]} with apt-get (first run only)"
+    "${as[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq
+    "${as[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Chromium (at TWINWATCH_CHROMIUM, else Debian's /usr/bin/chromium, which the browser tests and
+# scripts/screenshots drive through Playwright) and CJK fonts for the Chinese pages.
+ensure_browser() {
+    local need=()
+    local chromium="${TWINWATCH_CHROMIUM:-/usr/bin/chromium}"
+    [ -x "$chromium" ] || command -v "$chromium" >/dev/null 2>&1 || need+=(chromium)
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+    if [ "${#need[@]}" -gt 0 ]; then ensure_system_packages "${need[@]}"; fi
+}
+
 find_pg_bin() {
     if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
         dirname "$(readlink -f "$(command -v pg_ctl)")"; return 0
@@ -72,9 +107,11 @@ ensure_postgres() {
     fi
     local bin
     if ! bin="$(find_pg_bin)"; then
-        echo "error: PostgreSQL server binaries (initdb, pg_ctl) not found." >&2
-        echo "  On Debian: sudo apt-get install -y postgresql   (or set DATABASE_URL)" >&2
-        exit 1
+        ensure_system_packages postgresql
+        if ! bin="$(find_pg_bin)"; then
+            echo "error: PostgreSQL server binaries (initdb, pg_ctl) not found after installing postgresql; set DATABASE_URL to use another server." >&2
+            exit 1
+        fi
     fi
     local data="$ROOT/.data/pg" sock="$ROOT/.data/sock"
     mkdir -p "$ROOT/.data" "$sock"

@@ -34,7 +34,7 @@ class SourceSerializer(serializers.ModelSerializer):
         model = Source
         fields = [
             "id", "url", "title", "publisher", "author", "published", "accessed", "archive_url", "language",
-            "source_type", "source_type_label", "notes", "citation_count", "created_at", "updated_at",
+            "source_type", "source_type_label", "citation_count", "created_at", "updated_at",
         ]
 
 
@@ -48,7 +48,11 @@ class SourceWriteSerializer(WriteSerializerMixin, serializers.Serializer):
     archive_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
     language = serializers.CharField(max_length=16, required=False, allow_blank=True)
     source_type = serializers.ChoiceField(choices=SourceType.choices, required=False)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="Curator notes (how the record was made): kept for curators in the admin, never shown on "
+        "public pages or in the API's answers.",
+    )
 
 
 SOURCE_CSV_COLUMNS = {

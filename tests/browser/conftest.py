@@ -1,6 +1,7 @@
 """Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against pytest-django's live server.
 
-Never runs `playwright install`: .ci/run installs chromium and fonts-noto-cjk with apt."""
+Never runs `playwright install`: ./test installs Debian's chromium and fonts-noto-cjk when missing
+(`ensure_browser` in scripts/env.sh)."""
 
 import os
 import shutil
@@ -25,7 +26,7 @@ ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (./test installs it; or apt-get install chromium fonts-noto-cjk)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
-from tests.factories import PlaceFactory, make_pairing, record
 from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning.constants import EventType
 
 

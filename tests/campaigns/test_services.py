@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 from campaigns import services
 from campaigns.models import CampaignTarget, Organisation, Petition, SignatureCount
 from core.partialdates import PartialDate
-from tests.factories import EventType, PlaceFactory, SourceFactory, UserFactory, make_pairing, record
+from tests.core.factories import UserFactory
+from tests.sources.factories import SourceFactory
+from tests.twinning.factories import PlaceFactory, make_pairing, record
+from twinning.constants import EventType
 from twinning.services import Cite
 
 

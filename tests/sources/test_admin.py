@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import SourceFactory, make_pairing
+from tests.sources.factories import SourceFactory
 from tests.twinning.admin_helpers import errors_of, form_data
+from tests.twinning.factories import make_pairing
 
 
 @pytest.mark.django_db

@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from core.partialdates import PartialDate
 from sources.models import Source
-from tests.factories import PlaceFactory, SourceFactory, UserFactory, make_pairing, record
+from tests.core.factories import UserFactory
+from tests.sources.factories import SourceFactory
 from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Status
 from twinning.models import Event, EventCitation, Pairing, Place

@@ -76,7 +76,7 @@ class TestAdminImport:
         assert "Newcastle upon Tyne,GB,Taiyuan,CN" in body
 
     def test_only_users_who_may_add_pairings_can_import(self, client, db):
-        from tests.factories import UserFactory
+        from tests.core.factories import UserFactory
 
         client.force_login(UserFactory(is_staff=True))  # staff without any group
         assert client.get(IMPORT).status_code == 403

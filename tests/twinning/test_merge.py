@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import PlaceFactory, SourceFactory, make_pairing, record
+from tests.sources.factories import SourceFactory
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Relationship, Status
 from twinning.models import Pairing, Place, SlugRedirect

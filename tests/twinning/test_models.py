@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from sources.models import Source
-from tests.factories import PlaceFactory, SourceFactory, make_pairing, record
+from tests.sources.factories import SourceFactory
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Relationship
 from twinning.models import Event, Pairing, PlaceIdentifier

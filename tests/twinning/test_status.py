@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import EventType, make_pairing, record
+from tests.twinning.factories import make_pairing, record
 from twinning import services
-from twinning.constants import Status
+from twinning.constants import EventType, Status
 from twinning.models import Pairing
 from twinning.selectors import pairings_summary
 

@@ -4,7 +4,8 @@ import pytest
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
 from core.partialdates import PartialDate
-from tests.factories import PlaceFactory, SourceFactory, make_pairing, record
+from tests.sources.factories import SourceFactory
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import Body, EventType, Relationship
 

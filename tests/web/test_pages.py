@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import PlaceFactory, make_pairing
+from tests.twinning.factories import PlaceFactory, make_pairing
 from tests.web.conftest import NEWCASTLE_URL
 from twinning.constants import EVENT_DEFINITIONS, STATUS_DEFINITIONS, EventType, Status
 from twinning.models import SlugRedirect

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.factories import SourceFactory
+from tests.sources.factories import SourceFactory
 from twinning.models import Event, Pairing
 
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from tests.api.conftest import results, slugs
-from tests.factories import EventType, record
+from tests.api_helpers import results, slugs
+from tests.twinning.factories import record
+from twinning.constants import EventType
 
 URL = "/api/v1/pairings/"
 ALL = {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-ningbo", "nottingham-krasnodar", "rescindton-xian", "paris-rome"}

@@ -101,7 +101,7 @@ def test_options_describes_the_endpoint_as_json_whatever_the_format(api, resourc
 @pytest.mark.django_db
 def test_q_matches_a_local_name_typed_in_the_other_chinese_script(client):
     """漢口 (Traditional) finds Hankou recorded as 汉口 (Simplified)."""
-    from tests.factories import PlaceFactory, make_pairing
+    from tests.twinning.factories import PlaceFactory, make_pairing
 
     hankou = PlaceFactory(name="Hankou", local_name="汉口", country="CN")
     wanted = make_pairing(place_b=hankou)

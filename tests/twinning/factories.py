@@ -1,37 +1,13 @@
-"""factory_boy factories. Pairings and events are made through the services, as in real use."""
-
-import itertools
+"""factory_boy factories for the twinning app. Pairings and events are made through the services, as in
+real use."""
 
 import factory
-from django.contrib.auth import get_user_model
 
 from core.partialdates import PartialDate
-from sources.models import Source
+from tests.sources.factories import SourceFactory
 from twinning import services
-from twinning.constants import EventType, Relationship
+from twinning.constants import Relationship
 from twinning.models import Place
-
-_seq = itertools.count(1)
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.django.Password("pw")  # hashed before the save, so logins and sessions hold
-
-
-class SourceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Source
-
-    url = factory.Sequence(lambda n: f"https://news.example.org/story/{n}")
-    title = factory.Sequence(lambda n: f"Council decides on twinning, report {n}")
-    publisher = "Example News"
-    source_type = "news"
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):
@@ -68,6 +44,3 @@ def record(pairing, event_type: str, date: str, *, source=None, sourced=True, **
     return services.event_record(
         pairing=pairing, event_type=event_type, date=PartialDate.parse(date), citations=citations, **kwargs
     )
-
-
-__all__ = ["EventType", "PlaceFactory", "SourceFactory", "UserFactory", "make_pairing", "record"]

@@ -3,8 +3,10 @@
 import pytest
 
 from campaigns.models import Campaign, CampaignCitation, CampaignTarget, Organisation, Petition, PetitionCitation, SignatureCount
-from tests.factories import EventType, PlaceFactory, SourceFactory, make_pairing, record
+from tests.sources.factories import SourceFactory
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
+from twinning.constants import EventType
 
 MAX_QUERIES = 8
 ROWS = 52

@@ -4,8 +4,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.factories import EventType, PlaceFactory, make_pairing, record
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
+from twinning.constants import EventType
 
 URL = "/api/v1/pairings/"
 

@@ -6,7 +6,7 @@ import json
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.factories import make_pairing
+from tests.twinning.factories import make_pairing
 from twinning.api.serializers import PAIRING_CSV_COLUMNS
 
 
