@@ -4,16 +4,20 @@ history with who and why, partial dates, bounded changelist queries."""
 import datetime as dt
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from core.admin import CuratedAdmin, CuratedInline
 from core.partialdates import PartialDate
 from sources.models import Source
 from tests.factories import PlaceFactory, SourceFactory, UserFactory, make_pairing, record
-from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data, rows_by
 from twinning import services
 from twinning.constants import EventType, Status
-from twinning.models import Event, EventCitation, Pairing, Place
+from twinning.models import AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place, PlaceIdentifier
 from twinning.permissions import CURATORS, EDITORS
 
 NEEDS_SOURCE = "needs at least one source"
@@ -430,3 +434,135 @@ def test_an_agreement_renewed_before_it_was_signed_is_a_form_error(client, curat
     assert response.status_code == 200
     assert "Renewal or expiry cannot come before the signing." in errors_of(response)
     assert not newcastle_taiyuan.agreements.exists()
+
+
+def history_of(model, pk, kind: str):
+    """The history record of row `pk` of `model` for an addition "+", change "~" or deletion "-"."""
+    return model.history.filter(id=pk, history_type=kind).latest()
+
+
+def who_and_why(record) -> tuple:
+    return record.history_user, record.history_change_reason
+
+
+@pytest.mark.django_db
+class TestInlineRowsGoThroughServices:
+    """Issue 7: every inline row written on a page carries the curator and the page's reason."""
+
+    def test_place_identifiers_added_changed_and_deleted(self, client, editor):
+        place = PlaceFactory(name="Taiyuan", country="CN", slug="taiyuan")
+        gone = services.place_identifier_set(place=place, scheme="geonames", value="1793511")
+        kept = services.place_identifier_set(place=place, scheme="wikidata", value="Q72778")
+        client.force_login(editor)
+        url = change_url(place)
+        data = form_data(client.get(url))
+        rows = rows_by(data, "identifiers", "scheme")
+        data[f"{rows['wikidata']}-value"] = "Q72779"
+        data[f"{rows['geonames']}-DELETE"] = "on"
+        add_inline_row(data, "identifiers", scheme="iso3166_2", value="CN-SX")
+        data["change_reason"] = "Checked against Wikidata"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+
+        assert dict(place.identifiers.values_list("scheme", "value")) == {"wikidata": "Q72779", "iso3166_2": "CN-SX"}
+        added = place.identifiers.get(scheme="iso3166_2")
+        expected = (editor, "Checked against Wikidata")
+        assert who_and_why(history_of(PlaceIdentifier, added.pk, "+")) == expected
+        assert who_and_why(history_of(PlaceIdentifier, kept.pk, "~")) == expected
+        assert who_and_why(history_of(PlaceIdentifier, gone.pk, "-")) == expected
+
+    def test_pairing_citations_and_an_events_sources_on_the_pairing_page(self, client, editor, newcastle_taiyuan):
+        old = PairingCitation.objects.get(pairing=newcastle_taiyuan)
+        old_event_citation = EventCitation.objects.get(event__pairing=newcastle_taiyuan)
+        minutes = SourceFactory(title="Minutes, 1985")
+        client.force_login(editor)
+        url = change_url(newcastle_taiyuan)
+        data = form_data(client.get(url))
+        data["citations-0-DELETE"] = "on"
+        add_inline_row(data, "citations", source=str(minutes.pk), locator="item 4")
+        data["events-0-sources"] = [str(minutes.pk)]  # the established event's only source, replaced
+        data["change_reason"] = "The minutes, not the blog"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+
+        expected = (editor, "The minutes, not the blog")
+        new = PairingCitation.objects.get(pairing=newcastle_taiyuan)
+        assert (new.source, new.locator) == (minutes, "item 4")
+        assert who_and_why(history_of(PairingCitation, new.pk, "+")) == expected
+        assert who_and_why(history_of(PairingCitation, old.pk, "-")) == expected
+        established = Event.objects.get(pairing=newcastle_taiyuan)
+        assert [c.source for c in established.citations.all()] == [minutes]
+        assert who_and_why(history_of(EventCitation, old_event_citation.pk, "-")) == expected
+        assert who_and_why(history_of(EventCitation, established.citations.get().pk, "+")) == expected
+
+    def test_changing_a_citations_source_replaces_it(self, client, curator, newcastle_taiyuan):
+        old = PairingCitation.objects.get(pairing=newcastle_taiyuan)
+        other = SourceFactory()
+        client.force_login(curator)
+        url = change_url(newcastle_taiyuan)
+        data = form_data(client.get(url))
+        data.update({"citations-0-source": str(other.pk), "citations-0-quote": "twinned in 1985"})
+        assert client.post(url, data).status_code == 302
+        assert list(newcastle_taiyuan.citations.values_list("source", "quote")) == [(other.pk, "twinned in 1985")]
+        assert history_of(PairingCitation, old.pk, "-").history_user == curator
+
+    def test_agreement_citation_added_and_deleted(self, client, editor, newcastle_taiyuan):
+        agreement = services.agreement_record(pairing=newcastle_taiyuan, kind="charter")
+        old = services.agreement_cite(agreement=agreement, cite=services.Cite(source=SourceFactory()))
+        text = SourceFactory(title="Charter text")
+        client.force_login(editor)
+        url = change_url(agreement)
+        data = form_data(client.get(url))
+        data["citations-0-DELETE"] = "on"
+        add_inline_row(data, "citations", source=str(text.pk))
+        data["change_reason"] = "The charter itself"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        new = AgreementCitation.objects.get(agreement=agreement)
+        assert new.source == text
+        assert who_and_why(history_of(AgreementCitation, new.pk, "+")) == (editor, "The charter itself")
+        assert who_and_why(history_of(AgreementCitation, old.pk, "-")) == (editor, "The charter itself")
+
+    def test_the_last_source_of_a_decision_can_be_replaced_on_the_event_page(self, client, editor, newcastle_taiyuan):
+        established = Event.objects.get(pairing=newcastle_taiyuan)
+        old = established.citations.get()
+        minutes = SourceFactory(title="Minutes, 1985")
+        client.force_login(editor)
+        url = change_url(established)
+        data = form_data(client.get(url))
+        data["citations-0-DELETE"] = "on"
+        add_inline_row(data, "citations", source=str(minutes.pk), locator="item 4")
+        data["change_reason"] = "Primary source"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        assert [(c.source, c.locator) for c in established.citations.all()] == [(minutes, "item 4")]
+        assert who_and_why(history_of(EventCitation, old.pk, "-")) == (editor, "Primary source")
+
+    def test_an_inline_that_names_no_service_is_refused(self, rf, curator):
+        class PlainInline(admin.TabularInline):
+            model = PlaceIdentifier
+
+        class HooklessInline(CuratedInline, admin.TabularInline):
+            model = PlaceIdentifier
+
+        class SomePlaceAdmin(CuratedAdmin):
+            inlines = [PlainInline, HooklessInline]
+
+        site = AdminSite()
+        errors = SomePlaceAdmin(Place, site).check()
+        assert [e.id for e in errors] == ["twinwatch.E001", "twinwatch.E001"]
+        assert "PlainInline" in errors[0].msg and "HooklessInline" in errors[1].msg
+
+        request = rf.get("/")
+        request.user = curator
+        place = PlaceFactory()
+        formset = HooklessInline(Place, site).get_formset(request, place)(instance=place)
+        with pytest.raises(ImproperlyConfigured):
+            SomePlaceAdmin(Place, site).save_formset(request, None, formset, True)
+
+    def test_every_registered_inline_names_its_services(self):
+        from django.contrib.admin import site
+
+        for model_admin in site._registry.values():
+            for inline in getattr(model_admin, "inlines", ()):
+                assert issubclass(inline, CuratedInline) and inline.saves_rows(), inline
