@@ -566,3 +566,100 @@ class TestInlineRowsGoThroughServices:
         for model_admin in site._registry.values():
             for inline in getattr(model_admin, "inlines", ()):
                 assert issubclass(inline, CuratedInline) and inline.saves_rows(), inline
+
+
+@pytest.mark.django_db
+class TestNoEscalation:
+    """Issue 12 item 1 / issue 10 item 7: editors manage curators' accounts and nothing more."""
+
+    @pytest.fixture
+    def another_curator(self):
+        user = UserFactory(username="newcurator", is_staff=True)
+        user.groups.add(Group.objects.get(name=CURATORS))
+        return user
+
+    def test_an_editors_own_page_is_out_of_reach_and_posting_superuser_changes_nothing(self, client, editor):
+        client.force_login(editor)
+        url = reverse("admin:auth_user_change", args=[editor.pk])
+        assert client.get(url).status_code == 404
+        response = client.post(url, {"username": "editor", "is_superuser": "on", "is_staff": "on",
+                                     "groups": [str(Group.objects.get(name=EDITORS).pk)], "is_active": "on"})
+        assert response.status_code == 404
+        editor.refresh_from_db()
+        assert not editor.is_superuser
+        assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
+
+    def test_an_editor_cannot_open_superusers_or_editors(self, client, editor):
+        boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+        other_editor = UserFactory(username="editor2", is_staff=True)
+        other_editor.groups.add(Group.objects.get(name=EDITORS))
+        client.force_login(editor)
+        for user in (boss, other_editor):
+            for name in ("change", "delete", "history", "password_change"):
+                assert client.get(reverse(f"admin:auth_user_{name}", args=[user.pk])).status_code == 404, name
+        listed = client.get(reverse("admin:auth_user_changelist")).content.decode()
+        assert "boss" not in listed and "editor2" not in listed
+
+    def test_on_a_curators_page_rights_are_absent_and_ignored_deactivating_works(self, client, editor, another_curator):
+        client.force_login(editor)
+        url = reverse("admin:auth_user_change", args=[another_curator.pk])
+        data = form_data(client.get(url))
+        assert not {"is_superuser", "is_staff", "groups", "user_permissions"} & set(data)
+        data.update({"is_superuser": "on", "groups": [str(Group.objects.get(name=EDITORS).pk)]})
+        data.pop("is_active")  # unticked: deactivated
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        another_curator.refresh_from_db()
+        assert not another_curator.is_active and not another_curator.is_superuser
+        assert list(another_curator.groups.values_list("name", flat=True)) == [CURATORS]
+
+    def test_an_editor_resets_a_curators_password(self, client, editor, another_curator):
+        client.force_login(editor)
+        url = reverse("admin:auth_user_password_change", args=[another_curator.pk])
+        response = client.post(url, {"password1": "a-Long-new-passphrase-9", "password2": "a-Long-new-passphrase-9"})
+        assert response.status_code == 302
+        another_curator.refresh_from_db()
+        assert another_curator.check_password("a-Long-new-passphrase-9")
+
+    def test_a_user_an_editor_adds_is_a_curator_and_nothing_more(self, client, editor):
+        client.force_login(editor)
+        response = client.post(reverse("admin:auth_user_add"), {
+            "username": "volunteer", "usable_password": "true", "password1": "a-Long-new-passphrase-9",
+            "password2": "a-Long-new-passphrase-9", "is_superuser": "on",
+            "groups": [str(Group.objects.get(name=EDITORS).pk)],
+        })
+        assert response.status_code == 302, errors_of(response)
+        volunteer = UserFactory._meta.model.objects.get(username="volunteer")
+        assert volunteer.is_staff and not volunteer.is_superuser
+        assert list(volunteer.groups.values_list("name", flat=True)) == [CURATORS]
+
+    def test_groups_and_api_tokens_are_for_superusers_only(self, client, editor, curator):
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.create(user=curator)
+        client.force_login(editor)
+        for name in ("authtoken_tokenproxy_changelist", "auth_group_changelist", "auth_group_add"):
+            assert client.get(reverse(f"admin:{name}")).status_code == 403, name
+        index = client.get(reverse("admin:index")).content.decode()
+        assert "authtoken" not in index and "auth/group" not in index and token.key not in index
+        assert "auth/user" in index
+
+        boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+        client.force_login(boss)
+        assert client.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 200
+        page = client.get(reverse("admin:auth_user_change", args=[editor.pk]))
+        assert {"is_superuser", "groups"} <= set(page.context["adminform"].form.fields)
+
+
+@pytest.mark.django_db
+def test_countries_are_labelled_by_their_common_names(client, curator):
+    from twinning.countries import country_choices, country_name
+
+    assert country_name("TW") == "Taiwan" and country_name("KR") == "South Korea" and country_name("RU") == "Russia"
+    labels = dict(country_choices())
+    assert (labels["TW"], labels["VN"], labels["GB"]) == ("Taiwan", "Vietnam", "United Kingdom")
+    assert not [label for label in labels.values() if ", " in label and " of" in label]  # no "X, Republic of"
+    PlaceFactory(name="Kaohsiung", country="TW", slug="kaohsiung")
+    client.force_login(curator)
+    page = client.get(reverse("admin:twinning_place_changelist")).content.decode()
+    assert "Taiwan (TW)" in page and "Province of China" not in page
