@@ -114,6 +114,16 @@ class CampaignTargetInline(CuratedInline, admin.TabularInline):
     autocomplete_fields = ("pairing", "place")
     show_change_link = False
     verbose_name_plural = _("Targets (a pairing, or a whole place meaning all its ties)")
+    row_key = ("pairing", "place")
+
+    def save_row(self, form, *, parent, user, reason):
+        fields = {name: form.cleaned_data.get(name) for name in ("pairing", "place", "outcome")}
+        return services.campaign_target_set(
+            campaign=parent, **fields, note=form.cleaned_data.get("note", ""), user=user, reason=reason
+        )
+
+    def delete_row(self, obj, *, user, reason) -> None:
+        services.campaign_target_remove(obj, user=user, reason=reason)
 
 
 class SignatureCountInline(CuratedInline, admin.TabularInline):
@@ -122,6 +132,14 @@ class SignatureCountInline(CuratedInline, admin.TabularInline):
     fields = ("date", "count", "at_least", "source")
     autocomplete_fields = ("source",)
     show_change_link = False
+    row_key = ("date",)
+
+    def save_row(self, form, *, parent, user, reason):
+        fields = {name: form.cleaned_data.get(name) for name in ("date", "count", "at_least", "source")}
+        return services.petition_signatures_record(petition=parent, **fields, user=user, reason=reason)
+
+    def delete_row(self, obj, *, user, reason) -> None:
+        services.petition_signature_count_delete(obj, user=user, reason=reason)
 
 
 @admin.register(Organisation)
@@ -133,7 +151,9 @@ class OrganisationAdmin(ServiceSaveMixin, CuratedAdmin):
     search_fields = ("name", "local_name")
     autocomplete_fields = ("base_place", "member_groups")
     readonly_fields = ("slug", "created_at", "updated_at")
-    inlines = [citation_inline(OrganisationCitation)]
+    inlines = [
+        citation_inline(OrganisationCitation, cite=services.organisation_cite, delete=services.organisation_citation_delete)
+    ]
 
     def create(self, form, **common):
         return services.organisation_create(
@@ -159,7 +179,10 @@ class CampaignAdmin(ServiceSaveMixin, CuratedAdmin):
     search_fields = ("name", "local_name", "description")
     autocomplete_fields = ("organisers",)
     readonly_fields = ("slug", "created_at", "updated_at")
-    inlines = [CampaignTargetInline, citation_inline(CampaignCitation)]
+    inlines = [
+        CampaignTargetInline,
+        citation_inline(CampaignCitation, cite=services.campaign_cite, delete=services.campaign_citation_delete),
+    ]
 
     def create(self, form, **common):
         return services.campaign_create(
@@ -197,7 +220,10 @@ class PetitionAdmin(ServiceSaveMixin, CuratedAdmin):
     search_fields = ("title", "target_council", "url")
     autocomplete_fields = ("campaign", "organiser", "target_place", "pairing", "response_event")
     readonly_fields = ("created_at", "updated_at")
-    inlines = [SignatureCountInline, citation_inline(PetitionCitation)]
+    inlines = [
+        SignatureCountInline,
+        citation_inline(PetitionCitation, cite=services.petition_cite, delete=services.petition_citation_delete),
+    ]
 
     def create(self, form, **common):
         dates = {name: form.cleaned_data.get(name) for name in ("opened", "closed")}

@@ -23,11 +23,11 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
-from core.history import history_save
+from core.history import history_delete, history_save
 from core.partialdates import PartialDate, partial_values
 from core.slugs import unique_slug
+from sources.services import Cite, citation_delete, citation_set
 from twinning.models import Event, Pairing, Place
-from twinning.services import Cite
 
 _UNSET = object()
 
@@ -58,17 +58,6 @@ def _set_m2m(instance, attr: str, wanted, *, user=None, reason: str = "") -> boo
     if wanted_ids - current_ids:
         manager.add(*(wanted_ids - current_ids))
     return True
-
-
-def _cite(model, *, owner_field: str, owner, cite: Cite, user=None, reason: str = ""):
-    """Attach a citation, or update its locator/quote; no write when it is already as given."""
-    citation = model.objects.filter(**{owner_field: owner}, source=cite.source).first()
-    if citation is None:
-        citation = model(**{owner_field: owner}, source=cite.source, locator=cite.locator, quote=cite.quote)
-    elif not _apply(citation, {"locator": cite.locator or citation.locator, "quote": cite.quote or citation.quote}):
-        return citation
-    history_save(citation, user=user, reason=reason or "Source cited")
-    return citation
 
 
 # --- Organisations ----------------------------------------------------------------------------
@@ -126,9 +115,15 @@ def organisation_update(
     return organisation
 
 
-@transaction.atomic
-def organisation_cite(*, organisation: Organisation, cite: Cite, user=None, reason: str = "") -> OrganisationCitation:
-    return _cite(OrganisationCitation, owner_field="organisation", owner=organisation, cite=cite, user=user, reason=reason)
+def organisation_cite(*, organisation: Organisation, cite: Cite, replace: bool = False, user=None, reason: str = "") -> OrganisationCitation:
+    """Attach a source (or update the citation's locator and quote; `replace`: see `citation_values`)."""
+    return citation_set(
+        OrganisationCitation, owner_field="organisation", owner=organisation, cite=cite, replace=replace, user=user, reason=reason
+    )
+
+
+def organisation_citation_delete(citation: OrganisationCitation, *, user=None, reason: str = "") -> None:
+    citation_delete(citation, user=user, reason=reason)
 
 
 # --- Campaigns --------------------------------------------------------------------------------
@@ -184,9 +179,15 @@ def campaign_update(
     return campaign
 
 
-@transaction.atomic
-def campaign_cite(*, campaign: Campaign, cite: Cite, user=None, reason: str = "") -> CampaignCitation:
-    return _cite(CampaignCitation, owner_field="campaign", owner=campaign, cite=cite, user=user, reason=reason)
+def campaign_cite(*, campaign: Campaign, cite: Cite, replace: bool = False, user=None, reason: str = "") -> CampaignCitation:
+    """Attach a source (or update the citation's locator and quote; `replace`: see `citation_values`)."""
+    return citation_set(
+        CampaignCitation, owner_field="campaign", owner=campaign, cite=cite, replace=replace, user=user, reason=reason
+    )
+
+
+def campaign_citation_delete(citation: CampaignCitation, *, user=None, reason: str = "") -> None:
+    citation_delete(citation, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -217,6 +218,11 @@ def campaign_target_set(
     elif _apply(target, {"outcome": outcome, "note": note}):
         history_save(target, user=user, reason=reason or "Campaign target outcome changed")
     return target
+
+
+@transaction.atomic
+def campaign_target_remove(target: CampaignTarget, *, user=None, reason: str = "") -> None:
+    history_delete(target, user=user, reason=reason or "Campaign target removed")
 
 
 # --- Petitions --------------------------------------------------------------------------------
@@ -323,20 +329,36 @@ def petition_signatures_record(
 
 
 @transaction.atomic
-def petition_cite(*, petition: Petition, cite: Cite, user=None, reason: str = "") -> PetitionCitation:
-    return _cite(PetitionCitation, owner_field="petition", owner=petition, cite=cite, user=user, reason=reason)
+def petition_signature_count_delete(signature_count: SignatureCount, *, user=None, reason: str = "") -> None:
+    history_delete(signature_count, user=user, reason=reason or "Signature count removed")
+
+
+def petition_cite(*, petition: Petition, cite: Cite, replace: bool = False, user=None, reason: str = "") -> PetitionCitation:
+    """Attach a source (or update the citation's locator and quote; `replace`: see `citation_values`)."""
+    return citation_set(
+        PetitionCitation, owner_field="petition", owner=petition, cite=cite, replace=replace, user=user, reason=reason
+    )
+
+
+def petition_citation_delete(citation: PetitionCitation, *, user=None, reason: str = "") -> None:
+    citation_delete(citation, user=user, reason=reason)
 
 
 __all__ = [
     "campaign_cite",
+    "campaign_citation_delete",
     "campaign_create",
+    "campaign_target_remove",
     "campaign_target_set",
     "campaign_update",
     "organisation_cite",
+    "organisation_citation_delete",
     "organisation_create",
     "organisation_update",
     "petition_cite",
+    "petition_citation_delete",
     "petition_record",
+    "petition_signature_count_delete",
     "petition_signatures_record",
     "petition_update",
 ]

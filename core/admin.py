@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -84,20 +86,77 @@ class CuratedAdmin(SimpleHistoryAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        for inline in self.inlines:
+            if not (issubclass(inline, CuratedInline) and inline.saves_rows()):
+                errors.append(checks.Error(
+                    f"{inline.__qualname__} does not say which services save and delete its rows.",
+                    hint="Make it a CuratedInline with save_row and delete_row (or saved_with_parent = True).",
+                    obj=type(self), id="twinwatch.E001",
+                ))
+        return errors
+
     def save_formset(self, request, form, formset, change):
-        """Inline rows are saved with the same user and reason as the page."""
-        reason = change_reason(request, form, str(_("Changed in the admin")))
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            history_delete(obj, user=request.user, reason=reason)
-        for obj in instances:
-            history_save(obj, user=request.user, reason=reason)
-        formset.save_m2m()
+        """Each inline row is created, changed and deleted by its inline's service hooks (`save_row`,
+        `delete_row`), with the user and the reason given on the row, else on the page; an inline
+        without hooks is refused."""
+        inline = getattr(formset, "curated_inline", None)
+        if inline is None or inline.saved_with_parent or not inline.saves_rows():
+            raise ImproperlyConfigured(f"No service saves the rows of the {formset.model.__name__} inline.")
+        page_reason = change_reason(request, form, str(_("Changed in the admin")))
+
+        def common(row):
+            return {"user": request.user, "reason": change_reason(request, row) or page_reason}
+
+        parent = formset.instance
+        deletions = [(row.instance, row) for row in formset.deleted_forms if row.instance.pk is not None]
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        # Saves before deletions, so that an event's last source can be replaced in one go.
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed():
+                continue
+            if row.instance.pk is None:
+                formset.new_objects.append(inline.save_row(row, parent=parent, **common(row)))
+            elif set(inline.row_key) & set(row.changed_data):
+                # Another source, scheme or date: a different row to the service; the old row goes.
+                deletions.append((type(row.instance)._default_manager.get(pk=row.instance.pk), row))
+                formset.new_objects.append(inline.save_row(row, parent=parent, **common(row)))
+            else:
+                formset.changed_objects.append((inline.save_row(row, parent=parent, **common(row)), row.changed_data))
+        for obj, row in deletions:
+            inline.delete_row(obj, **common(row))
+            formset.deleted_objects.append(obj)
 
 
 class CuratedInline:
-    """Mixin for inlines: a form class with partial-date support is used as given."""
+    """Mixin for inlines. Rows are written only through services: an inline declares `save_row` and
+    `delete_row`, which `CuratedAdmin.save_formset` calls with the page's user and reason, or says
+    `saved_with_parent` when its admin hands the rows to the parent's own service."""
 
     extra = 0
     show_change_link = True
+    #: Fields by which the service finds a row (a citation's source, an identifier's scheme):
+    #: changing one on an existing row saves a new row and deletes the old one.
+    row_key: tuple[str, ...] = ()
+    #: True when the parent's admin saves these rows with the parent (e.g. an event and its sources).
+    saved_with_parent = False
+
+    @classmethod
+    def saves_rows(cls) -> bool:
+        declared = cls.save_row is not CuratedInline.save_row and cls.delete_row is not CuratedInline.delete_row
+        return cls.saved_with_parent or declared
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.curated_inline = self
+        return formset
+
+    def save_row(self, form, *, parent, user, reason):
+        """Create or change the row a valid inline form describes, through a service; return it."""
+        raise NotImplementedError
+
+    def delete_row(self, obj, *, user, reason) -> None:
+        """Delete an inline row through a service."""
+        raise NotImplementedError
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
 from sources.forms import SourceForm
 from sources.models import CitationBase, Source
-from sources.services import source_get_or_create, source_update
+from sources.services import Cite, source_get_or_create, source_update
 
 
 def citation_count_expression():
@@ -21,17 +21,30 @@ def citation_count_expression():
             total = total + count_subquery(rel.related_model.objects.all(), "source")
     return ExpressionWrapper(total, output_field=IntegerField())
 
-
-
-
-
-
 class CitationInline(CuratedInline, admin.TabularInline):
-    """A claim's sources: picked by autocomplete, with an optional locator and short quote."""
+    """A claim's sources: picked by autocomplete, with an optional locator and short quote. Rows are
+    written by the app's services, `cite_service(<parent model name>=parent, cite=, replace=True,
+    user=, reason=)` and `delete_service(citation, user=, reason=)`."""
 
     fields = ("source", "locator", "quote")
     autocomplete_fields = ("source",)
     show_change_link = False
+    row_key = ("source",)
+    cite_service = None
+    delete_service = None
+
+    @classmethod
+    def saves_rows(cls) -> bool:
+        return cls.saved_with_parent or (cls.cite_service is not None and cls.delete_service is not None)
+
+    def save_row(self, form, *, parent, user, reason):
+        data = form.cleaned_data
+        cite = Cite(source=data["source"], locator=data.get("locator", ""), quote=data.get("quote", ""))
+        owner = {parent._meta.model_name: parent}
+        return self.cite_service(**owner, cite=cite, replace=True, user=user, reason=reason)
+
+    def delete_row(self, obj, *, user, reason) -> None:
+        self.delete_service(obj, user=user, reason=reason)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "quote":
@@ -39,9 +52,11 @@ class CitationInline(CuratedInline, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-def citation_inline(citation_model, **attributes):
-    """The inline for one app's citation table (e.g. PetitionCitation)."""
-    return type(f"{citation_model.__name__}Inline", (CitationInline,), {"model": citation_model, **attributes})
+def citation_inline(citation_model, *, cite, delete, **attributes):
+    """The inline for one app's citation table (e.g. PetitionCitation), written by its services
+    `cite` (e.g. petition_cite) and `delete` (e.g. petition_citation_delete)."""
+    services = {"cite_service": staticmethod(cite), "delete_service": staticmethod(delete)}
+    return type(f"{citation_model.__name__}Inline", (CitationInline,), {"model": citation_model, **services, **attributes})
 
 
 class SourceAdminForm(SourceForm):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
-from core.history import history_save
+from core.history import history_delete, history_save
 from core.partialdates import PartialDate, partial_values
-from sources.models import Source
+from sources.models import CitationBase, Source
 
 
 def _apply_published(source: Source, published: PartialDate | None) -> None:
@@ -66,3 +68,46 @@ def source_update(source: Source, *, user=None, reason: str = "", published: Par
         _apply_published(source, published)
     history_save(source, user=user, reason=reason or "Source updated")
     return source
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation to attach: the source, an optional locator and short quote, and for events the
+    date this source gives when it differs from others."""
+
+    source: Source
+    locator: str = ""
+    quote: str = ""
+    claimed_date: PartialDate | None = None
+
+
+def citation_values(citation: CitationBase, cite: Cite, *, replace: bool) -> dict:
+    """The locator and quote to store: as given with `replace` (a curator's edit, blanks clear), else
+    the given ones with blanks keeping what the citation already says (an import citing again)."""
+    if replace:
+        return {"locator": cite.locator, "quote": cite.quote}
+    return {"locator": cite.locator or citation.locator, "quote": cite.quote or citation.quote}
+
+
+@transaction.atomic
+def citation_set(
+    model: type[CitationBase], *, owner_field: str, owner, cite: Cite, replace: bool = False, user=None, reason: str = ""
+) -> CitationBase:
+    """Cite `cite.source` for `owner` in its app's citation table `model`, or update that citation's
+    locator and quote (see `citation_values`). Nothing is written when nothing changes."""
+    citation = model.objects.filter(**{owner_field: owner}, source=cite.source).first()
+    if citation is None:
+        citation = model(**{owner_field: owner}, source=cite.source)
+    values = citation_values(citation, cite, replace=replace)
+    if citation.pk is not None and all(getattr(citation, name) == value for name, value in values.items()):
+        return citation
+    for name, value in values.items():
+        setattr(citation, name, value)
+    history_save(citation, user=user, reason=reason or "Source cited")
+    return citation
+
+
+@transaction.atomic
+def citation_delete(citation: CitationBase, *, user=None, reason: str = "") -> None:
+    """Remove a citation (the source itself stays), recording who and why."""
+    history_delete(citation, user=user, reason=reason or "Citation removed")

@@ -27,16 +27,33 @@ _SYNONYMS = {
 }
 
 
+# Common English names where pycountry has only the ISO name ("Russian Federation").
+_COMMON_NAMES = {
+    "RU": "Russia",
+    "CD": "Democratic Republic of the Congo",
+    "FK": "Falkland Islands",
+    "FM": "Micronesia",
+    "PS": "Palestine",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "United States Virgin Islands",
+}
+
+
+def _common_name(country) -> str:
+    return _COMMON_NAMES.get(country.alpha_2) or getattr(country, "common_name", None) or country.name
+
+
 @cache
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+    """(code, common name) for every country, by name: "Taiwan", not "Taiwan, Province of China"."""
+    return sorted(((c.alpha_2, _common_name(c)) for c in pycountry.countries), key=lambda c: c[1])
 
 
 def country_name(code: str) -> str:
+    """The common English name of a country code ("South Korea" for KR); the code when unknown."""
     country = pycountry.countries.get(alpha_2=(code or "").upper())
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
+    return code if country is None else _common_name(country)
 
 
 def country_code(text: str) -> str:

@@ -1,5 +1,6 @@
 """The curator groups. Curators add and change everything but cannot delete sources or events;
-editors may also delete, merge and manage users. `ensure_groups` is idempotent (run by migrations'
+editors may also delete, merge and manage curators' accounts (not groups, rights or API tokens:
+superusers only, see twinning.admin.users). `ensure_groups` is idempotent (run by migrations'
 post_migrate and by load_demo)."""
 
 from django.contrib.auth.models import Group, Permission
@@ -22,9 +23,11 @@ def ensure_groups() -> tuple[Group, Group]:
         if p.codename.split("_", 1)[0] in {"add", "change", "view"}
         and not p.content_type.model.startswith("historical")
     ]
+    # Editors manage curators' accounts (twinning.admin.users keeps them to curators); groups, rights and
+    # API tokens are for superusers only.
     editor_perms = [p for p in curated] + list(
-        Permission.objects.filter(content_type__app_label="auth", content_type__model__in=["user", "group"])
-    ) + list(Permission.objects.filter(content_type__app_label="authtoken"))
+        Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
+    )
     curators.permissions.set(curator_perms)
     editors.permissions.set(editor_perms)
     return curators, editors

@@ -6,8 +6,6 @@ pairing is written only by `pairing_status_refresh`, from `twinning.status.deriv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.history import history_delete, history_save
 from core.partialdates import PartialDate, Precision, partial_values
 from core.slugs import unique_slug
-from sources.models import Source
+from sources.services import Cite, citation_delete, citation_set
 from twinning.constants import IMPLIED_STATUS, EventType, Status
 from twinning.models import (
     Agreement,
@@ -32,17 +30,6 @@ from twinning.models import (
     SlugRedirect,
 )
 from twinning.status import derive, event_status
-
-
-@dataclass(frozen=True)
-class Cite:
-    """A citation to attach: the source, an optional locator and short quote, and for events the
-    date this source gives when it differs from others."""
-
-    source: Source
-    locator: str = ""
-    quote: str = ""
-    claimed_date: PartialDate | None = None
 
 
 def _set_partial(obj, prefix: str, value: PartialDate | None) -> None:
@@ -113,6 +100,11 @@ def place_identifier_set(*, place: Place, scheme: str, value: str, user=None, re
     identifier.value = value
     history_save(identifier, user=user, reason=reason or "Identifier set")
     return identifier
+
+
+@transaction.atomic
+def place_identifier_delete(identifier: PlaceIdentifier, *, user=None, reason: str = "") -> None:
+    history_delete(identifier, user=user, reason=reason or "Identifier removed")
 
 
 # --- Pairings ---------------------------------------------------------------------------------
@@ -186,12 +178,15 @@ def pairing_update(pairing: Pairing, *, user=None, reason: str = "", **fields) -
     return pairing
 
 
-@transaction.atomic
-def pairing_cite(*, pairing: Pairing, cite: Cite, user=None, reason: str = "") -> PairingCitation:
-    citation, _created = PairingCitation.objects.get_or_create(
-        pairing=pairing, source=cite.source, defaults={"locator": cite.locator, "quote": cite.quote}
+def pairing_cite(*, pairing: Pairing, cite: Cite, replace: bool = False, user=None, reason: str = "") -> PairingCitation:
+    """Cite a source for the pairing as a whole (or update the citation; `replace`: see `citation_values`)."""
+    return citation_set(
+        PairingCitation, owner_field="pairing", owner=pairing, cite=cite, replace=replace, user=user, reason=reason
     )
-    return citation
+
+
+def pairing_citation_delete(citation: PairingCitation, *, user=None, reason: str = "") -> None:
+    citation_delete(citation, user=user, reason=reason)
 
 
 def pairing_status_refresh(*, pairing: Pairing) -> Pairing:
@@ -319,11 +314,11 @@ def event_update(
     _require_sources(event_type=event.event_type, status_to=event.status_to, citations=[1] if has_sources else [])
     history_save(event, user=user, reason=reason or "Event updated")
     if citations is not None:
-        keep = {c.source.pk for c in citations}
-        for old in event.citations.exclude(source__in=keep):
-            history_delete(old, user=user, reason=reason or "Citation removed")
         for cite in citations:
             event_cite(event=event, cite=cite, user=user, reason=reason)
+        keep = {c.source.pk for c in citations}
+        for old in event.citations.exclude(source__in=keep):
+            event_citation_delete(old, user=user, reason=reason)
     pairing_status_refresh(pairing=event.pairing)
     return event
 
@@ -334,7 +329,7 @@ def event_delete(event: Event, *, user=None, reason: str = "") -> None:
     if event.rescinded_by.exists():
         raise ValidationError(_("This decision is withdrawn by a later rescinding event; delete that one first."))
     for citation in event.citations.all():
-        history_delete(citation, user=user, reason=reason or "Event deleted")
+        citation_delete(citation, user=user, reason=reason or "Event deleted")
     history_delete(event, user=user, reason=reason or "Event deleted")
     pairing_status_refresh(pairing=pairing)
 
@@ -350,6 +345,16 @@ def event_cite(*, event: Event, cite: Cite, user=None, reason: str = "") -> Even
         _set_partial(citation, "claimed_date", cite.claimed_date)
     history_save(citation, user=user, reason=reason or "Source cited")
     return citation
+
+
+@transaction.atomic
+def event_citation_delete(citation: EventCitation, *, user=None, reason: str = "") -> None:
+    """Remove a source from an event; refused (ValidationError) when it is the last source of an
+    event that changes the pairing's status."""
+    event = citation.event
+    others = event.citations.exclude(pk=citation.pk).exists()
+    _require_sources(event_type=event.event_type, status_to=event.status_to, citations=others)
+    citation_delete(citation, user=user, reason=reason)
 
 
 # --- Agreements -------------------------------------------------------------------------------
@@ -377,24 +382,61 @@ def agreement_record(
 
 
 @transaction.atomic
-def agreement_cite(*, agreement: Agreement, cite: Cite, user=None, reason: str = "") -> AgreementCitation:
-    citation, _created = AgreementCitation.objects.get_or_create(
-        agreement=agreement, source=cite.source, defaults={"locator": cite.locator, "quote": cite.quote}
+def agreement_update(
+    agreement: Agreement,
+    *,
+    signed: PartialDate | None = ...,
+    renewal_due: PartialDate | None = ...,
+    user=None,
+    reason: str = "",
+    **fields,
+) -> Agreement:
+    """Change an agreement's details (dates only when given)."""
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    if signed is not ...:
+        _set_partial(agreement, "signed", signed)
+    if renewal_due is not ...:
+        _set_partial(agreement, "renewal_due", renewal_due)
+    history_save(agreement, user=user, reason=reason or "Agreement updated")
+    return agreement
+
+
+@transaction.atomic
+def agreement_delete(agreement: Agreement, *, user=None, reason: str = "") -> None:
+    """Delete an agreement and its citations (events that named it keep standing, without it)."""
+    for citation in agreement.citations.all():
+        agreement_citation_delete(citation, user=user, reason=reason or "Agreement deleted")
+    history_delete(agreement, user=user, reason=reason or "Agreement deleted")
+
+
+def agreement_cite(*, agreement: Agreement, cite: Cite, replace: bool = False, user=None, reason: str = "") -> AgreementCitation:
+    """Cite a source for an agreement (or update the citation; `replace`: see `citation_values`)."""
+    return citation_set(
+        AgreementCitation, owner_field="agreement", owner=agreement, cite=cite, replace=replace, user=user, reason=reason
     )
-    return citation
+
+
+def agreement_citation_delete(citation: AgreementCitation, *, user=None, reason: str = "") -> None:
+    citation_delete(citation, user=user, reason=reason)
 
 
 __all__ = [
     "Cite",
     "agreement_cite",
+    "agreement_citation_delete",
+    "agreement_delete",
     "agreement_record",
+    "agreement_update",
     "event_changes_status",
     "event_cite",
+    "event_citation_delete",
     "event_delete",
     "event_record",
     "event_status",
     "event_update",
     "pairing_cite",
+    "pairing_citation_delete",
     "pairing_create",
     "pairing_find",
     "pairing_merge",
@@ -402,6 +444,7 @@ __all__ = [
     "pairing_status_refresh",
     "pairing_update",
     "place_create",
+    "place_identifier_delete",
     "place_identifier_set",
     "place_update",
 ]

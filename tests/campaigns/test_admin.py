@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
-from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data, rows_by
 from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning.constants import EventType
 
@@ -160,3 +160,83 @@ def test_changing_a_campaign_and_a_petition_goes_through_the_services(client, cu
     petition.refresh_from_db()
     assert (petition.outcome, petition.closed_date.display()) == ("submitted", "12 June 2022")
     assert petition.history.first().history_user == curator
+
+
+def who_and_why(model, pk, kind: str) -> tuple:
+    """Who made, and why, the latest addition "+", change "~" or deletion "-" of row `pk`."""
+    record = model.history.filter(id=pk, history_type=kind).latest()
+    return record.history_user, record.history_change_reason
+
+
+@pytest.mark.django_db
+def test_campaign_targets_and_citations_go_through_the_services(client, editor):
+    from campaigns import services
+    from campaigns.models import CampaignCitation
+    from tests.sources.factories import SourceFactory
+    from twinning.services import Cite
+
+    pairing, other = make_pairing(), make_pairing()
+    report = SourceFactory(title="Launch report")
+    campaign = services.campaign_create(name="De-twin", citations=[Cite(source=report)])
+    kept = services.campaign_target_set(campaign=campaign, pairing=pairing)
+    dropped = services.campaign_target_set(campaign=campaign, pairing=other)
+    old_citation = campaign.citations.get()
+    client.force_login(editor)
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    data = form_data(client.get(url))
+    rows = rows_by(data, "targets", "pairing")
+    data[f"{rows[str(pairing.pk)]}-outcome"] = "severed"
+    data[f"{rows[str(other.pk)]}-DELETE"] = "on"
+    sheffield = PlaceFactory(name="Sheffield")
+    add_inline_row(data, "targets", place=str(sheffield.pk), outcome="pending")
+    data["citations-0-DELETE"] = "on"
+    newer = SourceFactory(title="Campaign website")
+    add_inline_row(data, "citations", source=str(newer.pk), quote="we call on councils")
+    data["change_reason"] = "Campaign update of March"
+    response = client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+
+    expected = (editor, "Campaign update of March")
+    assert {(t.pairing_id, t.place_id, t.outcome) for t in campaign.targets.all()} == {
+        (pairing.pk, None, "severed"), (None, sheffield.pk, "pending"),
+    }
+    assert who_and_why(CampaignTarget, kept.pk, "~") == expected
+    assert who_and_why(CampaignTarget, dropped.pk, "-") == expected
+    assert who_and_why(CampaignTarget, campaign.targets.get(place=sheffield).pk, "+") == expected
+    citation = campaign.citations.get()
+    assert (citation.source, citation.quote) == (newer, "we call on councils")
+    assert who_and_why(CampaignCitation, citation.pk, "+") == expected
+    assert who_and_why(CampaignCitation, old_citation.pk, "-") == expected
+
+
+@pytest.mark.django_db
+def test_signature_counts_corrected_added_and_deleted_through_the_services(client, editor):
+    from campaigns import services
+    from core.partialdates import PartialDate
+
+    petition = services.petition_record(title="De-twin", target_council="Nottingham City Council")
+    first = services.petition_signatures_record(petition=petition, date=PartialDate.parse("2022-05-01"), count=900)
+    wrong = services.petition_signatures_record(petition=petition, date=PartialDate.parse("2022-05-20"), count=1)
+    moved = services.petition_signatures_record(petition=petition, date=PartialDate.parse("2022-06-01"), count=1200)
+    client.force_login(editor)
+    url = reverse("admin:campaigns_petition_change", args=[petition.pk])
+    data = form_data(client.get(url))
+    rows = rows_by(data, "signature_counts", "date")
+    data[f"{rows['2022-05-01']}-count"] = "950"
+    data[f"{rows['2022-05-20']}-DELETE"] = "on"
+    data[f"{rows['2022-06-01']}-date"] = "2022-06-02"
+    add_inline_row(data, "signature_counts", date="2022-06-12", count="1500", at_least="on")
+    data["change_reason"] = "Counts from the petition site"
+    response = client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+
+    expected = (editor, "Counts from the petition site")
+    counts = {c.date: (c.count, c.at_least) for c in petition.signature_counts.all()}
+    assert counts == {
+        dt.date(2022, 5, 1): (950, False), dt.date(2022, 6, 2): (1200, False), dt.date(2022, 6, 12): (1500, True),
+    }
+    assert who_and_why(SignatureCount, first.pk, "~") == expected
+    assert who_and_why(SignatureCount, wrong.pk, "-") == expected
+    assert who_and_why(SignatureCount, moved.pk, "-") == expected  # moved to another date: a new count
+    for count in petition.signature_counts.exclude(pk=first.pk):
+        assert who_and_why(SignatureCount, count.pk, "+") == expected

@@ -208,3 +208,37 @@ class TestPetitions:
         services.petition_cite(petition=petition, cite=Cite(source=source, locator="para 3"))
         citation = petition.citations.get()
         assert citation.locator == "para 3" and citation.history.count() == rows
+
+
+@pytest.mark.django_db
+def test_removals_record_who_and_why(user):
+    """Targets, signature counts and citations are removed by services, with the curator and reason."""
+    pairing = make_pairing()
+    source = SourceFactory()
+    campaign = services.campaign_create(name="C", citations=[Cite(source=source)])
+    organisation = services.organisation_create(name="O", citations=[Cite(source=source)])
+    petition = services.petition_record(title="P", target_council="Council", citations=[Cite(source=source)])
+    removals = [
+        (services.campaign_target_set(campaign=campaign, pairing=pairing), services.campaign_target_remove),
+        (services.petition_signatures_record(petition=petition, date=d("2022-06"), count=5), services.petition_signature_count_delete),
+        (campaign.citations.get(), services.campaign_citation_delete),
+        (organisation.citations.get(), services.organisation_citation_delete),
+        (petition.citations.get(), services.petition_citation_delete),
+    ]
+    for row, remove in removals:
+        model, pk = type(row), row.pk
+        remove(row, user=user, reason="recorded in error")
+        assert not model.objects.filter(pk=pk).exists()
+        removed = model.history.get(id=pk, history_type="-")
+        assert (removed.history_user, removed.history_change_reason) == (user, "recorded in error")
+
+
+@pytest.mark.django_db
+def test_cite_with_replace_clears_what_the_curator_cleared():
+    petition = services.petition_record(title="P", target_council="Council")
+    source = SourceFactory()
+    services.petition_cite(petition=petition, cite=Cite(source=source, locator="para 3", quote="q"))
+    services.petition_cite(petition=petition, cite=Cite(source=source))
+    assert petition.citations.values_list("locator", "quote").get() == ("para 3", "q")
+    services.petition_cite(petition=petition, cite=Cite(source=source, locator="para 4"), replace=True)
+    assert petition.citations.values_list("locator", "quote").get() == ("para 4", "")

@@ -50,3 +50,10 @@ def errors_of(response) -> list[str]:
         for form in inline.formset.forms:
             messages += [str(m) for errors in form.errors.values() for m in errors]
     return messages
+
+
+def rows_by(data: dict, prefix: str, field: str) -> dict:
+    """The existing rows of inline formset `prefix` in POST data from `form_data`, by a field's value:
+    {value: "prefix-i"}, so a test can say `data[f"{rows['wikidata']}-value"] = ...`."""
+    count = int(data[f"{prefix}-INITIAL_FORMS"])
+    return {data[f"{prefix}-{i}-{field}"]: f"{prefix}-{i}" for i in range(count)}

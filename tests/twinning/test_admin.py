@@ -4,18 +4,22 @@ history with who and why, partial dates, bounded changelist queries."""
 import datetime as dt
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from core.admin import CuratedAdmin, CuratedInline
 from core.partialdates import PartialDate
 from sources.models import Source
 from tests.core.factories import UserFactory
 from tests.sources.factories import SourceFactory
-from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data, rows_by
 from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Status
-from twinning.models import Event, EventCitation, Pairing, Place
+from twinning.models import AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place, PlaceIdentifier
 from twinning.permissions import CURATORS, EDITORS
 
 NEEDS_SOURCE = "needs at least one source"
@@ -432,3 +436,232 @@ def test_an_agreement_renewed_before_it_was_signed_is_a_form_error(client, curat
     assert response.status_code == 200
     assert "Renewal or expiry cannot come before the signing." in errors_of(response)
     assert not newcastle_taiyuan.agreements.exists()
+
+
+def history_of(model, pk, kind: str):
+    """The history record of row `pk` of `model` for an addition "+", change "~" or deletion "-"."""
+    return model.history.filter(id=pk, history_type=kind).latest()
+
+
+def who_and_why(record) -> tuple:
+    return record.history_user, record.history_change_reason
+
+
+@pytest.mark.django_db
+class TestInlineRowsGoThroughServices:
+    """Issue 7: every inline row written on a page carries the curator and the page's reason."""
+
+    def test_place_identifiers_added_changed_and_deleted(self, client, editor):
+        place = PlaceFactory(name="Taiyuan", country="CN", slug="taiyuan")
+        gone = services.place_identifier_set(place=place, scheme="geonames", value="1793511")
+        kept = services.place_identifier_set(place=place, scheme="wikidata", value="Q72778")
+        client.force_login(editor)
+        url = change_url(place)
+        data = form_data(client.get(url))
+        rows = rows_by(data, "identifiers", "scheme")
+        data[f"{rows['wikidata']}-value"] = "Q72779"
+        data[f"{rows['geonames']}-DELETE"] = "on"
+        add_inline_row(data, "identifiers", scheme="iso3166_2", value="CN-SX")
+        data["change_reason"] = "Checked against Wikidata"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+
+        assert dict(place.identifiers.values_list("scheme", "value")) == {"wikidata": "Q72779", "iso3166_2": "CN-SX"}
+        added = place.identifiers.get(scheme="iso3166_2")
+        expected = (editor, "Checked against Wikidata")
+        assert who_and_why(history_of(PlaceIdentifier, added.pk, "+")) == expected
+        assert who_and_why(history_of(PlaceIdentifier, kept.pk, "~")) == expected
+        assert who_and_why(history_of(PlaceIdentifier, gone.pk, "-")) == expected
+
+    def test_pairing_citations_and_an_events_sources_on_the_pairing_page(self, client, editor, newcastle_taiyuan):
+        old = PairingCitation.objects.get(pairing=newcastle_taiyuan)
+        old_event_citation = EventCitation.objects.get(event__pairing=newcastle_taiyuan)
+        minutes = SourceFactory(title="Minutes, 1985")
+        client.force_login(editor)
+        url = change_url(newcastle_taiyuan)
+        data = form_data(client.get(url))
+        data["citations-0-DELETE"] = "on"
+        add_inline_row(data, "citations", source=str(minutes.pk), locator="item 4")
+        data["events-0-sources"] = [str(minutes.pk)]  # the established event's only source, replaced
+        data["change_reason"] = "The minutes, not the blog"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+
+        expected = (editor, "The minutes, not the blog")
+        new = PairingCitation.objects.get(pairing=newcastle_taiyuan)
+        assert (new.source, new.locator) == (minutes, "item 4")
+        assert who_and_why(history_of(PairingCitation, new.pk, "+")) == expected
+        assert who_and_why(history_of(PairingCitation, old.pk, "-")) == expected
+        established = Event.objects.get(pairing=newcastle_taiyuan)
+        assert [c.source for c in established.citations.all()] == [minutes]
+        assert who_and_why(history_of(EventCitation, old_event_citation.pk, "-")) == expected
+        assert who_and_why(history_of(EventCitation, established.citations.get().pk, "+")) == expected
+
+    def test_changing_a_citations_source_replaces_it(self, client, curator, newcastle_taiyuan):
+        old = PairingCitation.objects.get(pairing=newcastle_taiyuan)
+        other = SourceFactory()
+        client.force_login(curator)
+        url = change_url(newcastle_taiyuan)
+        data = form_data(client.get(url))
+        data.update({"citations-0-source": str(other.pk), "citations-0-quote": "twinned in 1985"})
+        assert client.post(url, data).status_code == 302
+        assert list(newcastle_taiyuan.citations.values_list("source", "quote")) == [(other.pk, "twinned in 1985")]
+        assert history_of(PairingCitation, old.pk, "-").history_user == curator
+
+    def test_agreement_citation_added_and_deleted(self, client, editor, newcastle_taiyuan):
+        agreement = services.agreement_record(pairing=newcastle_taiyuan, kind="charter")
+        old = services.agreement_cite(agreement=agreement, cite=services.Cite(source=SourceFactory()))
+        text = SourceFactory(title="Charter text")
+        client.force_login(editor)
+        url = change_url(agreement)
+        data = form_data(client.get(url))
+        data["citations-0-DELETE"] = "on"
+        add_inline_row(data, "citations", source=str(text.pk))
+        data["change_reason"] = "The charter itself"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        new = AgreementCitation.objects.get(agreement=agreement)
+        assert new.source == text
+        assert who_and_why(history_of(AgreementCitation, new.pk, "+")) == (editor, "The charter itself")
+        assert who_and_why(history_of(AgreementCitation, old.pk, "-")) == (editor, "The charter itself")
+
+    def test_the_last_source_of_a_decision_can_be_replaced_on_the_event_page(self, client, editor, newcastle_taiyuan):
+        established = Event.objects.get(pairing=newcastle_taiyuan)
+        old = established.citations.get()
+        minutes = SourceFactory(title="Minutes, 1985")
+        client.force_login(editor)
+        url = change_url(established)
+        data = form_data(client.get(url))
+        data["citations-0-DELETE"] = "on"
+        add_inline_row(data, "citations", source=str(minutes.pk), locator="item 4")
+        data["change_reason"] = "Primary source"
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        assert [(c.source, c.locator) for c in established.citations.all()] == [(minutes, "item 4")]
+        assert who_and_why(history_of(EventCitation, old.pk, "-")) == (editor, "Primary source")
+
+    def test_an_inline_that_names_no_service_is_refused(self, rf, curator):
+        class PlainInline(admin.TabularInline):
+            model = PlaceIdentifier
+
+        class HooklessInline(CuratedInline, admin.TabularInline):
+            model = PlaceIdentifier
+
+        class SomePlaceAdmin(CuratedAdmin):
+            inlines = [PlainInline, HooklessInline]
+
+        site = AdminSite()
+        errors = SomePlaceAdmin(Place, site).check()
+        assert [e.id for e in errors] == ["twinwatch.E001", "twinwatch.E001"]
+        assert "PlainInline" in errors[0].msg and "HooklessInline" in errors[1].msg
+
+        request = rf.get("/")
+        request.user = curator
+        place = PlaceFactory()
+        formset = HooklessInline(Place, site).get_formset(request, place)(instance=place)
+        with pytest.raises(ImproperlyConfigured):
+            SomePlaceAdmin(Place, site).save_formset(request, None, formset, True)
+
+    def test_every_registered_inline_names_its_services(self):
+        from django.contrib.admin import site
+
+        for model_admin in site._registry.values():
+            for inline in getattr(model_admin, "inlines", ()):
+                assert issubclass(inline, CuratedInline) and inline.saves_rows(), inline
+
+
+@pytest.mark.django_db
+class TestNoEscalation:
+    """Issue 12 item 1 / issue 10 item 7: editors manage curators' accounts and nothing more."""
+
+    @pytest.fixture
+    def another_curator(self):
+        user = UserFactory(username="newcurator", is_staff=True)
+        user.groups.add(Group.objects.get(name=CURATORS))
+        return user
+
+    def test_an_editors_own_page_is_out_of_reach_and_posting_superuser_changes_nothing(self, client, editor):
+        client.force_login(editor)
+        url = reverse("admin:auth_user_change", args=[editor.pk])
+        assert client.get(url).status_code == 404
+        response = client.post(url, {"username": "editor", "is_superuser": "on", "is_staff": "on",
+                                     "groups": [str(Group.objects.get(name=EDITORS).pk)], "is_active": "on"})
+        assert response.status_code == 404
+        editor.refresh_from_db()
+        assert not editor.is_superuser
+        assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
+
+    def test_an_editor_cannot_open_superusers_or_editors(self, client, editor):
+        boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+        other_editor = UserFactory(username="editor2", is_staff=True)
+        other_editor.groups.add(Group.objects.get(name=EDITORS))
+        client.force_login(editor)
+        for user in (boss, other_editor):
+            for name in ("change", "delete", "history", "password_change"):
+                assert client.get(reverse(f"admin:auth_user_{name}", args=[user.pk])).status_code == 404, name
+        listed = client.get(reverse("admin:auth_user_changelist")).content.decode()
+        assert "boss" not in listed and "editor2" not in listed
+
+    def test_on_a_curators_page_rights_are_absent_and_ignored_deactivating_works(self, client, editor, another_curator):
+        client.force_login(editor)
+        url = reverse("admin:auth_user_change", args=[another_curator.pk])
+        data = form_data(client.get(url))
+        assert not {"is_superuser", "is_staff", "groups", "user_permissions"} & set(data)
+        data.update({"is_superuser": "on", "groups": [str(Group.objects.get(name=EDITORS).pk)]})
+        data.pop("is_active")  # unticked: deactivated
+        response = client.post(url, data)
+        assert response.status_code == 302, errors_of(response)
+        another_curator.refresh_from_db()
+        assert not another_curator.is_active and not another_curator.is_superuser
+        assert list(another_curator.groups.values_list("name", flat=True)) == [CURATORS]
+
+    def test_an_editor_resets_a_curators_password(self, client, editor, another_curator):
+        client.force_login(editor)
+        url = reverse("admin:auth_user_password_change", args=[another_curator.pk])
+        response = client.post(url, {"password1": "a-Long-new-passphrase-9", "password2": "a-Long-new-passphrase-9"})
+        assert response.status_code == 302
+        another_curator.refresh_from_db()
+        assert another_curator.check_password("a-Long-new-passphrase-9")
+
+    def test_a_user_an_editor_adds_is_a_curator_and_nothing_more(self, client, editor):
+        client.force_login(editor)
+        response = client.post(reverse("admin:auth_user_add"), {
+            "username": "volunteer", "usable_password": "true", "password1": "a-Long-new-passphrase-9",
+            "password2": "a-Long-new-passphrase-9", "is_superuser": "on",
+            "groups": [str(Group.objects.get(name=EDITORS).pk)],
+        })
+        assert response.status_code == 302, errors_of(response)
+        volunteer = UserFactory._meta.model.objects.get(username="volunteer")
+        assert volunteer.is_staff and not volunteer.is_superuser
+        assert list(volunteer.groups.values_list("name", flat=True)) == [CURATORS]
+
+    def test_groups_and_api_tokens_are_for_superusers_only(self, client, editor, curator):
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.create(user=curator)
+        client.force_login(editor)
+        for name in ("authtoken_tokenproxy_changelist", "auth_group_changelist", "auth_group_add"):
+            assert client.get(reverse(f"admin:{name}")).status_code == 403, name
+        index = client.get(reverse("admin:index")).content.decode()
+        assert "authtoken" not in index and "auth/group" not in index and token.key not in index
+        assert "auth/user" in index
+
+        boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+        client.force_login(boss)
+        assert client.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 200
+        page = client.get(reverse("admin:auth_user_change", args=[editor.pk]))
+        assert {"is_superuser", "groups"} <= set(page.context["adminform"].form.fields)
+
+
+@pytest.mark.django_db
+def test_countries_are_labelled_by_their_common_names(client, curator):
+    from twinning.countries import country_choices, country_name
+
+    assert country_name("TW") == "Taiwan" and country_name("KR") == "South Korea" and country_name("RU") == "Russia"
+    labels = dict(country_choices())
+    assert (labels["TW"], labels["VN"], labels["GB"]) == ("Taiwan", "Vietnam", "United Kingdom")
+    assert not [label for label in labels.values() if ", " in label and " of" in label]  # no "X, Republic of"
+    PlaceFactory(name="Kaohsiung", country="TW", slug="kaohsiung")
+    client.force_login(curator)
+    page = client.get(reverse("admin:twinning_place_changelist")).content.decode()
+    assert "Taiwan (TW)" in page and "Province of China" not in page

@@ -92,3 +92,23 @@ def test_history_records_who_and_why(curator):
     assert latest.history_user == curator
     assert latest.history_change_reason == "Council minutes published"
     assert latest.history_type == "+"
+
+
+def test_pairing_and_agreement_citations_record_who_and_why(curator):
+    pairing = make_pairing(established="1985")
+    agreement = services.agreement_record(pairing=pairing, kind="charter")
+    source = SourceFactory()
+    cited = [
+        services.pairing_cite(pairing=pairing, cite=services.Cite(source=source), user=curator, reason="Press release"),
+        services.agreement_cite(agreement=agreement, cite=services.Cite(source=source), user=curator, reason="Press release"),
+    ]
+    rows = [(type(citation), citation.pk) for citation in cited]
+    for model, pk in rows:
+        added = model.history.get(id=pk)
+        assert (added.history_user, added.history_change_reason) == (curator, "Press release")
+    services.pairing_citation_delete(cited[0], user=curator, reason="Duplicate of the minutes")
+    services.agreement_citation_delete(cited[1], user=curator, reason="Duplicate of the minutes")
+    for model, pk in rows:
+        removed = model.history.get(id=pk, history_type="-")
+        assert (removed.history_user, removed.history_change_reason) == (curator, "Duplicate of the minutes")
+    assert not pairing.citations.filter(source=source).exists() and not agreement.citations.exists()

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.sources.factories import SourceFactory
 from tests.twinning.factories import make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Status
-from twinning.models import Pairing
+from twinning.models import EventCitation, Pairing
 from twinning.selectors import pairings_summary
 
 
@@ -100,6 +101,22 @@ class TestDerivation:
         pairing.refresh_from_db()
         assert pairing.status == Status.ACTIVE
         assert pairing.events.count() == 1
+
+    def test_a_status_changing_event_keeps_its_last_source(self, curator):
+        pairing = make_pairing(established="2000")
+        sever = record(pairing, EventType.DECISION_SEVER, "2022-11-02")
+        services.event_cite(event=sever, cite=services.Cite(source=SourceFactory()))
+        first, last = sever.citations.order_by("pk")
+        first_pk = first.pk
+        services.event_citation_delete(first, user=curator, reason="Blog post, not the minutes")
+        removed = EventCitation.history.get(id=first_pk, history_type="-")
+        assert (removed.history_user, removed.history_change_reason) == (curator, "Blog post, not the minutes")
+        with pytest.raises(ValidationError, match="needs at least one source"):
+            services.event_citation_delete(last, user=curator, reason="Oops")
+        assert list(sever.citations.all()) == [last]
+        tabled = record(pairing, EventType.MOTION_TABLED, "2022-10")
+        services.event_citation_delete(tabled.citations.get(), user=curator, reason="Not about this motion")
+        assert not tabled.citations.exists()
 
     def test_event_that_changes_nothing_needs_no_source(self):
         pairing = make_pairing(established="2000")

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from twinning.admin.pairings import AgreementAdmin, EventAdmin, PairingAdmin
 from twinning.admin.places import PlaceAdmin
+from twinning.admin.users import CuratorManagingUserAdmin
 
 admin.site.site_header = _("Twinwatch curators")
 admin.site.site_title = _("Twinwatch admin")
 admin.site.index_title = _("The register: places, pairings, events, sources and campaigns")
 
-__all__ = ["AgreementAdmin", "EventAdmin", "PairingAdmin", "PlaceAdmin"]
+__all__ = ["AgreementAdmin", "CuratorManagingUserAdmin", "EventAdmin", "PairingAdmin", "PlaceAdmin"]

@@ -6,7 +6,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
-from core.history import history_delete, history_save
 from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
 from twinning.admin.imports import ImportViewsMixin
@@ -51,10 +50,6 @@ def event_save(form, *, pairing, citations, user, reason: str) -> Event:
     return services.event_update(obj, date=date, citations=citations, user=user, reason=reason or "Event changed in the admin")
 
 
-def event_reason(request, form, page_form) -> str:
-    return change_reason(request, form) or change_reason(request, page_form)
-
-
 # --- Pairing changelist filters ---------------------------------------------------------------
 
 
@@ -94,14 +89,36 @@ class EventInline(CuratedInline, admin.TabularInline):
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 30})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def save_row(self, form, *, parent, user, reason):
+        citations = [services.Cite(source=s) for s in form.cleaned_data.get("sources", [])]
+        return event_save(form, pairing=parent, citations=citations, user=user, reason=reason)
+
+    def delete_row(self, obj, *, user, reason) -> None:
+        services.event_delete(obj, user=user, reason=reason)
+
 
 class AgreementInline(CuratedInline, admin.TabularInline):
     model = Agreement
     form = AgreementForm
     fields = ("kind", "title", "signed", "term_years", "renewal_due", "text_availability", "text_url", "foi_url")
 
+    def save_row(self, form, *, parent, user, reason):
+        obj, data = form.instance, form.cleaned_data
+        dates = {"signed": data.get("signed"), "renewal_due": data.get("renewal_due")}
+        details = {name: getattr(obj, name) for name in AGREEMENT_DETAILS}
+        if obj.pk is not None:
+            return services.agreement_update(obj, kind=obj.kind, **dates, **details, user=user, reason=reason)
+        adopt(obj, services.agreement_record(pairing=parent, kind=obj.kind, **dates, **details, user=user, reason=reason))
+        return obj
 
-PairingCitationInline = citation_inline(PairingCitation, verbose_name_plural=_("Sources for the pairing as a whole"))
+    def delete_row(self, obj, *, user, reason) -> None:
+        services.agreement_delete(obj, user=user, reason=reason)
+
+
+PairingCitationInline = citation_inline(
+    PairingCitation, cite=services.pairing_cite, delete=services.pairing_citation_delete,
+    verbose_name_plural=_("Sources for the pairing as a whole"),
+)
 
 
 # --- Pairings ---------------------------------------------------------------------------------
@@ -225,61 +242,6 @@ class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
         )
         adopt(obj, pairing)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Event:
-            return self._save_events(request, form, formset)
-        if formset.model is Agreement:
-            return self._save_agreements(request, form, formset)
-        return super().save_formset(request, form, formset, change)
-
-    def _save_events(self, request, form, formset):
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for event_form in formset.deleted_forms:
-            if event_form.instance.pk is not None:
-                services.event_delete(
-                    event_form.instance, user=request.user,
-                    reason=event_reason(request, event_form, form) or "Event deleted in the admin",
-                )
-                formset.deleted_objects.append(event_form.instance)
-        for event_form in formset.forms:
-            if event_form in formset.deleted_forms or not event_form.has_changed():
-                continue
-            adding = event_form.instance.pk is None
-            event = event_save(
-                event_form,
-                pairing=form.instance,
-                citations=[services.Cite(source=s) for s in event_form.cleaned_data.get("sources", [])],
-                user=request.user,
-                reason=event_reason(request, event_form, form),
-            )
-            if adding:
-                formset.new_objects.append(event)
-            else:
-                formset.changed_objects.append((event, event_form.changed_data))
-
-    def _save_agreements(self, request, form, formset):
-        reason = change_reason(request, form) or "Agreement changed in the admin"
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for agreement_form in formset.deleted_forms:
-            if agreement_form.instance.pk is not None:
-                history_delete(agreement_form.instance, user=request.user, reason=reason)
-                formset.deleted_objects.append(agreement_form.instance)
-        for agreement_form in formset.forms:
-            obj = agreement_form.instance
-            if agreement_form in formset.deleted_forms or not agreement_form.has_changed():
-                continue
-            if obj.pk is not None:
-                history_save(obj, user=request.user, reason=reason)
-                formset.changed_objects.append((obj, agreement_form.changed_data))
-                continue
-            data = agreement_form.cleaned_data
-            details = {name: getattr(obj, name) for name in AGREEMENT_DETAILS}
-            adopt(obj, services.agreement_record(
-                pairing=form.instance, kind=obj.kind, signed=data.get("signed"), renewal_due=data.get("renewal_due"),
-                user=request.user, reason=reason, **details,
-            ))
-            formset.new_objects.append(obj)
-
 
 # --- Events -----------------------------------------------------------------------------------
 
@@ -288,6 +250,9 @@ class EventCitationInline(CitationInline):
     model = EventCitation
     form = EventCitationForm
     formset = EventCitationFormSet
+    # EventAdmin.save_related gives these to event_record/event_update with the event (a status-changing
+    # event and its sources are saved together; removed ones go through event_citation_delete).
+    saved_with_parent = True
     fields = ("source", "locator", "quote", "claimed_date")
     verbose_name_plural = _("Sources (at least one for an event that changes the status)")
 
@@ -377,7 +342,7 @@ class AgreementAdmin(CuratedAdmin):
     list_filter = ("kind", "text_availability", "confidence")
     search_fields = ("title", "pairing__place_a__name", "pairing__place_b__name", "signatories")
     autocomplete_fields = ("pairing",)
-    inlines = [citation_inline(AgreementCitation)]
+    inlines = [citation_inline(AgreementCitation, cite=services.agreement_cite, delete=services.agreement_citation_delete)]
     fieldsets = (
         (None, {"fields": ("pairing", "kind", "title", "signed", "signatories", "term_years", "renewal_due")}),
         (_("Text"), {"fields": ("text_availability", "text_url", "foi_url")}),

@@ -53,6 +53,14 @@ class RegionFilter(PresentValuesFilter):
 class PlaceIdentifierInline(CuratedInline, admin.TabularInline):
     model = PlaceIdentifier
     fields = ("scheme", "value")
+    row_key = ("scheme",)
+
+    def save_row(self, form, *, parent, user, reason):
+        data = form.cleaned_data
+        return services.place_identifier_set(place=parent, scheme=data["scheme"], value=data["value"], user=user, reason=reason)
+
+    def delete_row(self, obj, *, user, reason) -> None:
+        services.place_identifier_delete(obj, user=user, reason=reason)
 
 
 @admin.register(Place)
