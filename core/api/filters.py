@@ -14,6 +14,7 @@ from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 
 from core.partialdates import PartialDate
+from core.text import is_ascii_digits
 
 # --- Filters --------------------------------------------------------------------------------------
 
@@ -197,7 +198,7 @@ def resolve_one(model, value: str, *, what: str, param: str, slug_field: str = "
     400 naming the parameter when there is none."""
     value = (value or "").strip()
     lookup = Q(**{slug_field: value})
-    if value.isdigit() and len(value) < 19:
+    if is_ascii_digits(value) and len(value) < 19:
         lookup |= Q(pk=int(value))
     row = model.objects.filter(lookup).only("pk").first()
     if row is None:
