@@ -22,8 +22,9 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("TWINWATCH_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("TWINWATCH_THROTTLE_USER", "600/minute"),
     },
-    # Clients behind one proxy: count the client's address, not the proxy's.
-    "NUM_PROXIES": int(os.environ["TWINWATCH_NUM_PROXIES"]) if os.environ.get("TWINWATCH_NUM_PROXIES") else None,
+    # Count the client's address behind TWINWATCH_NUM_PROXIES proxies; 0 (the default) ignores
+    # X-Forwarded-For, which any client can send.
+    "NUM_PROXIES": int(os.environ.get("TWINWATCH_NUM_PROXIES") or 0),
     "COERCE_DECIMAL_TO_STRING": False,
 }
 
