@@ -170,6 +170,34 @@ TWINWATCH_DATA_LICENCE = {
     "title": os.environ.get("TWINWATCH_DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0"),
 }
 
+# Logging: everything to stderr (gunicorn and containers collect it); server errors carry the
+# request's method, path, user id and status. TWINWATCH_LOG_LEVEL raises or lowers the app's level.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "core.errors.RequestContextFilter"}},
+    "formatters": {
+        "context": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(method)s %(path)s user=%(user_id)s status=%(status)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_context"],
+            "formatter": "context",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("TWINWATCH_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # 5xx at ERROR with the traceback; 4xx at WARNING
+        "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
 # Public site
 SITE_URL = os.environ.get("TWINWATCH_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL:
