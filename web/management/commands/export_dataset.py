@@ -22,7 +22,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.request import Request
 
-from core.api.renderers import _cell
+from core.api.renderers import csv_cell
 
 DEFAULT_LICENCE = {
     "name": "CC-BY-4.0",
@@ -78,7 +78,7 @@ def export_resource(viewset, path: Path, *, chunk: int = 2000) -> int:
                 break
             view.prepare_rows(batch)
             for record in view.get_serializer(batch, many=True).data:
-                writer.writerow([_cell(fn(record)) for fn in columns.values()])
+                writer.writerow([csv_cell(fn(record)) for fn in columns.values()])
             rows += len(batch)
             last = batch[-1].pk
     os.replace(tmp, path)
