@@ -59,6 +59,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "twinning.api.schema.add_parameter_examples",
         "twinning.api.schema.describe_csv_and_geojson",
+        "core.api.schema.add_error_responses",
     ],
     "TAGS": [
         {"name": "pairings", "description": "Relationships between two places, with their derived status."},

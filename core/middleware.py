@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
 from core.text import has_nul
@@ -38,3 +39,19 @@ class RejectNulMiddleware:
         return HttpResponseBadRequest(
             f"Bad request: “{where[0]}” {NUL_MESSAGE}", content_type="text/plain; charset=utf-8"
         )
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY (feature -> allow-list) as the Permissions-Policy header:
+    the site uses no camera, microphone, location and so on, so nothing it embeds may either."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = getattr(settings, "PERMISSIONS_POLICY", {})
+        self.header = ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -102,3 +102,9 @@ def test_deploy_check_number_of_proxies_stated_behind_a_proxy(settings, ssl_redi
     settings.SECURE_SSL_REDIRECT = ssl_redirect
     settings.NUM_PROXIES = proxies
     assert [w.id for w in checks.number_of_proxies_is_stated(None)] == expected
+
+
+def test_hsts_preload_is_opt_in():
+    code = SETUP + "print(settings.SECURE_HSTS_SECONDS > 0, settings.SECURE_HSTS_PRELOAD)"
+    assert run(code, **PRODUCTION).stdout.strip() == "True False"
+    assert run(code, **PRODUCTION, DJANGO_SECURE_HSTS_PRELOAD="1").stdout.strip() == "True True"

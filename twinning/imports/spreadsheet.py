@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from core.partialdates import PartialDate
 from core.text import has_nul, is_ascii_digits
+from core.validators import validate_url_characters
 from sources.models import Source
 from sources.services import source_get_or_create
 from twinning import services
@@ -323,6 +324,7 @@ class _RowReader:
         if url:
             try:
                 _url(url)
+                validate_url_characters(url)
             except ValidationError:
                 self.problem("source_url", f"“{url}” is not a web address (http:// or https://).")
         title = self.text("source_title", max_length=500)
