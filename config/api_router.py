@@ -1,10 +1,11 @@
 """The researcher API, version 1 (project-level: routes every app's API package)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from campaigns.api import views as campaigns
+from core.api.docs import RedocDocsView, SwaggerDocsView
 from twinning.api import views as twinning
 
 router = DefaultRouter(trailing_slash=True)
@@ -25,6 +26,6 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="v1:schema"), name="api-redoc"),
+    path("docs/", SwaggerDocsView.as_view(url_name="v1:schema"), name="api-docs"),
+    path("redoc/", RedocDocsView.as_view(url_name="v1:schema"), name="api-redoc"),
 ]

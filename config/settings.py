@@ -1,13 +1,18 @@
-"""Twinwatch settings. Everything comes from the environment, with safe development defaults.
+"""Twinwatch settings. Everything comes from the environment.
 
-Production: set DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL;
-`manage.py check --deploy` then passes.
+DEBUG is off unless DJANGO_DEBUG=1: an unset variable means production, which refuses to start
+without DJANGO_SECRET_KEY and TWINWATCH_SITE_URL (and needs DJANGO_ALLOWED_HOSTS, DATABASE_URL);
+`manage.py check --deploy` then passes. Development (DJANGO_DEBUG=1) generates its own secret key
+once per checkout in .data/secret_key (ignored by git).
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,11 +29,27 @@ def env_list(name: str, default: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
+def development_secret_key(path: Path) -> str:
+    """This checkout's own development key, created on first use (never in the repository)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_urlsafe(50))
+    return path.read_text(encoding="ascii").strip()
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = development_secret_key(BASE_DIR / ".data" / "secret_key")
 if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set in production (DJANGO_DEBUG is unset or 0). "
+        "For development, set DJANGO_DEBUG=1."
+    )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -57,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RejectNulMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "web.context_processors.site_context",
             ],
         },
@@ -100,6 +125,13 @@ if os.environ.get("TWINWATCH_TEST_DB"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TWINWATCH_TEST_DB"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds API throttle counts and login failures, so every worker must share it: Redis when
+# REDIS_URL is set (production with several workers; a deploy check says so), else per process.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,18 +174,79 @@ TWINWATCH_DATA_LICENCE = {
     "title": os.environ.get("TWINWATCH_DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0"),
 }
 
+# Logging: everything to stderr (gunicorn and containers collect it); server errors carry the
+# request's method, path, user id and status. TWINWATCH_LOG_LEVEL raises or lowers the app's level.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "core.errors.RequestContextFilter"}},
+    "formatters": {
+        "context": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(method)s %(path)s user=%(user_id)s status=%(status)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_context"],
+            "formatter": "context",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("TWINWATCH_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # 5xx at ERROR with the traceback; 4xx at WARNING
+        "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+# Content Security Policy (Django's own, enforced everywhere): scripts only from this site, or inline
+# with the request's nonce. Inline styles are allowed (the self-contained 500 page, the admin); the API
+# docs pages loosen scripts for their inline start-up code (config.api_router).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+        "browsing-topics",
+    )
+}
+
 # Public site
-SITE_URL = os.environ.get("TWINWATCH_SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("TWINWATCH_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "TWINWATCH_SITE_URL (the public https:// address, used in feeds and API links) must be set in production."
+    )
 CORRECTIONS_EMAIL = os.environ.get("TWINWATCH_CORRECTIONS_EMAIL", "corrections@twinwatch.invalid")
+
+# How many reverse proxies stand in front of the app (0: clients connect directly). Only then are
+# X-Forwarded-For (throttling, axes) and X-Forwarded-Proto trusted. Production must say (a deploy check).
+NUM_PROXIES = int(os.environ.get("TWINWATCH_NUM_PROXIES") or 0)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if NUM_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is hard to undo (browsers ship the list): opt in with DJANGO_SECURE_HSTS_PRELOAD=1.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # not preloading is the decision above, not an oversight
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 from config.settings_api import *  # noqa: E402,F401,F403  (DRF, django-filter, drf-spectacular)

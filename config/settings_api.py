@@ -8,6 +8,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -17,8 +22,9 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("TWINWATCH_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("TWINWATCH_THROTTLE_USER", "600/minute"),
     },
-    # Clients behind one proxy: count the client's address, not the proxy's.
-    "NUM_PROXIES": int(os.environ["TWINWATCH_NUM_PROXIES"]) if os.environ.get("TWINWATCH_NUM_PROXIES") else None,
+    # Count the client's address behind TWINWATCH_NUM_PROXIES proxies; 0 (the default) ignores
+    # X-Forwarded-For, which any client can send.
+    "NUM_PROXIES": int(os.environ.get("TWINWATCH_NUM_PROXIES") or 0),
     "COERCE_DECIMAL_TO_STRING": False,
 }
 
@@ -53,6 +59,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "twinning.api.schema.add_parameter_examples",
         "twinning.api.schema.describe_csv_and_geojson",
+        "core.api.schema.add_error_responses",
     ],
     "TAGS": [
         {"name": "pairings", "description": "Relationships between two places, with their derived status."},

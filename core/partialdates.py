@@ -28,7 +28,7 @@ class Precision(models.TextChoices):
 
 _PATTERN = re.compile(
     r"^\s*(?P<circa>c(?:a|irca)?\.?\s*)?(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?\s*$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # "٢٠٢٢" is not a year here
 )
 
 

@@ -5,6 +5,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# Development, tests and CI run with DEBUG on unless told otherwise; the settings default to off,
+# so a server started any other way fails closed.
+export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 
 find_python() {
     local candidates=()

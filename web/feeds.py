@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
@@ -18,9 +19,28 @@ from twinning.models import Event, Place
 
 FEED_SIZE = 50
 
+# XML 1.0 cannot carry these; a stray one in a summary must not turn the feed into a 500.
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with entry summaries as `type="text"`: a summary is what a curator typed, never markup,
+    so feed readers show `<img onerror=…>` as the characters it is instead of rendering it.
+    (Django's Atom1Feed declares every description `type="html"`.)"""
+
+    def add_item_elements(self, handler, item):
+        description = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if description:
+            handler.addQuickElement("summary", xml_text(description), {"type": "text"})
+
 
 class DecisionsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def decisions(self):
         return (
@@ -45,7 +65,7 @@ class DecisionsFeed(Feed):
         return self.decisions()[:FEED_SIZE]
 
     def item_title(self, item: Event):
-        return f"{item.pairing}: {item.get_event_type_display()} ({item.when.display()})"
+        return xml_text(f"{item.pairing}: {item.get_event_type_display()} ({item.when.display()})")
 
     def item_description(self, item: Event):
         parts = [item.summary] if item.summary else []
@@ -76,7 +96,7 @@ class PlaceDecisionsFeed(DecisionsFeed):
         return get_object_or_404(Place, slug=slug)
 
     def title(self, obj):
-        return _("Twinwatch: decisions on the pairings of %(place)s") % {"place": obj.name}
+        return _("Twinwatch: decisions on the pairings of %(place)s") % {"place": xml_text(obj.name)}
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -95,7 +115,7 @@ class CampaignDecisionsFeed(DecisionsFeed):
         return get_object_or_404(Campaign, slug=slug)
 
     def title(self, obj):
-        return _("Twinwatch: decisions on pairings targeted by %(campaign)s") % {"campaign": obj.name}
+        return _("Twinwatch: decisions on pairings targeted by %(campaign)s") % {"campaign": xml_text(obj.name)}
 
     def link(self, obj):
         return obj.get_absolute_url()

@@ -14,6 +14,7 @@ from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 
 from core.partialdates import PartialDate
+from core.text import is_ascii_digits
 
 # --- Filters --------------------------------------------------------------------------------------
 
@@ -128,6 +129,8 @@ def either_side(prefix_a: str, prefix_b: str, lookup: str, value) -> Q:
 PAGING_PARAMS = {"page", "page_size", "paginate", "cursor"}
 COMMON_PARAMS = {"format"}
 DETAIL_PARAMS = {"format"}
+# Parameters whose empty value would silently mean "not given" (the whole register, today's status).
+NON_EMPTY_PARAMS = {"as_of", "updated_since"}
 
 
 def _choice_values(filter_field) -> list[str]:
@@ -160,6 +163,9 @@ class StrictFilterBackend(django_filters.DjangoFilterBackend):
         for name in request.query_params:
             if name not in allowed:
                 errors[name] = [f"Unknown query parameter “{name}”. Allowed here: {', '.join(sorted(allowed))}."]
+        for name in NON_EMPTY_PARAMS & set(request.query_params):
+            if not request.query_params.get(name, "").strip():
+                errors[name] = [f"“{name}” is empty: give a value, or leave the parameter out."]
         if errors:
             raise ValidationError(errors)
         if getattr(view, "action", None) not in ("list", None):
@@ -197,7 +203,7 @@ def resolve_one(model, value: str, *, what: str, param: str, slug_field: str = "
     400 naming the parameter when there is none."""
     value = (value or "").strip()
     lookup = Q(**{slug_field: value})
-    if value.isdigit() and len(value) < 19:
+    if is_ascii_digits(value) and len(value) < 19:
         lookup |= Q(pk=int(value))
     row = model.objects.filter(lookup).only("pk").first()
     if row is None:

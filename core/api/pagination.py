@@ -13,6 +13,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from core.text import is_ascii_digits
+
 # --- Pagination -----------------------------------------------------------------------------------
 
 
@@ -32,7 +34,7 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not is_ascii_digits(raw) or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError(
                 {"page_size": [f"Give a whole number from 1 to {self.max_page_size} (the cap); the default is {self.page_size}."]}
             )
@@ -40,7 +42,7 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not is_ascii_digits(raw) or int(raw) < 1:
             raise ValidationError({"page": ["Give a page number: a whole number from 1."]})
         self.page_size_value = self.get_page_size(request)
         paginator = self.django_paginator_class(queryset, self.page_size_value)
@@ -107,7 +109,7 @@ class KeysetCursorPagination(LinkHeaderMixin, pagination.BasePagination):
         size = request.query_params.get("page_size")
         if size is None:
             self.size = self.page_size
-        elif size.isdigit() and 1 <= int(size) <= self.max_page_size:
+        elif is_ascii_digits(size) and 1 <= int(size) <= self.max_page_size:
             self.size = int(size)
         else:
             raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size} when crawling."]})

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,18 +16,24 @@ from rest_framework import renderers
 
 # --- Renderers ------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "@", "\t", "\r")
+# OWASP "CSV Injection": a spreadsheet runs a cell starting with one of these as a formula (a
+# leading "-" too: "-2+3+cmd|' /C calc'!A0"). Such text cells get a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
+    """One CSV cell, formula-safe. Numbers stay numbers (a negative longitude is written -3.5, as
+    the number it is): only text can carry a formula, and every text cell is checked, whatever it
+    looks like."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
     if isinstance(value, (list, tuple)):
-        return "; ".join(_cell(v) for v in value)
+        return "; ".join(csv_cell(v) for v in value)
     text = str(value)
-    # Spreadsheets run cells starting like a formula; neutralise them (text is never a number here).
     if text.startswith(FORMULA_START):
         return "'" + text
     return text
@@ -38,7 +45,7 @@ def csv_rows(columns: dict[str, Callable], records) -> io.StringIO:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(list(columns))
     for record in records:
-        writer.writerow([_cell(fn(record)) for fn in columns.values()])
+        writer.writerow([csv_cell(fn(record)) for fn in columns.values()])
     return out
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.api.fields import PartialDateField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
+from core.validators import validate_url_characters
 from sources.constants import SourceType
 from sources.models import Source
 
@@ -39,13 +40,13 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class SourceWriteSerializer(WriteSerializerMixin, serializers.Serializer):
-    url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
+    url = serializers.URLField(max_length=1000, required=False, allow_blank=True, validators=[validate_url_characters])
     title = serializers.CharField(max_length=500)
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
     author = serializers.CharField(max_length=200, required=False, allow_blank=True)
     published = PartialDateInputField(required=False, allow_null=True)
     accessed = serializers.DateField(required=False, allow_null=True)
-    archive_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
+    archive_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, validators=[validate_url_characters])
     language = serializers.CharField(max_length=16, required=False, allow_blank=True)
     source_type = serializers.ChoiceField(choices=SourceType.choices, required=False)
     notes = serializers.CharField(

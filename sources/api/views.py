@@ -57,6 +57,7 @@ class SourceViewSet(
     filterset_class = SourceFilter
     csv_columns = SOURCE_CSV_COLUMNS
     http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = "[0-9]+"  # ASCII digits only: int() would read "١٢" as 12
 
     def get_queryset(self):
         return Source.objects.annotate(citation_count=citation_count()).order_by("-published", "title", "id")

@@ -1,8 +1,10 @@
 """`manage.py export_dataset DIR`: dated CSVs with the API's columns and a datapackage.json."""
 
 import csv
+import io
 import json
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -52,3 +54,25 @@ def test_export_covers_every_api_resource_with_csv_columns_in_the_api_order():
 
     routed = [(prefix, viewset) for prefix, viewset, _basename in router.registry if getattr(viewset, "csv_columns", None)]
     assert list(_resources()) == routed
+
+
+def test_a_failed_export_leaves_the_published_set_untouched_and_no_temporary_files(world, tmp_path, monkeypatch):
+    """Issue 12 item 14: the set is written in a temporary directory and published only when complete."""
+    from web.management.commands import export_dataset
+
+    call_command("export_dataset", str(tmp_path), stdout=io.StringIO())
+    published = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = export_dataset.export_resource
+    calls = []
+
+    def fail_on_the_third(viewset, path, **kwargs):
+        calls.append(viewset)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real(viewset, path, **kwargs)
+
+    monkeypatch.setattr(export_dataset, "export_resource", fail_on_the_third)
+    with pytest.raises(OSError, match="disk full"):
+        call_command("export_dataset", str(tmp_path), stdout=io.StringIO())
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == published
+    assert not list(tmp_path.rglob("*.part")) and not list(tmp_path.glob(".export-*"))

@@ -99,3 +99,19 @@ def test_every_page_stays_within_ten_queries_on_many_rows(client, big, django_as
     html = client.get(hub.get_absolute_url()).content.decode()
     assert html.count('class="pairing-line"') == 55
     assert client.get("/map/").content.decode().count('class="pairing-line"') == 56
+
+
+def test_feed_summaries_are_plain_text_never_html(client, newcastle):
+    """Issue 12 item 9: a summary holding markup reaches feed readers as text, escaped."""
+    from twinning.constants import DECISION_TYPES
+    from twinning.models import Event
+
+    Event.objects.filter(pairing=newcastle, event_type__in=DECISION_TYPES).update(summary='<img src=x onerror="alert(1)"> severed\x01 <b>now</b>')
+    for url in (reverse("feed-decisions"), reverse("place-feed", kwargs={"slug": "taiyuan"})):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"<img" not in response.content and b"&lt;img src=x" in response.content
+        _root, entries = atom_entries(client, url)
+        summaries = [e.find(f"{ATOM}summary") for e in entries]
+        assert summaries and all(s.get("type") == "text" for s in summaries)
+        assert any(s.text.startswith('<img src=x onerror="alert(1)"> severed <b>now</b>') for s in summaries)

@@ -19,6 +19,7 @@ from core.api.conditional import ConditionalGetMixin
 from core.api.filters import resolve_one
 from core.api.renderers import FORMAT_PARAMETER, LIST_RENDERERS, GeoJSONRenderer
 from core.api.views import ResearchViewSetMixin, service_errors
+from core.text import is_ascii_digits
 from sources.api.views import SourceViewSet as BaseSourceViewSet
 from sources.filters import SourceFilter as BaseSourceFilter
 from sources.models import Source
@@ -135,7 +136,7 @@ class PlaceViewSet(
 
 def _by_slug_or_pk(view, queryset):
     value = view.kwargs[view.lookup_field]
-    lookup = {"pk": int(value)} if value.isdigit() and len(value) < 19 else {"slug": value}
+    lookup = {"pk": int(value)} if is_ascii_digits(value) and len(value) < 19 else {"slug": value}
     obj = get_object_or_404(queryset, **lookup)
     view.check_object_permissions(view.request, obj)
     return obj

@@ -26,6 +26,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from core.partialdates import PartialDate
+from core.text import has_nul, is_ascii_digits
+from core.validators import validate_url_characters
 from sources.models import Source
 from sources.services import source_get_or_create
 from twinning import services
@@ -45,7 +47,13 @@ OPTIONAL_COLUMNS = (
 )
 ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 
-_QID = re.compile(r"^[Qq]\d+$")
+# No cell of a real spreadsheet row is this long; a longer one is refused with its row and column.
+MAX_CELL = 20_000
+# The csv module's own cap (131,072 by default) would raise on the first longer field; read up to this
+# and report the cell, refusing only absurd fields as a row error.
+_CSV_FIELD_LIMIT = 10_000_000
+
+_QID = re.compile(r"^[Qq][0-9]+$")
 _url = URLValidator(schemes=["http", "https"])
 
 # Service and model field names → the spreadsheet column a problem with them belongs to.
@@ -59,7 +67,11 @@ _FIELD_COLUMNS = {
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, header)."""
+    """The file cannot be read (encoding, header), as a whole or from `row` on."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -189,8 +201,17 @@ def read_rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, s
         raise ImportFileError("The file is empty: it needs a header row and at least one row of data.")
     first_line = text.splitlines()[0]
     delimiter = max(",;\t", key=first_line.count)  # spreadsheets in some locales save with ';'
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [_column_name(name) for name in next(reader)]
+    try:
+        header = [_column_name(name) for name in next(reader)]
+        return header, _data_rows(reader, header)
+    except csv.Error as exc:
+        raise ImportFileError(f"this row cannot be read as CSV ({exc}).", row=reader.line_num or 1) from None
+
+
+def _data_rows(reader, header: list[str]) -> list[tuple[int, dict[str, str]]]:
     rows = []
     for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
@@ -203,7 +224,7 @@ def read_rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, s
             elif value.strip():
                 row.setdefault("", value.strip())
         rows.append((number, row))
-    return header, rows
+    return rows
 
 
 def check_header(header: list[str]) -> list[Problem]:
@@ -235,6 +256,13 @@ class _RowReader:
         self.number = number
         self.row = row
         self.problems: list[Problem] = []
+        for column, value in list(row.items()):
+            if has_nul(value) or len(value) > MAX_CELL:
+                if has_nul(value):
+                    self.problem(column, "contains a NUL character (\\0), which no cell may hold")
+                else:
+                    self.problem(column, f"too long ({len(value):,} characters; no cell may exceed {MAX_CELL:,})")
+                row[column] = value.replace("\x00", "")[:MAX_CELL]  # the rest of the row is still checked
         if row.get(""):
             self.problem("", f"a value (“{row['']}”) in a column without a header")
 
@@ -269,7 +297,7 @@ class _RowReader:
     def whole_number(self, column: str, *, minimum: int = 0) -> int | None:
         def whole(value: str) -> int:
             cleaned = value.replace(",", "").replace(" ", "")
-            if not cleaned.isdigit() or int(cleaned) < minimum:
+            if not is_ascii_digits(cleaned) or len(cleaned) > 9 or int(cleaned) < minimum:
                 raise ValidationError(f"“{value}” is not a whole number of at least {minimum}.")
             return int(cleaned)
 
@@ -296,6 +324,7 @@ class _RowReader:
         if url:
             try:
                 _url(url)
+                validate_url_characters(url)
             except ValidationError:
                 self.problem("source_url", f"“{url}” is not a web address (http:// or https://).")
         title = self.text("source_title", max_length=500)
@@ -385,7 +414,7 @@ def validate(data: bytes | str) -> tuple[list[RowPlan], list[Problem]]:
     try:
         header, rows = read_rows(data)
     except ImportFileError as exc:
-        return [], [Problem(None, "", str(exc))]
+        return [], [Problem(exc.row, "", str(exc))]
     problems = check_header(header)
     if problems:
         return [], problems

@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns import selectors as campaign_selectors
 from campaigns.models import (
@@ -98,7 +98,7 @@ def _filter_pairings(qs, data):
     return qs
 
 
-@require_GET
+@require_safe
 def pairing_list(request):
     countries = sorted(set(Place.objects.order_by().values_list("country", flat=True).distinct()))
     campaigns = list(Campaign.objects.order_by("name").values_list("slug", "name"))
@@ -153,7 +153,7 @@ def _date_conflicts(event) -> list:
     return [{"number": c.number, "source": c.source, "date": d} for c, d in claims]
 
 
-@require_GET
+@require_safe
 def pairing_detail(request, slug: str):
     pairing = Pairing.objects.select_related("place_a", "place_b").filter(slug=slug).first()
     if pairing is None:
@@ -191,7 +191,7 @@ def pairing_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def place_detail(request, slug: str):
     place = Place.objects.prefetch_related("identifiers").filter(slug=slug).first()
     if place is None:
@@ -209,7 +209,7 @@ def place_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def campaign_list(request):
     return render(
         request,
@@ -218,7 +218,7 @@ def campaign_list(request):
     )
 
 
-@require_GET
+@require_safe
 def campaign_detail(request, slug: str):
     campaign = get_object_or_404(
         Campaign.objects.prefetch_related(
@@ -250,7 +250,7 @@ def campaign_detail(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def source_detail(request, pk: int):
     source = get_object_or_404(Source, pk=pk)
     return render(

@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from twinning.constants import (
     DECISION_TYPES,
@@ -46,7 +46,7 @@ def status_counts() -> list[dict]:
     return [{"status": s, "label": s.label, "count": counts.get(s.value, 0)} for s in STATUS_ORDER]
 
 
-@require_GET
+@require_safe
 def home(request):
     counts = status_counts()
     return render(
@@ -96,7 +96,7 @@ def pairings_geojson(pairings) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-@require_GET
+@require_safe
 def map_view(request):
     statuses, country = _status_filter(request)
     qs = Pairing.objects.select_related("place_a", "place_b").order_by("status", "place_a__name")
@@ -145,7 +145,7 @@ def _chart(rows: list[dict], keys: list, labels: dict, css: str) -> dict:
     return {"rows": _bars(rows, used, css), "legend": [{"css": f"{css}-{k}", "label": labels[k]} for k in used]}
 
 
-@require_GET
+@require_safe
 def stats(request):
     per_year = defaultdict(dict)
     rows = (
@@ -187,7 +187,7 @@ def stats(request):
     return render(request, "twinning/stats.html", {"years": years, "countries": countries})
 
 
-@require_GET
+@require_safe
 def about(request):
     return render(
         request,
@@ -256,7 +256,7 @@ def _export_description(files: list[dict]) -> dict | None:
     return None
 
 
-@require_GET
+@require_safe
 def data(request):
     files = _export_files()
     description = _export_description(files)
@@ -273,7 +273,7 @@ def data(request):
     )
 
 
-@require_GET
+@require_safe
 def data_file(request, name: str):
     """Serve one file of the latest export, only if it is really inside EXPORT_DIR."""
     root = Path(settings.EXPORT_DIR).resolve()
@@ -287,7 +287,7 @@ def data_file(request, name: str):
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [

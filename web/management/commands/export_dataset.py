@@ -5,8 +5,11 @@
 Writes DIR/<resource>-YYYY-MM-DD.csv with exactly the columns of the API's CSV for that resource,
 and DIR/datapackage.json (Frictionless Data Package style: columns, generated_at, row counts,
 licence) describing the latest export; a dated copy datapackage-YYYY-MM-DD.json is kept too.
-Rows are read in keyset chunks and written as they come, so memory stays flat at any size. Files
-are written under a temporary name and renamed when complete, so readers never see half a file.
+Rows are read in keyset chunks and written as they come, so memory stays flat at any size. The
+whole set is written into a temporary directory next to the files; only when every file is complete
+are they renamed into place (same file system, each rename atomic), datapackage.json last, so a reader
+following datapackage.json sees the old set or the new one. A failed export removes its temporary
+directory and leaves the published files as they were.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +27,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.request import Request
 
-from core.api.renderers import _cell
+from core.api.renderers import csv_cell
 
 DEFAULT_LICENCE = {
     "name": "CC-BY-4.0",
@@ -66,8 +71,7 @@ def export_resource(viewset, path: Path, *, chunk: int = 2000) -> int:
     queryset = view.get_queryset().order_by("pk")
     columns = viewset.csv_columns
     rows = 0
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(list(columns))
         last = None
@@ -78,10 +82,9 @@ def export_resource(viewset, path: Path, *, chunk: int = 2000) -> int:
                 break
             view.prepare_rows(batch)
             for record in view.get_serializer(batch, many=True).data:
-                writer.writerow([_cell(fn(record)) for fn in columns.values()])
+                writer.writerow([csv_cell(fn(record)) for fn in columns.values()])
             rows += len(batch)
             last = batch[-1].pk
-    os.replace(tmp, path)
     return rows
 
 
@@ -99,6 +102,17 @@ class Command(BaseCommand):
     def handle(self, *args, directory: str, chunk: int, **options):
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out))
+        try:
+            names = self._write(staging, chunk)
+            for name in names:  # datapackage.json is last: it publishes the set
+                os.replace(staging / name, out / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {len(names) - 2} files and datapackage.json to {out}"))
+
+    def _write(self, out: Path, chunk: int) -> list[str]:
+        """Every file of the export into `out`; their names, in the order to publish them."""
         generated_at = timezone.now().replace(microsecond=0)
         day = generated_at.date().isoformat()
         resources = []
@@ -118,7 +132,7 @@ class Command(BaseCommand):
                     "schema": {"fields": _describe(viewset)},
                 }
             )
-            self.stdout.write(f"{path}: {count} rows")
+            self.stdout.write(f"{path.name}: {count} rows")
         package = {
             "profile": "tabular-data-package",
             "name": "twinwatch",
@@ -133,7 +147,5 @@ class Command(BaseCommand):
         }
         text = json.dumps(package, indent=2, ensure_ascii=False)
         (out / f"datapackage-{day}.json").write_text(text, encoding="utf-8")
-        tmp = out / "datapackage.json.part"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out / "datapackage.json")
-        self.stdout.write(self.style.SUCCESS(f"Wrote {len(resources)} files and datapackage.json to {out}"))
+        (out / "datapackage.json").write_text(text, encoding="utf-8")
+        return [r["path"] for r in resources] + [f"datapackage-{day}.json", "datapackage.json"]

@@ -1,0 +1,11 @@
+"""Settings for the test suite: development settings, chosen explicitly (DEBUG is off by default).
+
+pytest-django loads settings before any conftest runs, so the choice is made here, in the settings
+module pyproject.toml names. A run may still ask for production settings with DJANGO_DEBUG=0 and
+the production variables."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from config.settings import *  # noqa: E402,F401,F403
