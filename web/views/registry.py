@@ -109,7 +109,7 @@ def pairing_list(request):
         status = 400
     else:
         data = form.cleaned_data if form.is_bound else {}
-        qs = _filter_pairings(selectors.pairings_summary(), data)
+        qs = _filter_pairings(selectors.pairings_with_status(), data)
         qs = qs.order_by(*SORTS[data.get("sort") or "name"][1])
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
