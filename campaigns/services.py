@@ -326,17 +326,3 @@ def petition_signatures_record(
 def petition_cite(*, petition: Petition, cite: Cite, user=None, reason: str = "") -> PetitionCitation:
     return _cite(PetitionCitation, owner_field="petition", owner=petition, cite=cite, user=user, reason=reason)
 
-
-__all__ = [
-    "campaign_cite",
-    "campaign_create",
-    "campaign_target_set",
-    "campaign_update",
-    "organisation_cite",
-    "organisation_create",
-    "organisation_update",
-    "petition_cite",
-    "petition_record",
-    "petition_signatures_record",
-    "petition_update",
-]

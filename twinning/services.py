@@ -31,7 +31,7 @@ from twinning.models import (
     PlaceIdentifier,
     SlugRedirect,
 )
-from twinning.status import event_status, stored_fields
+from twinning.status import stored_fields
 
 
 @dataclass(frozen=True)
@@ -376,28 +376,6 @@ def agreement_cite(*, agreement: Agreement, cite: Cite, user=None, reason: str =
     )
     return citation
 
-
-__all__ = [
-    "Cite",
-    "agreement_cite",
-    "agreement_record",
-    "event_changes_status",
-    "event_cite",
-    "event_delete",
-    "event_record",
-    "event_status",
-    "event_update",
-    "pairing_cite",
-    "pairing_create",
-    "pairing_find",
-    "pairing_merge",
-    "place_merge",
-    "pairing_status_refresh",
-    "pairing_update",
-    "place_create",
-    "place_identifier_set",
-    "place_update",
-]
 
 
 # --- Merging duplicates (editors) -------------------------------------------------------------

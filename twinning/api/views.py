@@ -19,8 +19,8 @@ from core.api.conditional import ConditionalGetMixin
 from core.api.filters import resolve_one
 from core.api.renderers import FORMAT_PARAMETER, LIST_RENDERERS, GeoJSONRenderer
 from core.api.views import ResearchViewSetMixin, service_errors
-from sources.api.views import SourceViewSet as BaseSourceViewSet
-from sources.filters import SourceFilter as BaseSourceFilter
+from sources.api.views import SourceViewSet
+from sources.filters import SourceFilter
 from sources.models import Source
 from twinning import services
 from twinning.api.serializers import (
@@ -367,13 +367,13 @@ class AgreementViewSet(
 # --- Sources (with `cites`, which needs pairings) ------------------------------------------------
 
 
-class SourceFilter(BaseSourceFilter):
+class SourceWithPairingFilter(SourceFilter):
     cites = filters.CharFilter(
         method="filter_cites",
         help_text="Sources cited for this pairing (by slug or id): for the pairing itself, its events or its agreements.",
     )
 
-    class Meta(BaseSourceFilter.Meta):
+    class Meta(SourceFilter.Meta):
         pass
 
     def filter_cites(self, qs, name, value):
@@ -385,8 +385,8 @@ class SourceFilter(BaseSourceFilter):
         )
 
 
-class SourceViewSet(BaseSourceViewSet):
-    filterset_class = SourceFilter
+class SourceWithPairingViewSet(SourceViewSet):
+    filterset_class = SourceWithPairingFilter
 
 
 # --- Stats ----------------------------------------------------------------------------------------

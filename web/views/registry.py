@@ -94,7 +94,7 @@ def _filter_pairings(qs, data):
     if data.get("campaign"):
         campaign = Campaign.objects.filter(slug=data["campaign"]).first()
         if campaign is not None:
-            qs = qs.filter(pk__in=campaign_selectors.pairing_ids_targeted_by(campaign))
+            qs = qs.filter(pk__in=campaign_selectors.pairing_ids_targeted_by(campaign.pk))
     return qs
 
 
