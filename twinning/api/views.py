@@ -45,7 +45,7 @@ from twinning.api.serializers import (
 from twinning.constants import DECISION_TYPES, Relationship, Status
 from twinning.filters import AgreementFilter, EventFilter, PairingFilter, PlaceFilter
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place
-from twinning.selectors import events_with_sources, pairings_with_status, places_with_pairing_counts
+from twinning.selectors import attach_latest_events, pairings_with_status, places_with_pairing_counts
 
 GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -136,16 +136,6 @@ def _by_slug_or_pk(view, queryset):
 
 
 # --- Pairings -------------------------------------------------------------------------------------
-
-
-def attach_latest_events(pairings) -> None:
-    """Load each pairing's latest event and the event its status holds from (on `as_of` when the
-    rows were selected with it), with their sources, in two queries for the whole page."""
-    ids = {p.latest_event_id for p in pairings} | {p.current_status_event_id for p in pairings}
-    events = events_with_sources(pk for pk in ids if pk)
-    for pairing in pairings:
-        pairing.latest_event = events.get(pairing.latest_event_id)
-        pairing.status_event = events.get(pairing.current_status_event_id)
 
 
 PAIRING_LIST_DESCRIPTION = """Every pairing with its derived status, the date it took that status, when it was
