@@ -7,26 +7,23 @@ from django_filters import rest_framework as filters
 
 from campaigns.constants import OrganisationKind, PetitionOutcome
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition
+from campaigns.selectors import pairing_ids_targeted_by
 from core.api.filters import PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter, resolve_one
-from twinning.filters import PairingFilter as BasePairingFilter
+from twinning.filters import PairingFilter
 from twinning.models import Pairing, Place
 
 
-class PairingFilter(BasePairingFilter):
+class PairingWithCampaignFilter(PairingFilter):
     campaign = filters.CharFilter(
         method="filter_campaign",
         help_text="Targeted by this campaign (slug or id): named directly, or one of its places as a whole.",
     )
 
-    class Meta(BasePairingFilter.Meta):
+    class Meta(PairingFilter.Meta):
         pass
 
     def filter_campaign(self, qs, name, value):
-        pk = resolve_one(Campaign, value, what="campaign", param="campaign")
-        targets = CampaignTarget.objects.filter(campaign_id=pk).filter(
-            Q(pairing=OuterRef("pk")) | Q(place=OuterRef("place_a")) | Q(place=OuterRef("place_b"))
-        )
-        return qs.filter(Exists(targets))
+        return qs.filter(pk__in=pairing_ids_targeted_by(resolve_one(Campaign, value, what="campaign", param="campaign")))
 
 
 class CampaignFilter(filters.FilterSet):

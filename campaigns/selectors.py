@@ -4,7 +4,7 @@ Each function is one query however many rows it returns."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from campaigns.models import Campaign, CampaignTarget, Petition, SignatureCount
 from twinning.models import Pairing, Place
@@ -53,12 +53,13 @@ def petitions_for_place(place: Place) -> QuerySet[Petition]:
     ).distinct()
 
 
-def pairing_ids_targeted_by(campaign: Campaign):
-    """Ids of pairings a campaign targets, directly or through a targeted place (a subquery)."""
-    places = CampaignTarget.objects.filter(campaign=campaign, place__isnull=False).values("place_id")
-    return Pairing.objects.filter(
-        Q(campaign_targets__campaign=campaign) | Q(place_a__in=places) | Q(place_b__in=places)
-    ).values("pk")
+def pairing_ids_targeted_by(campaign_id: int):
+    """Ids of pairings a campaign targets: named directly, or through one of their places as a whole
+    (a subquery, for `pk__in=`). The feeds, the pages and the API's `campaign` filter all use it."""
+    targets = CampaignTarget.objects.filter(campaign_id=campaign_id).filter(
+        Q(pairing=OuterRef("pk")) | Q(place=OuterRef("place_a")) | Q(place=OuterRef("place_b"))
+    )
+    return Pairing.objects.filter(Exists(targets)).values("pk")
 
 
 def campaigns_with_counts() -> QuerySet[Campaign]:

@@ -343,22 +343,3 @@ def petition_cite(*, petition: Petition, cite: Cite, replace: bool = False, user
 def petition_citation_delete(citation: PetitionCitation, *, user=None, reason: str = "") -> None:
     citation_delete(citation, user=user, reason=reason)
 
-
-__all__ = [
-    "campaign_cite",
-    "campaign_citation_delete",
-    "campaign_create",
-    "campaign_target_remove",
-    "campaign_target_set",
-    "campaign_update",
-    "organisation_cite",
-    "organisation_citation_delete",
-    "organisation_create",
-    "organisation_update",
-    "petition_cite",
-    "petition_citation_delete",
-    "petition_record",
-    "petition_signature_count_delete",
-    "petition_signatures_record",
-    "petition_update",
-]

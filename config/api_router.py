@@ -10,10 +10,10 @@ from twinning.api import views as twinning
 
 router = DefaultRouter(trailing_slash=True)
 router.register("places", twinning.PlaceViewSet, basename="place")
-router.register("pairings", campaigns.PairingViewSet, basename="pairing")
+router.register("pairings", campaigns.PairingWithCampaignsViewSet, basename="pairing")
 router.register("events", twinning.EventViewSet, basename="event")
 router.register("agreements", twinning.AgreementViewSet, basename="agreement")
-router.register("sources", twinning.SourceViewSet, basename="source")
+router.register("sources", twinning.SourceWithPairingViewSet, basename="source")
 router.register("campaigns", campaigns.CampaignViewSet, basename="campaign")
 router.register("organisations", campaigns.OrganisationViewSet, basename="organisation")
 router.register("petitions", campaigns.PetitionViewSet, basename="petition")

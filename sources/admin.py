@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.db.models import ExpressionWrapper, IntegerField, Value
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
+from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, partial_date_column
 from sources.forms import SourceForm
-from sources.models import CitationBase, Source
+from sources.models import Source
+from sources.selectors import citation_count
 from sources.services import Cite, source_get_or_create, source_update
 
-
-def citation_count_expression():
-    """How many claims, in every app, cite the source (apps define their own tables on CitationBase)."""
-    total = Value(0)
-    for rel in Source._meta.related_objects:
-        if issubclass(rel.related_model, CitationBase):
-            total = total + count_subquery(rel.related_model.objects.all(), "source")
-    return ExpressionWrapper(total, output_field=IntegerField())
 
 class CitationInline(CuratedInline, admin.TabularInline):
     """A claim's sources: picked by autocomplete, with an optional locator and short quote. Rows are
@@ -79,7 +71,7 @@ class SourceAdmin(CuratedAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_citations=citation_count_expression())
+        return super().get_queryset(request).annotate(n_citations=citation_count())
 
     published_display = partial_date_column("published", _("published"))
     citation_count = annotation_column("n_citations", _("citations"))

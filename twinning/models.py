@@ -1,7 +1,8 @@
 """The core domain: places, pairings, their agreements and their timeline of events.
 
-A pairing's status is never typed in: `Pairing.status`/`status_since` and `Event.status_after` are a
-cache written only by `twinning.services.pairing_status_refresh`, from `twinning.status.derive`.
+A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_event` and
+`Event.status_after`/`status_since_event` are a cache written only by
+`twinning.services.pairing_status_refresh`, from `twinning.status.derive`.
 """
 
 from django.core.validators import MinValueValidator
@@ -115,6 +116,10 @@ class Pairing(models.Model):
         max_length=5, choices=Precision.choices, default=Precision.DAY, editable=False
     )
     status_since_circa = models.BooleanField(default=False, editable=False)
+    # The event from which the status holds (its date is `status_since`); null while the status is unknown.
+    status_event = models.ForeignKey(
+        "Event", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     notes = models.TextField(_("notes"), blank=True)
     confidence = models.CharField(
         _("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH,
@@ -239,6 +244,11 @@ class Event(models.Model):
     )
     # Derived: the pairing's status right after this event (written by pairing_status_refresh only).
     status_after = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
+    # Derived: the event from which that status holds (null while it is unknown), so `as_of` reads the
+    # date a past status began from the latest event on or before that date.
+    status_since_event = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     actor = models.CharField(_("who acted"), max_length=20, choices=Actor.choices, default=Actor.UNKNOWN)
     body = models.CharField(_("body"), max_length=16, choices=Body.choices, blank=True)
     summary = models.TextField(_("summary"), blank=True)

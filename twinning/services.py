@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.history import history_delete, history_save
-from core.partialdates import PartialDate, Precision, partial_values
+from core.partialdates import PartialDate, partial_values
 from core.slugs import unique_slug
 from sources.services import Cite, citation_delete, citation_set
 from twinning.constants import IMPLIED_STATUS, EventType, Status
@@ -29,7 +29,7 @@ from twinning.models import (
     PlaceIdentifier,
     SlugRedirect,
 )
-from twinning.status import derive, event_status
+from twinning.status import stored_fields
 
 
 def _set_partial(obj, prefix: str, value: PartialDate | None) -> None:
@@ -169,7 +169,7 @@ def pairing_create(
 
 @transaction.atomic
 def pairing_update(pairing: Pairing, *, user=None, reason: str = "", **fields) -> Pairing:
-    forbidden = {"status", "status_since", "status_since_precision", "status_since_circa"} & set(fields)
+    forbidden = {"status", "status_since", "status_since_precision", "status_since_circa", "status_event"} & set(fields)
     if forbidden:
         raise ValidationError(_("A status is derived from events and cannot be set directly."))
     for name, value in fields.items():
@@ -190,34 +190,27 @@ def pairing_citation_delete(citation: PairingCitation, *, user=None, reason: str
 
 
 def pairing_status_refresh(*, pairing: Pairing) -> Pairing:
-    """Recompute and store the pairing's status, status date and each event's `status_after`.
+    """Recompute and store the pairing's status, the event it holds from (and its date), and for each
+    event the status right after it and the event that status holds from (`twinning.status.stored_fields`).
 
     The only writer of those fields. Called by every service that changes a pairing's events.
     """
     events = list(Event.objects.filter(pairing=pairing).order_by("date", "order", "id"))
-    derived = derive(events)
+    pairing_fields, event_fields = stored_fields(events)
     changed_events = []
     for event in events:
-        after = derived.after.get(event.pk, "")
-        if event.status_after != after:
-            event.status_after = after
+        fields = event_fields[event.pk]
+        if any(getattr(event, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(event, name, value)
             changed_events.append(event)
     if changed_events:
-        Event.objects.bulk_update(changed_events, ["status_after"])
-    since = derived.since_event
-    new = (
-        derived.status,
-        since.date if since else None,
-        since.date_precision if since else Precision.DAY,
-        since.date_circa if since else False,
-    )
-    old = (pairing.status, pairing.status_since, pairing.status_since_precision, pairing.status_since_circa)
-    if new != old:
-        pairing.status, pairing.status_since, pairing.status_since_precision, pairing.status_since_circa = new
+        Event.objects.bulk_update(changed_events, ["status_after", "status_since_event"])
+    if any(getattr(pairing, name) != value for name, value in pairing_fields.items()):
+        for name, value in pairing_fields.items():
+            setattr(pairing, name, value)
         # The derived cache is not a curator change, so it is written without a history row.
-        Pairing.objects.filter(pk=pairing.pk).update(
-            status=new[0], status_since=new[1], status_since_precision=new[2], status_since_circa=new[3]
-        )
+        Pairing.objects.filter(pk=pairing.pk).update(**pairing_fields)
     # Any change to a pairing's timeline counts as an update of the pairing (for `updated_since`).
     now = timezone.now()
     Pairing.objects.filter(pk=pairing.pk).update(updated_at=now)
@@ -420,34 +413,6 @@ def agreement_cite(*, agreement: Agreement, cite: Cite, replace: bool = False, u
 def agreement_citation_delete(citation: AgreementCitation, *, user=None, reason: str = "") -> None:
     citation_delete(citation, user=user, reason=reason)
 
-
-__all__ = [
-    "Cite",
-    "agreement_cite",
-    "agreement_citation_delete",
-    "agreement_delete",
-    "agreement_record",
-    "agreement_update",
-    "event_changes_status",
-    "event_cite",
-    "event_citation_delete",
-    "event_delete",
-    "event_record",
-    "event_status",
-    "event_update",
-    "pairing_cite",
-    "pairing_citation_delete",
-    "pairing_create",
-    "pairing_find",
-    "pairing_merge",
-    "place_merge",
-    "pairing_status_refresh",
-    "pairing_update",
-    "place_create",
-    "place_identifier_delete",
-    "place_identifier_set",
-    "place_update",
-]
 
 
 # --- Merging duplicates (editors) -------------------------------------------------------------

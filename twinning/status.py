@@ -10,8 +10,9 @@ Rules:
 - Before any status-bearing event the status is "unknown".
 
 `derive` works on plain values so it can be used on saved rows, on unsaved candidates (to preview an
-import) and in tests alike. "Status as of a date" reads the stored `status_after` of the latest event
-on or before that date, which `derive` computed, so current and historical status agree by construction.
+import) and in tests alike. "Status as of a date" reads the stored `status_after` and `status_since_event`
+of the latest event on or before that date, which `derive` computed, so current and historical status
+(and the date each holds from) agree by construction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.partialdates import partial_date_of, partial_values
 from twinning.constants import IMPLIED_STATUS, EventType, Status
 
 
@@ -36,8 +38,9 @@ class EventLike(Protocol):
 @dataclass(frozen=True)
 class Derived:
     status: str
-    since_event: object | None  # the event from which the current status holds
+    since_event: object | None  # the event from which the current status holds (None while unknown)
     after: dict  # event pk -> status right after that event
+    since_after: dict  # event pk -> the event from which the status right after that event holds
 
 
 def event_status(event: EventLike) -> str | None:
@@ -55,6 +58,7 @@ def derive(events: Iterable[EventLike]) -> Derived:
     ordered = sorted(events, key=sort_key)
     effective: list = []  # status-bearing events still in force, in order
     after: dict = {}
+    since_after: dict = {}
     since = None
     current = Status.UNKNOWN.value
     for event in ordered:
@@ -78,9 +82,23 @@ def derive(events: Iterable[EventLike]) -> Derived:
                     since = event
                 current = status
         after[event.pk] = current
-    return Derived(status=current, since_event=since, after=after)
+        since_after[event.pk] = since
+    return Derived(status=current, since_event=since, after=after, since_after=since_after)
 
 
-def status_as_of(events: Iterable[EventLike], on: dt.date) -> str:
-    """The status on a date, from events alone (for callers holding events in memory)."""
-    return derive([e for e in events if e.date <= on]).status
+def stored_fields(events: Iterable[EventLike]) -> tuple[dict, dict]:
+    """What is stored from `derive` (by `pairing_status_refresh`, and by migrations re-deriving old rows):
+    the pairing's `status`, `status_since` (+ precision, circa) and `status_event_id`; and for each event
+    pk its `status_after` and `status_since_event_id`. Events need `date_precision` and `date_circa` too."""
+    derived = derive(events)
+    since = derived.since_event
+    pairing = {
+        "status": derived.status,
+        **partial_values("status_since", partial_date_of(since, "date") if since else None),
+        "status_event_id": since.pk if since else None,
+    }
+    per_event = {
+        pk: {"status_after": derived.after[pk], "status_since_event_id": getattr(derived.since_after[pk], "pk", None)}
+        for pk in derived.after
+    }
+    return pairing, per_event

@@ -126,4 +126,4 @@ class CampaignDecisionsFeed(DecisionsFeed):
         return reverse("campaign-feed", kwargs={"slug": obj.slug})
 
     def items(self, obj):
-        return self.decisions().filter(pairing__in=campaign_selectors.pairing_ids_targeted_by(obj))[:FEED_SIZE]
+        return self.decisions().filter(pairing__in=campaign_selectors.pairing_ids_targeted_by(obj.pk))[:FEED_SIZE]

@@ -16,7 +16,7 @@ from campaigns.api.serializers import (
     PairingFullSerializer,
     PetitionSerializer,
 )
-from campaigns.filters import CampaignFilter, OrganisationFilter, PairingFilter, PetitionFilter
+from campaigns.filters import CampaignFilter, OrganisationFilter, PairingWithCampaignFilter, PetitionFilter
 from campaigns.models import (
     Campaign,
     CampaignCitation,
@@ -117,10 +117,10 @@ class PetitionViewSet(ReadOnlyResearchViewSet):
         )
 
 
-class PairingViewSet(twinning_views.PairingViewSet):
+class PairingWithCampaignsViewSet(twinning_views.PairingViewSet):
     """Twin-town, sister-city, friendship and partnership relationships between two places."""
 
-    filterset_class = PairingFilter
+    filterset_class = PairingWithCampaignFilter
     detail_serializer_class = PairingFullSerializer
 
     def get_object(self):

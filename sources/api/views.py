@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -12,24 +10,8 @@ from core.api.views import ResearchViewSetMixin, service_errors
 from sources import services
 from sources.api.serializers import SOURCE_CSV_COLUMNS, SourceSerializer, SourceWriteSerializer
 from sources.filters import SourceFilter
-from sources.models import CitationBase, Source
-
-
-def citation_count():
-    """How many claims cite a source, over every citation table of every app (found through the
-    model's reverse relations, so this layer needs to know none of them)."""
-    total = Value(0)
-    for relation in Source._meta.related_objects:
-        if issubclass(relation.related_model, CitationBase):
-            counts = (
-                relation.related_model.objects.filter(source=OuterRef("pk"))
-                .order_by()
-                .values("source")
-                .annotate(n=Count("*"))
-                .values("n")
-            )
-            total = total + Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-    return total
+from sources.models import Source
+from sources.selectors import citation_count
 
 
 @extend_schema_view(

@@ -21,7 +21,7 @@ from sources.models import Source
 from twinning.constants import Confidence, EventType, Status
 from twinning.models import Event, Pairing, Place
 from twinning.permissions import CURATORS, EDITORS
-from twinning.selectors import pairings_summary
+from twinning.selectors import pairings_with_status
 
 REPO = Path(__file__).resolve().parents[2]
 FACTS = json.loads((REPO / "fixtures" / "demo-facts.json").read_text())
@@ -52,7 +52,7 @@ def decision(p: Pairing, event_type=EventType.DECISION_SEVER) -> Event:
 
 
 def status_on(p: Pairing, day: str) -> str:
-    return pairings_summary(as_of=dt.date.fromisoformat(day)).get(pk=p.pk).status_on_date or Status.UNKNOWN
+    return pairings_with_status(as_of=dt.date.fromisoformat(day)).get(pk=p.pk).current_status
 
 
 def snapshot() -> dict[str, int]:

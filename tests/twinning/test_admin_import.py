@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from twinning.constants import Status
-from twinning.imports import ALL_COLUMNS
+from twinning.imports.spreadsheet import ALL_COLUMNS
 from twinning.models import Event, Pairing, Place
 
 GOOD = Path(__file__).resolve().parent.parent / "data" / "import-good.csv"

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from sources.models import Source
 from tests.twinning.factories import PlaceFactory, make_pairing
 from twinning.constants import Body, EventType, Relationship, Status
-from twinning.imports import ALL_COLUMNS, COLUMNS, import_twinnings
+from twinning.imports.spreadsheet import ALL_COLUMNS, COLUMNS, import_twinnings
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place, PlaceIdentifier
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -1,6 +1,7 @@
 """Status is derived from dated events alone (twinning.status + pairing_status_refresh)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,11 +11,125 @@ from tests.twinning.factories import make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Status
 from twinning.models import EventCitation, Pairing
-from twinning.selectors import pairings_summary
+from twinning.selectors import pairings_with_status
+from twinning.status import derive
 
 
 def as_of(pairing, day: str):
-    return pairings_summary(as_of=dt.date.fromisoformat(day)).get(pk=pairing.pk).status_on_date or Status.UNKNOWN
+    return pairings_with_status(as_of=dt.date.fromisoformat(day)).get(pk=pairing.pk).current_status
+
+
+@dataclass(frozen=True)
+class Ev:
+    """A plain event for `derive`: pk is the recording order, `name` the label used in the table."""
+
+    pk: int
+    name: str
+    event_type: str
+    date: dt.date
+    order: int = 0
+    status_to: str = ""
+    rescinds_id: int | None = None
+
+
+def timeline(*rows) -> list[Ev]:
+    """(name, type, ISO date[, order][, rescinds name]) rows; a partial date ("2022-11") is its first day."""
+    events: list[Ev] = []
+    for pk, (name, event_type, day, *rest) in enumerate(rows, start=1):
+        order = next((r for r in rest if isinstance(r, int)), 0)
+        target = next((r for r in rest if isinstance(r, str)), None)
+        rescinds = next(e.pk for e in events if e.name == target) if target else None
+        padded = day + "-01" * (2 - day.count("-"))
+        events.append(Ev(pk, name, event_type, dt.date.fromisoformat(padded), order, rescinds_id=rescinds))
+    return events
+
+
+E = EventType
+DERIVE_CASES = {
+    "sever": (
+        [("est", E.ESTABLISHED, "1985"), ("review", E.REVIEW_OPENED, "2022-06"), ("sever", E.DECISION_SEVER, "2022-11-02")],
+        Status.SEVERED, "sever",
+    ),
+    "retain after review": (
+        [("est", E.ESTABLISHED, "2005"), ("review", E.REVIEW_OPENED, "2022-06"), ("retain", E.DECISION_RETAIN, "2023-03")],
+        Status.RETAINED, "retain",
+    ),
+    "a statement after the decision changes nothing": (
+        [("est", E.ESTABLISHED, "2005"), ("sever", E.DECISION_SEVER, "2022-11-02"), ("said", E.STATEMENT, "2022-11-20")],
+        Status.SEVERED, "sever",
+    ),
+    "renewal keeps the status from the first event": (
+        [("est", E.ESTABLISHED, "2005"), ("renew", E.RENEWED, "2015")],
+        Status.ACTIVE, "est",
+    ),
+    "rescind the named decision": (
+        [("est", E.ESTABLISHED, "2004"), ("sever", E.DECISION_SEVER, "2021-05-20"),
+         ("rescind", E.DECISION_RESCINDED, "2022-02-14", "sever")],
+        Status.ACTIVE, "rescind",
+    ),
+    "rescind without a target withdraws the latest decision": (
+        [("est", E.ESTABLISHED, "2010"), ("review", E.REVIEW_OPENED, "2020"), ("sever", E.DECISION_SEVER, "2020-09"),
+         ("rescind", E.DECISION_RESCINDED, "2021")],
+        Status.UNDER_REVIEW, "rescind",
+    ),
+    "lapse": (
+        [("est", E.ESTABLISHED, "2014-05-01"), ("lapse", E.LAPSED, "2019-05")],
+        Status.LAPSED, "lapse",
+    ),
+    "same day: the order decides, not the recording": (
+        [("est", E.ESTABLISHED, "2000"), ("sever", E.DECISION_SEVER, "2020-09-14", 1),
+         ("suspend", E.SUSPENDED, "2020-09-14", 0)],
+        Status.SEVERED, "sever",
+    ),
+    "same day, order swapped": (
+        [("est", E.ESTABLISHED, "2000"), ("sever", E.DECISION_SEVER, "2020-09-14", 0),
+         ("suspend", E.SUSPENDED, "2020-09-14", 1)],
+        Status.SUSPENDED, "suspend",
+    ),
+    "precision mix: a month sorts before a day in it": (
+        [("est", E.ESTABLISHED, "2000"), ("sever", E.DECISION_SEVER, "2022-11-02"), ("review", E.REVIEW_OPENED, "2022-11")],
+        Status.SEVERED, "sever",
+    ),
+    "precision mix: a year sorts before a month in it": (
+        [("lapse", E.LAPSED, "2019-05"), ("est", E.ESTABLISHED, "2019")],
+        Status.LAPSED, "lapse",
+    ),
+    "only a visit: unknown, from no event": (
+        [("visit", E.VISIT, "2010-05-01")],
+        Status.UNKNOWN, None,
+    ),
+    "no events": ([], Status.UNKNOWN, None),
+}
+
+
+@pytest.mark.parametrize("rows, status, since", DERIVE_CASES.values(), ids=DERIVE_CASES.keys())
+def test_derive_status_and_the_event_it_holds_from(rows, status, since):
+    events = timeline(*rows)
+    derived = derive(reversed(events))  # the input order does not matter
+    assert derived.status == status
+    assert getattr(derived.since_event, "name", None) == since
+    # Each event carries the status right after it and the event that status holds from; the last
+    # event's (in timeline order) are the pairing's.
+    last = max(events, key=lambda e: (e.date, e.order, e.pk), default=None)
+    if last is not None:
+        assert derived.after[last.pk] == status
+        assert getattr(derived.since_after[last.pk], "name", None) == since
+
+
+def test_derive_gives_each_event_the_event_its_status_holds_from():
+    events = timeline(
+        ("visit", E.VISIT, "2001"), ("est", E.ESTABLISHED, "2004"), ("renew", E.RENEWED, "2014"),
+        ("sever", E.DECISION_SEVER, "2021-05-20"), ("rescind", E.DECISION_RESCINDED, "2022-02-14", "sever"),
+    )
+    derived = derive(events)
+    by_name = {e.name: e.pk for e in events}
+    assert {name: (derived.after[pk], getattr(derived.since_after[pk], "name", None)) for name, pk in by_name.items()} == {
+        "visit": (Status.UNKNOWN, None),
+        "est": (Status.ACTIVE, "est"),
+        "renew": (Status.ACTIVE, "est"),
+        "sever": (Status.SEVERED, "sever"),
+        "rescind": (Status.ACTIVE, "rescind"),
+    }
 
 
 @pytest.mark.django_db
@@ -127,3 +242,26 @@ class TestDerivation:
         pairing = make_pairing(established="2000")
         with pytest.raises(ValidationError):
             services.pairing_update(pairing, status=Status.SEVERED)
+
+
+@pytest.mark.django_db
+def test_migration_fills_the_since_events_of_existing_rows():
+    import importlib
+
+    from django.apps import apps
+
+    from twinning.models import Event
+
+    migration = importlib.import_module("twinning.migrations.0002_status_since_event")
+    pairing = make_pairing(established="2004")
+    sever = record(pairing, EventType.DECISION_SEVER, "2021-05-20")
+    rescind = record(pairing, EventType.DECISION_RESCINDED, "2022-02-14", rescinds=sever)
+    Event.objects.update(status_since_event=None)
+    Pairing.objects.update(status_event=None)
+    migration.rederive_every_pairing(apps, None)
+    pairing.refresh_from_db()
+    assert pairing.status_event_id == rescind.pk and pairing.status_since == dt.date(2022, 2, 14)
+    established = pairing.events.get(event_type=EventType.ESTABLISHED)
+    assert dict(pairing.events.values_list("pk", "status_since_event")) == {
+        established.pk: established.pk, sever.pk: sever.pk, rescind.pk: rescind.pk,
+    }

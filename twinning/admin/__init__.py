@@ -5,12 +5,9 @@ sources), events and agreements, and the spreadsheet import. Every write goes th
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from twinning.admin.pairings import AgreementAdmin, EventAdmin, PairingAdmin
-from twinning.admin.places import PlaceAdmin
-from twinning.admin.users import CuratorManagingUserAdmin
+# Importing these modules registers their admin classes.
+from twinning.admin import pairings, places, users  # noqa: F401
 
 admin.site.site_header = _("Twinwatch curators")
 admin.site.site_title = _("Twinwatch admin")
 admin.site.index_title = _("The register: places, pairings, events, sources and campaigns")
-
-__all__ = ["AgreementAdmin", "CuratorManagingUserAdmin", "EventAdmin", "PairingAdmin", "PlaceAdmin"]

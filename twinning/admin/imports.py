@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from twinning.forms import ImportForm
-from twinning.imports import ALL_COLUMNS, COLUMNS, OPTIONAL_COLUMNS, import_twinnings
+from twinning.imports.spreadsheet import ALL_COLUMNS, COLUMNS, OPTIONAL_COLUMNS, import_twinnings
 
 SESSION_KEY = "twinning_import"
 # Applying a row takes some 60-100 ms (several services, each validating and recording history), so

@@ -165,9 +165,6 @@ class CiteInputSerializer(serializers.Serializer):
     quote = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     claimed_date = PartialDateInputField(required=False, allow_null=True, default=None)
 
-    def to_cite(self, data) -> Cite:
-        return Cite(source=data["source"], locator=data["locator"], quote=data["quote"], claimed_date=data["claimed_date"])
-
 
 def cites(items) -> list[Cite]:
     return [

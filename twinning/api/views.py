@@ -20,8 +20,8 @@ from core.api.filters import resolve_one
 from core.api.renderers import FORMAT_PARAMETER, LIST_RENDERERS, GeoJSONRenderer
 from core.api.views import ResearchViewSetMixin, service_errors
 from core.text import is_ascii_digits
-from sources.api.views import SourceViewSet as BaseSourceViewSet
-from sources.filters import SourceFilter as BaseSourceFilter
+from sources.api.views import SourceViewSet
+from sources.filters import SourceFilter
 from sources.models import Source
 from twinning import services
 from twinning.api.serializers import (
@@ -46,13 +46,7 @@ from twinning.api.serializers import (
 from twinning.constants import DECISION_TYPES, Relationship, Status
 from twinning.filters import AgreementFilter, EventFilter, PairingFilter, PlaceFilter
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place
-from twinning.selectors import (
-    events_with_sources,
-    pairings_with_status,
-    places_with_pairing_counts,
-    status_event_ids,
-    status_event_subquery,
-)
+from twinning.selectors import attach_latest_events, pairings_with_status, places_with_pairing_counts
 
 GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -145,19 +139,6 @@ def _by_slug_or_pk(view, queryset):
 # --- Pairings -------------------------------------------------------------------------------------
 
 
-def attach_latest_events(pairings, *, as_of=None) -> None:
-    """Load each pairing's latest event and the event that brought its status (with sources) in
-    three queries for the whole page."""
-    status_events = status_event_ids((p.pk for p in pairings), as_of=as_of) if pairings else {}
-    for pairing in pairings:
-        pairing.status_event_id = status_events.get(pairing.pk)
-    ids = {p.latest_event_id for p in pairings} | {p.status_event_id for p in pairings}
-    events = events_with_sources(pk for pk in ids if pk)
-    for pairing in pairings:
-        pairing.latest_event = events.get(pairing.latest_event_id)
-        pairing.status_event = events.get(pairing.status_event_id)
-
-
 PAIRING_LIST_DESCRIPTION = """Every pairing with its derived status, the date it took that status, when it was
 established and ended, both places, the latest event (with its decision details and sources) and the
 number of sources. `as_of=YYYY-MM-DD` filters and describes each pairing by its status on that date."""
@@ -211,7 +192,7 @@ class PairingViewSet(
     def get_queryset(self):
         qs = pairings_with_status(as_of=self.as_of()).order_by("place_a__name", "place_b__name", "id")
         if self.action != "list":
-            qs = qs.annotate(status_event_id=status_event_subquery(as_of=self.as_of())).prefetch_related(
+            qs = qs.prefetch_related(
                 Prefetch(
                     "events",
                     queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by("date", "order", "id"),
@@ -243,11 +224,11 @@ class PairingViewSet(
         pairing = _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
         by_id = {event.pk: event for event in pairing.timeline}
         pairing.latest_event = by_id.get(pairing.latest_event_id)
-        pairing.status_event = by_id.get(pairing.status_event_id)
+        pairing.status_event = by_id.get(pairing.current_status_event_id)
         return pairing
 
     def prepare_rows(self, rows):
-        attach_latest_events(rows, as_of=self.as_of())
+        attach_latest_events(rows)
 
     @staticmethod
     def geojson_feature(record):
@@ -377,13 +358,13 @@ class AgreementViewSet(
 # --- Sources (with `cites`, which needs pairings) ------------------------------------------------
 
 
-class SourceFilter(BaseSourceFilter):
+class SourceWithPairingFilter(SourceFilter):
     cites = filters.CharFilter(
         method="filter_cites",
         help_text="Sources cited for this pairing (by slug or id): for the pairing itself, its events or its agreements.",
     )
 
-    class Meta(BaseSourceFilter.Meta):
+    class Meta(SourceFilter.Meta):
         pass
 
     def filter_cites(self, qs, name, value):
@@ -395,8 +376,8 @@ class SourceFilter(BaseSourceFilter):
         )
 
 
-class SourceViewSet(BaseSourceViewSet):
-    filterset_class = SourceFilter
+class SourceWithPairingViewSet(SourceViewSet):
+    filterset_class = SourceWithPairingFilter
 
 
 # --- Stats ----------------------------------------------------------------------------------------

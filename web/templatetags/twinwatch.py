@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gettext as gettext_module
 from functools import cache
-from urllib.parse import urlencode
 
 import pycountry
 from django import template
@@ -119,6 +118,3 @@ def other_place(pairing, place):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
-
-
-__all__ = ["register", "urlencode"]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
+from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from campaigns import selectors as campaign_selectors
+from campaigns.filters import PairingWithCampaignFilter
 from campaigns.models import (
     Campaign,
     CampaignCitation,
@@ -78,23 +81,27 @@ class PairingFilterForm(forms.Form):
         return (self.cleaned_data.get("country") or "").upper()
 
 
-def _filter_pairings(qs, data):
-    if data.get("q"):
-        qs = qs.filter(selectors.place_name_match(data["q"], "place_a__", "place_b__"))
-    if data.get("status"):
-        qs = qs.filter(status__in=data["status"])
-    if data.get("country"):
-        qs = qs.filter(Q(place_a__country=data["country"]) | Q(place_b__country=data["country"]))
-    if data.get("relationship"):
-        qs = qs.filter(relationship=data["relationship"])
-    if data.get("decided"):
-        qs = qs.filter(
-            pk__in=Event.objects.filter(event_type__in=DECISION_TYPES, date__year=data["decided"]).values("pairing_id")
-        )
-    if data.get("campaign"):
-        campaign = Campaign.objects.filter(slug=data["campaign"]).first()
-        if campaign is not None:
-            qs = qs.filter(pk__in=campaign_selectors.pairing_ids_targeted_by(campaign))
+PAGE_FILTERS = ("q", "status", "country", "relationship", "campaign")  # the rest of the form is the page's own
+
+
+def _filtered_pairings(form):
+    """The form's choices through the one pairing FilterSet (the API's and the map's); `decided` is the
+    page's own. A value the FilterSet refuses becomes an error on the form, never a server error."""
+    data = QueryDict(mutable=True)
+    for name in PAGE_FILTERS:
+        value = form.cleaned_data.get(name)
+        data.setlist(name, value if isinstance(value, list) else [value] if value else [])
+    filterset = PairingWithCampaignFilter(data, queryset=selectors.pairings_with_status())
+    try:
+        errors = {} if filterset.is_valid() else filterset.errors
+        qs = filterset.qs if not errors else None
+    except DRFValidationError as exc:
+        errors, qs = exc.detail, None
+    for name, messages in errors.items():
+        form.add_error(name if name in form.fields else None, [str(m) for m in messages])
+    if qs is not None and form.cleaned_data.get("decided"):
+        decisions = Event.objects.filter(event_type__in=DECISION_TYPES, date__year=form.cleaned_data["decided"])
+        qs = qs.filter(pk__in=decisions.values("pairing_id"))
     return qs
 
 
@@ -102,20 +109,19 @@ def _filter_pairings(qs, data):
 def pairing_list(request):
     countries = sorted(set(Place.objects.order_by().values_list("country", flat=True).distinct()))
     campaigns = list(Campaign.objects.order_by("name").values_list("slug", "name"))
-    form = PairingFilterForm(request.GET or None, countries=countries, campaigns=campaigns)
+    form = PairingFilterForm(request.GET, countries=countries, campaigns=campaigns)
     page = None
     status = 200
-    if form.is_bound and not form.is_valid():
+    qs = _filtered_pairings(form) if form.is_valid() else None
+    if qs is None:
         status = 400
     else:
-        data = form.cleaned_data if form.is_bound else {}
-        qs = _filter_pairings(selectors.pairings_summary(), data)
-        qs = qs.order_by(*SORTS[data.get("sort") or "name"][1])
+        qs = qs.order_by(*SORTS[form.cleaned_data.get("sort") or "name"][1])
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "twinning/pairing_list.html",
-        {"form": form, "page": page, "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values())},
+        {"form": form, "page": page, "filtered": bool(request.GET) and not form.errors and any(form.cleaned_data.values())},
         status=status,
     )
 

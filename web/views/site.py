@@ -8,14 +8,16 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from campaigns.filters import PairingWithCampaignFilter
+from twinning.api.serializers import PairingSerializer, pairing_feature
 from twinning.constants import (
     DECISION_TYPES,
     EVENT_DEFINITIONS,
@@ -25,9 +27,9 @@ from twinning.constants import (
     Confidence,
     EventType,
     Relationship,
-    Status,
 )
 from twinning.models import Event, Pairing, Place
+from twinning.selectors import attach_latest_events, pairings_with_status
 from web.templatetags.twinwatch import country as country_label
 
 DECISION_ORDER = [t for t in EventType if t in DECISION_TYPES]
@@ -61,50 +63,36 @@ def home(request):
     )
 
 
-def _status_filter(request) -> tuple[list[str], str]:
-    statuses = [s for s in request.GET.getlist("status") if s in Status.values]
-    country = request.GET.get("country", "").strip().upper()
-    return statuses, country if len(country) == 2 and country.isalpha() else ""
+MAP_FILTERS = ("status", "country")  # the map's form; the GeoJSON link passes the same to the API
+
+
+def _map_filterset(request) -> PairingWithCampaignFilter:
+    """The one pairing FilterSet on the map's parameters. A filter it cannot read is left out (the
+    map shows every pairing rather than none), as the map always did."""
+    data = QueryDict(mutable=True)
+    for name in MAP_FILTERS:
+        data.setlist(name, request.GET.getlist(name))
+    filterset = PairingWithCampaignFilter(data, queryset=pairings_with_status())
+    if not filterset.is_valid():
+        for name in filterset.errors:
+            data.pop(name, None)
+        filterset = PairingWithCampaignFilter(data, queryset=pairings_with_status())
+    return filterset
 
 
 def pairings_geojson(pairings) -> dict:
-    """GeoJSON of the pairings (a line between the places where both have coordinates), the same shape
-    the API serves at /api/v1/pairings/?format=geojson."""
-    features = []
-    for p in pairings:
-        a, b = p.place_a, p.place_b
-        if None in (a.latitude, a.longitude, b.latitude, b.longitude):
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "id": p.pk,
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[float(a.longitude), float(a.latitude)], [float(b.longitude), float(b.latitude)]],
-                },
-                "properties": {
-                    "slug": p.slug,
-                    "url": p.get_absolute_url(),
-                    "name": str(p),
-                    "status": p.status,
-                    "status_label": str(Status(p.status).label),
-                    "countries": [a.country, b.country],
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+    """The pairings as the API serves them at /api/v1/pairings/?format=geojson: the same serializer
+    and the same feature builder, so both give the same properties."""
+    attach_latest_events(pairings)
+    rows = PairingSerializer(pairings, many=True, context={"as_of": None}).data
+    return {"type": "FeatureCollection", "features": [pairing_feature(row) for row in rows]}
 
 
 @require_safe
 def map_view(request):
-    statuses, country = _status_filter(request)
-    qs = Pairing.objects.select_related("place_a", "place_b").order_by("status", "place_a__name")
-    if statuses:
-        qs = qs.filter(status__in=statuses)
-    if country:
-        qs = qs.filter(Q(place_a__country=country) | Q(place_b__country=country))
-    pairings = list(qs)
+    filterset = _map_filterset(request)
+    pairings = list(filterset.qs.order_by("current_status", "place_a__name", "id"))
+    chosen = filterset.form.cleaned_data
     countries = sorted(
         set(Place.objects.filter(latitude__isnull=False).values_list("country", flat=True).distinct())
     )
@@ -114,8 +102,8 @@ def map_view(request):
         {
             "pairings": pairings,
             "geojson": pairings_geojson(pairings),
-            "selected_statuses": statuses,
-            "selected_country": country,
+            "selected_statuses": chosen.get("status") or [],
+            "selected_country": chosen.get("country") or "",
             "countries": countries,
             "statuses": STATUS_ORDER,
         },

@@ -202,3 +202,40 @@ def test_geojson_draws_a_line_between_places_with_coordinates(api, world):
     assert feature["properties"]["status"] == "severed"
     other = api.get(URL, {"place": "paris"}, HTTP_ACCEPT="application/geo+json").json()
     assert other["features"][0]["geometry"] is None
+
+
+def test_visit_only_pairing_has_no_since_through_page_detail_list_and_as_of_today(api, client, world):
+    """A pairing whose only event is an unsourced visit has no status-bearing event: its status is
+    unknown from no date, on the pairing page and through the API's detail, list and `as_of`."""
+    import datetime as dt
+
+    from tests.twinning.factories import PlaceFactory, make_pairing
+
+    pairing = make_pairing(place_a=PlaceFactory(name="Visitham", slug="visitham"),
+                           place_b=PlaceFactory(name="Guestford", slug="guestford"), established=None)
+    record(pairing, EventType.VISIT, "2010-05-01", sourced=False)
+    wanted = ("unknown", None, None)
+
+    def answer(row):
+        return row["status"], row["status_since"], row["status_event"]
+
+    assert answer(api.get(f"{URL}{pairing.pk}/").json()) == wanted
+    assert answer(results(api.get(URL, {"place": "visitham"}))[0]) == wanted
+    today = dt.date.today().isoformat()
+    assert answer(results(api.get(URL, {"place": "visitham", "as_of": today}))[0]) == wanted
+    assert slugs(api.get(URL, {"as_of": today, "status_changed_after": "2010"})) & {pairing.slug} == set()
+    page = client.get(pairing.get_absolute_url()).content.decode()
+    status_box = page.split('class="status-line"')[1].split("</p>")[0]
+    assert "status-unknown" in status_box and "since" not in status_box
+
+
+def test_map_page_embeds_the_same_features_as_the_api_geojson(api, client, world):
+    page = client.get("/map/", {"status": "severed", "country": "cn"}).context["geojson"]
+    served = api.get(URL, {"format": "geojson", "status": "severed", "country": "CN", "page_size": 100}).json()
+    assert [f["properties"]["slug"] for f in page["features"]] == ["bath-jiangxi", "newcastle-upon-tyne-taiyuan"]
+    by_id = {f["id"]: f for f in served["features"]}
+    assert set(by_id) == {f["id"] for f in page["features"]}
+    for feature in page["features"]:
+        assert feature == by_id[feature["id"]]
+    newcastle = by_id[world.newcastle_taiyuan.pk]["properties"]
+    assert newcastle["status_event_id"] == world.newcastle_sever.pk and newcastle["status_since_date"] == "2022-11-02"

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from twinning.imports import import_twinnings
+from twinning.imports.spreadsheet import import_twinnings
 
 
 class Command(BaseCommand):

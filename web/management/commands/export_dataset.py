@@ -39,15 +39,15 @@ DEFAULT_LICENCE = {
 def _resources():
     """Every API list that has CSV columns, in the API's order (a test checks this list against the
     API router, so the export and the API can never disagree)."""
-    from campaigns.api.views import CampaignViewSet, OrganisationViewSet, PairingViewSet, PetitionViewSet
-    from twinning.api.views import AgreementViewSet, EventViewSet, PlaceViewSet, SourceViewSet
+    from campaigns.api.views import CampaignViewSet, OrganisationViewSet, PairingWithCampaignsViewSet, PetitionViewSet
+    from twinning.api.views import AgreementViewSet, EventViewSet, PlaceViewSet, SourceWithPairingViewSet
 
     resources = [
         ("places", PlaceViewSet),
-        ("pairings", PairingViewSet),
+        ("pairings", PairingWithCampaignsViewSet),
         ("events", EventViewSet),
         ("agreements", AgreementViewSet),
-        ("sources", SourceViewSet),
+        ("sources", SourceWithPairingViewSet),
         ("campaigns", CampaignViewSet),
         ("organisations", OrganisationViewSet),
         ("petitions", PetitionViewSet),
