@@ -7,9 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from twinning.admin.pairings import AgreementAdmin, EventAdmin, PairingAdmin
 from twinning.admin.places import PlaceAdmin
+from twinning.admin.world import AmbiguousMatchAdmin, ImportReportAdmin, ListingAdmin, SnapshotAdmin
 
 admin.site.site_header = _("Twinwatch curators")
 admin.site.site_title = _("Twinwatch admin")
 admin.site.index_title = _("The register: places, pairings, events, sources and campaigns")
 
-__all__ = ["AgreementAdmin", "EventAdmin", "PairingAdmin", "PlaceAdmin"]
+__all__ = [
+    "AgreementAdmin", "AmbiguousMatchAdmin", "EventAdmin", "ImportReportAdmin", "ListingAdmin", "PairingAdmin", "PlaceAdmin",
+    "SnapshotAdmin",
+]

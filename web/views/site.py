@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from twinning import world
 from twinning.constants import (
     DECISION_TYPES,
     EVENT_DEFINITIONS,
@@ -56,6 +57,7 @@ def home(request):
             "status_counts": [c for c in counts if c["count"]],
             "pairing_total": sum(c["count"] for c in counts),
             "place_total": Place.objects.count(),
+            "coverage": world.coverage(),
             "decisions": latest_decisions(),
         },
     )
