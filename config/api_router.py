@@ -20,6 +20,7 @@ router.register("petitions", campaigns.PetitionViewSet, basename="petition")
 
 v1 = [
     path("stats/", twinning.StatsView.as_view(), name="stats"),
+    path("drift/", twinning.DriftView.as_view(), name="drift"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     *router.urls,
 ]

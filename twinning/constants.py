@@ -45,6 +45,7 @@ class Status(models.TextChoices):
     DORMANT = "dormant", _("Dormant")
     SEVERED = "severed", _("Severed")
     LAPSED = "lapsed", _("Lapsed")
+    LISTED = "listed", _("Listed by Wikidata, not yet checked")
     UNKNOWN = "unknown", _("Unknown")
 
 
@@ -57,6 +58,10 @@ STATUS_DEFINITIONS = {
     Status.DORMANT: _("The relationship still exists on paper, but the sources show no activity."),
     Status.SEVERED: _("One side or both formally ended the relationship."),
     Status.LAPSED: _("The relationship expired and was not renewed."),
+    Status.LISTED: _(
+        "Wikidata lists the twinning (property P190) in a snapshot we imported, and no curator has checked it yet: "
+        "evidence that someone recorded it, not that it is in force today."
+    ),
     Status.UNKNOWN: _("The sources do not establish the relationship's current state."),
 }
 
@@ -78,6 +83,7 @@ class EventType(models.TextChoices):
     LAPSED = "lapsed", _("Lapsed")
     REINSTATED = "reinstated", _("Reinstated")
     DECISION_RESCINDED = "decision_rescinded", _("Decision rescinded")
+    LISTED = "listed", _("Listed by Wikidata")
     STATEMENT = "statement", _("Statement")
     OTHER = "other", _("Other")
 
@@ -99,6 +105,9 @@ EVENT_DEFINITIONS = {
     EventType.LAPSED: _("The relationship expired without renewal."),
     EventType.REINSTATED: _("An ended or suspended relationship was restored."),
     EventType.DECISION_RESCINDED: _("An earlier decision was withdrawn; the status before it returns."),
+    EventType.LISTED: _(
+        "A Wikidata snapshot lists the twinning. It makes the status “listed” only while nothing curated is known."
+    ),
     EventType.STATEMENT: _("A public statement about the relationship."),
     EventType.OTHER: _("Any other event."),
 }
@@ -117,6 +126,7 @@ IMPLIED_STATUS = {
     EventType.FOUND_DORMANT: Status.DORMANT,
     EventType.LAPSED: Status.LAPSED,
     EventType.REINSTATED: Status.ACTIVE,
+    EventType.LISTED: Status.LISTED,  # only over "unknown" or "listed": see twinning.status.derive
 }
 
 DECISION_TYPES = {
@@ -187,5 +197,9 @@ STATUS_ORDER = [
     Status.DORMANT,
     Status.LAPSED,
     Status.SEVERED,
+    Status.LISTED,
     Status.UNKNOWN,
 ]
+
+# Statuses a curator's sourced event brought (everything but "listed" and "unknown").
+CURATED_STATUSES = [s for s in STATUS_ORDER if s not in (Status.LISTED, Status.UNKNOWN)]

@@ -295,6 +295,7 @@ EXAMPLES = {
 EXAMPLES_BY_PATH = {
     ("/api/v1/pairings/", "ordering"): "-status_since",
     ("/api/v1/stats/", "format"): "json",
+    ("/api/v1/drift/", "format"): "json",
     ("/api/v1/events/", "ordering"): "-date",
     ("/api/v1/agreements/", "kind"): "charter",
     ("/api/v1/organisations/", "kind"): "coalition",

@@ -5,6 +5,7 @@ A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_ev
 `twinning.services.pairing_status_refresh`, from `twinning.status.derive`.
 """
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Greatest, Least
@@ -370,3 +371,115 @@ class SlugRedirect(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique")]
+
+
+# --- The world register: Wikidata snapshots and what they list (issue 8) ------------------------
+
+
+class Snapshot(models.Model):
+    """One imported Wikidata extract of twinning statements (P190), cited through its `Source`."""
+
+    source = models.OneToOneField("sources.Source", on_delete=models.PROTECT, related_name="snapshot")
+    date = models.DateField(_("snapshot date"), unique=True, help_text=_("When the data was retrieved from Wikidata."))
+    file_name = models.CharField(_("file name"), max_length=200)
+    row_count = models.PositiveIntegerField(_("rows"))
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    licence = models.CharField(_("licence"), max_length=100, default="CC0 1.0")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("Wikidata snapshot")
+        verbose_name_plural = _("Wikidata snapshots")
+
+    def __str__(self):
+        return f"Wikidata snapshot {self.date:%Y-%m-%d}"
+
+
+class ListingDirection(models.TextChoices):
+    A_TO_B = "a_to_b", _("Listed on the first place only")
+    B_TO_A = "b_to_a", _("Listed on the second place only")
+    BOTH = "both", _("Listed on both places")
+
+
+class Listing(models.Model):
+    """Evidence that a Wikidata snapshot lists a pairing, with the names, countries and direction as
+    listed there (not as curated here). Its `event` puts the listing on the pairing's timeline."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="listings")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="listings")
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="listing")
+    item_qid = models.CharField(_("item QID"), max_length=16)
+    item_label = models.CharField(_("item label as listed"), max_length=300, blank=True)
+    item_country = models.CharField(_("item country as listed"), max_length=2, blank=True)
+    twin_qid = models.CharField(_("twin QID"), max_length=16)
+    twin_label = models.CharField(_("twin label as listed"), max_length=300, blank=True)
+    twin_country = models.CharField(_("twin country as listed"), max_length=2, blank=True)
+    direction = models.CharField(_("direction"), max_length=8, choices=ListingDirection.choices)
+    row_number = models.PositiveIntegerField(_("first row in the file"))
+    start = models.CharField(_("start time as given"), max_length=40, blank=True)
+    end = models.CharField(_("end time as given"), max_length=40, blank=True)
+    end_cause = models.CharField(_("end cause QID"), max_length=16, blank=True)
+    end_cause_label = models.CharField(_("end cause as given"), max_length=300, blank=True)
+    missing_since = models.DateField(
+        _("missing since"), null=True, blank=True,
+        help_text=_("The date of a later snapshot that no longer lists this pairing: to review, never a severance."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["snapshot", "row_number"]
+        verbose_name = _("Wikidata listing")
+        verbose_name_plural = _("Wikidata listings")
+        constraints = [models.UniqueConstraint(fields=["pairing", "snapshot"], name="listing_one_per_pairing_and_snapshot")]
+        indexes = [models.Index(fields=["snapshot", "missing_since"])]
+
+    def __str__(self):
+        return f"{self.item_label} – {self.twin_label} ({self.snapshot})"
+
+
+class ImportReport(models.Model):
+    """What one run of the Wikidata import did, who ran it and when (kept for the admin, read-only)."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="reports")
+    file_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("run by")
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    seconds = models.FloatField(_("seconds"))
+    counts = models.JSONField(_("counts"), default=dict)
+    lines = models.JSONField(_("report lines"), default=list, help_text=_("Each ambiguous or skipped row, with its reason."))
+    text = models.TextField(_("report"))
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("Wikidata import report")
+        verbose_name_plural = _("Wikidata import reports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class AmbiguousMatch(models.Model):
+    """A Wikidata item that more than one place here could be: never guessed, left for a curator."""
+
+    qid = models.CharField(_("QID"), max_length=16, unique=True)
+    label = models.CharField(_("label as listed"), max_length=300)
+    country = models.CharField(_("country as listed"), max_length=2, blank=True)
+    candidates = models.ManyToManyField(Place, related_name="+", verbose_name=_("candidate places"))
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="ambiguous_matches")
+    rows = models.PositiveIntegerField(_("rows skipped"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("ambiguous Wikidata match")
+        verbose_name_plural = _("ambiguous Wikidata matches")
+
+    def __str__(self):
+        return f"{self.qid} {self.label} ({self.country})"

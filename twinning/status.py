@@ -8,6 +8,8 @@ Rules:
 - A rescinding event withdraws one earlier decision (the one it names, else the latest status-bearing
   event before it) and the status returns to what it would have been without that decision.
 - Before any status-bearing event the status is "unknown".
+- A Wikidata listing (`EventType.LISTED`) leads to "listed" only over "unknown" or "listed": it never
+  revives or overrides a curated status, and is otherwise ignored.
 
 `derive` works on plain values so it can be used on saved rows, on unsaved candidates (to preview an
 import) and in tests alike. "Status as of a date" reads the stored `status_after` and `status_since_event`
@@ -76,6 +78,8 @@ def derive(events: Iterable[EventLike]) -> Derived:
                 current = new
         else:
             status = event_status(event)
+            if status == Status.LISTED and current not in (Status.UNKNOWN, Status.LISTED):
+                status = None  # a listing never outranks a curated status
             if status:
                 effective.append(event)
                 if status != current or since is None:

@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
 from web.sitemaps import model_sitemap, sitemaps
-from web.views import registry, site
+from web.views import drift, registry, site
 
 SITEMAPS = sitemaps(
     {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
@@ -23,6 +23,9 @@ urlpatterns = [
     path("campaigns/<slug:slug>/", registry.campaign_detail, name="campaign-detail"),
     path("campaigns/<slug:slug>/feed/", feeds.CampaignDecisionsFeed(), name="campaign-feed"),
     path("sources/<int:pk>/", registry.source_detail, name="source-detail"),
+    path("drift/", drift.drift, name="drift"),
+    path("drift.csv", drift.drift_csv, name="drift-csv"),
+    path("drift/quickstatements.txt", drift.drift_quickstatements, name="drift-quickstatements"),
     path("map/", site.map_view, name="map"),
     path("stats/", site.stats, name="stats"),
     path("about/", site.about, name="about"),

@@ -105,7 +105,9 @@ class TestNewcastleTaiyuan:
         assert (p.place_b.local_name, p.place_b.region, p.place_b.country) == ("太原", "Shanxi", "CN")
         assert p.place_a.governing_body == "Newcastle City Council"
         assert round(float(p.place_a.latitude), 1) == 55.0 and round(float(p.place_a.longitude), 1) == -1.6
-        assert dict(p.place_a.identifiers.values_list("scheme", "value")) == {"geonames": "2641673", "iso3166_2": "GB-NET"}
+        assert dict(p.place_a.identifiers.values_list("scheme", "value")) == {
+            "geonames": "2641673", "iso3166_2": "GB-NET", "wikidata": "Q1425428"
+        }
         # a district placed at its main town's coordinates gets no GeoNames id of that town
         bath = Place.objects.get(name="Bath and North East Somerset")
         assert bath.latitude is not None and "Coordinates are those of Bath" in bath.notes

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 # Importing these modules registers their admin classes.
-from twinning.admin import pairings, places, users  # noqa: F401
+from twinning.admin import pairings, places, users, world  # noqa: F401
 
 admin.site.site_header = _("Twinwatch curators")
 admin.site.site_title = _("Twinwatch admin")

@@ -9,6 +9,7 @@ from core.api.fields import PartialDateField, PartialDateInputField, WriteSerial
 from core.partialdates import PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
 from sources.models import Source
+from twinning import world
 from twinning.constants import (
     Actor,
     AgreementKind,
@@ -316,7 +317,7 @@ class PairingSerializer(serializers.ModelSerializer):
         return obj.current_status
 
     def get_status_label(self, obj) -> str:
-        return str(Status(obj.current_status).label)
+        return world.status_label(obj.current_status, obj.current_since)
 
     @extend_schema_field(PartialDateField())
     def get_status_since(self, obj):

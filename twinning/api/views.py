@@ -465,3 +465,53 @@ class StatsView(ConditionalGetMixin, APIView):
                 "decisions_by_year": list(decisions),
             }
         )
+
+
+class DriftView(APIView):
+    """The drift watch: pairings ended here but still listed by Wikidata without an end time, and
+    pairings listed in an older Wikidata snapshot but gone from the latest; each with the decision
+    recorded here, its sources and QuickStatements lines adding end time (P582) with the source (P854)."""
+
+    renderer_classes = LIST_RENDERERS[:2]
+
+    @extend_schema(
+        summary="Where Wikidata and the register's decisions disagree",
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json"], description="Only JSON.")],
+        responses=inline_serializer(
+            "Drift",
+            fields={
+                "snapshot": serializers.DateField(allow_null=True),
+                "count": serializers.IntegerField(),
+                "results": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request):
+        from twinning import world
+
+        snapshot = world.latest_snapshot()
+        results = []
+        for row in world.drift_rows():
+            decision = row.decision
+            results.append({
+                "kind": row.kind,
+                "kind_label": row.kind_label,
+                "pairing": {
+                    "id": row.pairing.pk, "slug": row.pairing.slug, "url": request.build_absolute_uri(row.pairing.get_absolute_url()),
+                    "place_a": {"id": row.pairing.place_a_id, "name": row.pairing.place_a.name, "country": row.pairing.place_a.country},
+                    "place_b": {"id": row.pairing.place_b_id, "name": row.pairing.place_b.name, "country": row.pairing.place_b.country},
+                    "status": row.pairing.status,
+                    "status_label": world.status_label(row.pairing.status, row.pairing.status_since),
+                },
+                "decision": None if decision is None else {
+                    "id": decision.pk, "event_type": decision.event_type, "date": decision.when.as_dict(),
+                    "sources": [{"id": s.pk, "title": s.title, "url": s.url} for s in row.sources],
+                },
+                "listing": {
+                    "snapshot": row.listing.snapshot.date, "item_qid": row.listing.item_qid, "item_label": row.listing.item_label,
+                    "twin_qid": row.listing.twin_qid, "twin_label": row.listing.twin_label, "direction": row.listing.direction,
+                    "missing_since": row.listing.missing_since,
+                },
+                "quickstatements": row.quickstatements,
+            })
+        return Response({"snapshot": snapshot.date if snapshot else None, "count": len(results), "results": results})

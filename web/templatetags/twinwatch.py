@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.partialdates import PartialDate, partial_date_of
+from twinning import world
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.countries import country_name
 
@@ -55,6 +56,12 @@ def status_label(code: str) -> str:
         return Status(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def status_text(pairing) -> str:
+    """The pairing's status in words; a "listed" one names its Wikidata snapshot and says it is unchecked."""
+    return world.status_label(pairing.status, pairing.status_since)
 
 
 @register.filter

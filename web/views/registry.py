@@ -24,7 +24,7 @@ from campaigns.models import (
     SignatureCount,
 )
 from sources.models import Source
-from twinning import selectors
+from twinning import selectors, world
 from twinning.constants import DECISION_TYPES, STATUS_ORDER, Relationship
 from twinning.models import (
     AgreementCitation,
@@ -209,6 +209,7 @@ def place_detail(request, slug: str):
         {
             "place": place,
             "pairings": pairings,
+            "coverage": world.place_coverage(place),
             "targets": list(campaign_selectors.campaign_targets_for_place(place)),
             "petitions": list(campaign_selectors.petitions_for_place(place)),
         },

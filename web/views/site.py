@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaigns.filters import PairingWithCampaignFilter
+from twinning import world
 from twinning.api.serializers import PairingSerializer, pairing_feature
 from twinning.constants import (
     DECISION_TYPES,
@@ -58,6 +59,7 @@ def home(request):
             "status_counts": [c for c in counts if c["count"]],
             "pairing_total": sum(c["count"] for c in counts),
             "place_total": Place.objects.count(),
+            "coverage": world.coverage(),
             "decisions": latest_decisions(),
         },
     )

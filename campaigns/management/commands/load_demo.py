@@ -143,6 +143,13 @@ class DemoLoader:
         self._tally("places", place is None)
         if place is None:
             place = self._create_place(spec, name, country)
+        elif spec.get("wikidata") and not place.identifiers.filter(scheme=IdentifierScheme.WIKIDATA).exists():
+            # A place loaded before its QID was in the demo file (or created by an import) gets it now,
+            # unless another place already holds it.
+            if not PlaceIdentifier.objects.filter(scheme=IdentifierScheme.WIKIDATA, value=spec["wikidata"]).exists():
+                services.place_identifier_set(
+                    place=place, scheme=IdentifierScheme.WIKIDATA, value=spec["wikidata"], reason=self.reason
+                )
         self.places[spec["key"]] = place
 
     def _create_place(self, spec: dict, name: str, country: str) -> Place:
@@ -158,6 +165,8 @@ class DemoLoader:
             # A GeoNames id identifies the city itself, not a district placed at its main town.
             if spec["geonames_city"] == name:
                 identifiers[IdentifierScheme.GEONAMES] = str(city["geonameid"])
+        if spec.get("wikidata"):
+            identifiers[IdentifierScheme.WIKIDATA] = spec["wikidata"]
         code = spec.get("iso3166_2")
         if code:
             subdivision = pycountry.subdivisions.get(code=code)

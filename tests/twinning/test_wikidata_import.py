@@ -1,0 +1,247 @@
+"""The world register (issue 8): the Wikidata P190 importer, the "listed" status, drift and coverage."""
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from tests.twinning.factories import PlaceFactory, make_pairing, record
+from twinning import services, world
+from twinning.constants import EventType, IdentifierScheme, Status
+from twinning.imports.wikidata import WikidataImportError, import_wikidata
+from twinning.models import AmbiguousMatch, Event, ImportReport, Listing, Pairing, Place, PlaceIdentifier, Snapshot
+from twinning.services import pairing_status_refresh
+
+HEADER = "item,itemLabel,itemCountryCode,itemCoord,twin,twinLabel,twinCountryCode,twinCoord,start,end,endCause,endCauseLabel\n"
+E = "http://www.wikidata.org/entity/"
+MAY = dt.date(2026, 5, 1)
+
+
+def row(item, item_label, item_cc, twin, twin_label, twin_cc, *, item_coord="Point(1.5 50.25)", twin_coord="Point(2 51)"):
+    return f"{E}{item},{item_label},{item_cc},{item_coord},{E}{twin},{twin_label},{twin_cc},{twin_coord},,,,\n"
+
+
+def csv_bytes(*rows) -> bytes:
+    return (HEADER + "".join(rows)).encode()
+
+
+def run(data: bytes, snapshot=MAY, **kw):
+    return import_wikidata(data, snapshot=snapshot, file_name="test.csv", **kw)
+
+
+def qid_place(qid) -> Place:
+    return PlaceIdentifier.objects.select_related("place").get(scheme=IdentifierScheme.WIKIDATA, value=qid).place
+
+
+@pytest.fixture
+def newcastle_taiyuan(db):
+    """A curated pairing severed by a sourced decision, both places carrying their QIDs."""
+    newcastle = services.place_create(name="Newcastle upon Tyne", country="GB", identifiers={"wikidata": "Q1425428"})
+    taiyuan = services.place_create(name="Taiyuan", country="CN", local_name="太原", identifiers={"wikidata": "Q72778"})
+    pairing = make_pairing(place_a=newcastle, place_b=taiyuan, established="1985")
+    record(pairing, EventType.DECISION_SEVER, "2022-11-02")
+    pairing.refresh_from_db()
+    return pairing
+
+
+SMALL = csv_bytes(
+    row("Q1425428", "Newcastle upon Tyne", "GB", "Q72778", "Taiyuan", "CN"),
+    row("Q1425428", "Newcastle upon Tyne", "GB", "Q749", "Groningen", "NL"),
+    row("Q749", "Groningen", "NL", "Q1425428", "Newcastle upon Tyne", "GB"),  # the other direction: same pairing
+    row("Q1425428", "Newcastle upon Tyne", "GB", "Q1792", "Gdańsk", "PL", twin_coord="Point(nonsense)"),
+    row("Q25270", "Pristina", "XK", "Q1425428", "Newcastle upon Tyne", "GB"),
+)
+
+
+@pytest.mark.django_db
+class TestImport:
+    def test_reconciles_creates_and_labels_listed(self, newcastle_taiyuan):
+        report = run(SMALL)
+        # The curated pairing keeps its status and since date; the listing is recorded as evidence.
+        newcastle_taiyuan.refresh_from_db()
+        assert (newcastle_taiyuan.status, newcastle_taiyuan.status_since) == (Status.SEVERED, dt.date(2022, 11, 2))
+        assert newcastle_taiyuan.listings.get().item_label == "Newcastle upon Tyne"
+        # A pair listed both ways is one pairing, "listed" since the snapshot, with no invented establishment.
+        groningen = Pairing.objects.get(place_b__name="Groningen")
+        assert groningen.status == Status.LISTED and groningen.status_since == MAY
+        assert groningen.listings.get().direction == "both"
+        assert not groningen.events.filter(event_type=EventType.ESTABLISHED).exists()
+        assert groningen.events.get().citations.get().source == Snapshot.objects.get().source
+        # New places: kind "other", country as listed, coordinates only when readable.
+        gdansk = qid_place("Q1792")
+        assert (gdansk.kind, gdansk.country, gdansk.latitude) == ("other", "PL", None)
+        assert qid_place("Q749").latitude is not None
+        # Non-ISO codes are a rule with a report line naming row and column.
+        assert not PlaceIdentifier.objects.filter(value="Q25270").exists()
+        lines = {(li["row"], li["column"], li["kind"]) for li in report.lines}
+        assert (6, "item", "skipped") in lines and (5, "twinCoord", "note") in lines
+        assert "XK (Kosovo) is not ISO 3166-1" in report.text
+        assert report.counts["pairings_created"] == 2 and report.counts["pairings_matched"] == 1
+        assert report.counts["pairs_listed_both_ways"] == 1
+
+    def test_reimport_changes_nothing(self, newcastle_taiyuan):
+        run(SMALL)
+        before = {m.__name__: list(m.objects.order_by("pk").values()) for m in (Place, Pairing, Event, Listing, Snapshot)}
+        report = run(SMALL)
+        after = {m.__name__: list(m.objects.order_by("pk").values()) for m in (Place, Pairing, Event, Listing, Snapshot)}
+        assert after == before
+        assert report.counts["listings_unchanged"] == 3 and report.counts.get("places_created", 0) == 0
+        assert ImportReport.objects.count() == 2  # each run is recorded
+
+    def test_name_match_stores_qid_and_ambiguity_is_never_guessed(self, db):
+        plain = PlaceFactory(name="Bath", country="GB", slug="bath")
+        PlaceFactory(name="Perth", country="AU", slug="perth-au-1")
+        PlaceFactory(name="Perth", country="AU", slug="perth-au-2")
+        report = run(csv_bytes(
+            row("Q22889", "Bath", "GB", "Q3183", "Perth", "AU"),
+            row("Q22889", "Bath", "GB", "Q2773", "Brunswick", "DE"),
+        ))
+        assert qid_place("Q22889") == plain
+        match = AmbiguousMatch.objects.get(qid="Q3183")
+        assert sorted(match.candidates.values_list("slug", flat=True)) == ["perth-au-1", "perth-au-2"]
+        assert not Pairing.objects.filter(place_b__name="Perth").exists()
+        assert any(li["kind"] == "ambiguous" and li["row"] == 2 for li in report.lines)
+
+    def test_local_name_counts(self, db):
+        ningbo = PlaceFactory(name="Ningbo", local_name="宁波", country="CN", slug="ningbo")
+        run(csv_bytes(row("Q41262", "Nottingham", "GB", "Q42780", "宁波", "CN")))
+        assert qid_place("Q42780") == ningbo
+
+    @pytest.mark.parametrize(
+        "data, message",
+        [
+            (b"item,twin\nx,y\n", "row 1 (header): missing column(s) itemLabel"),
+            (HEADER.encode(), "no rows"),
+            (b"\xff\xfe" + HEADER.encode(), "not UTF-8"),
+        ],
+    )
+    def test_bad_file_is_a_clear_error_and_writes_nothing(self, db, data, message):
+        with pytest.raises(WikidataImportError, match=re.escape(message)):
+            run(data)
+        assert not Snapshot.objects.exists() and not ImportReport.objects.exists()
+
+    def test_bad_cells_name_row_and_column(self, db):
+        report = run(csv_bytes(
+            "not-an-iri,X,GB,,http://www.wikidata.org/entity/Q1,Y,GB,,,,,\n",
+            f"{E}Q5,A,GB,,{E}Q6,B,GB,,yesterday,,,\n",
+            row("Q7", "Seven", "GB", "Q8", "Eight", "FR"),
+        ))
+        assert ("row 2, column item", "row 3, column start") == tuple(
+            f"row {li['row']}, column {li['column']}" for li in report.lines if li["kind"] == "skipped"
+        )
+        assert Pairing.objects.count() == 1
+
+    def test_command_prints_report_and_rejects_bad_snapshot(self, db, tmp_path: Path):
+        path = tmp_path / "p190.csv"
+        path.write_bytes(csv_bytes(row("Q7", "Seven", "GB", "Q8", "Eight", "FR")))
+        out, err = io.StringIO(), io.StringIO()
+        call_command("import_wikidata", str(path), "--snapshot", "2026-05-01", stdout=out, stderr=err)
+        assert "pairings created" in out.getvalue() and "Imported p190.csv" in out.getvalue()
+        with pytest.raises(CommandError, match="--snapshot “1 May” is not a date"):
+            call_command("import_wikidata", str(path), "--snapshot", "1 May", stdout=out, stderr=err)
+
+
+@pytest.mark.django_db
+class TestListedStatus:
+    def test_listing_never_overrides_curated_and_as_of_before_knows_nothing(self, newcastle_taiyuan):
+        run(SMALL)
+        groningen = Pairing.objects.get(place_b__name="Groningen")
+        # A curated decision after the snapshot outranks the listing; the listing cannot revive it.
+        record(groningen, EventType.DECISION_SEVER, "2026-06-01")
+        groningen.refresh_from_db()
+        assert groningen.status == Status.SEVERED
+        from twinning.selectors import pairings_with_status
+
+        assert pairings_with_status(as_of=dt.date(2026, 4, 30)).get(pk=groningen.pk).current_status == Status.UNKNOWN
+        assert pairings_with_status(as_of=MAY).get(pk=groningen.pk).current_status == Status.LISTED
+
+    def test_bulk_status_equals_pairing_status_refresh(self, newcastle_taiyuan):
+        run(SMALL)
+        sample = list(Pairing.objects.order_by("pk"))
+        stored = {p.pk: (p.status, p.status_since, p.status_since_precision) for p in sample}
+        afters = dict(Event.objects.values_list("pk", "status_after"))
+        for pairing in sample:
+            pairing_status_refresh(pairing=pairing)
+        assert {p.pk: (p.status, p.status_since, p.status_since_precision) for p in Pairing.objects.all()} == stored
+        assert dict(Event.objects.values_list("pk", "status_after")) == afters
+
+    def test_absence_from_a_later_snapshot_flags_never_severs(self, db):
+        run(csv_bytes(row("Q7", "Seven", "GB", "Q8", "Eight", "FR"), row("Q7", "Seven", "GB", "Q9", "Nine", "DE")),
+            snapshot=dt.date(2016, 9, 12))
+        run(csv_bytes(row("Q7", "Seven", "GB", "Q8", "Eight", "FR")))
+        gone = Pairing.objects.get(place_b__name="Nine")
+        assert gone.status == Status.LISTED
+        assert gone.listings.get().missing_since == MAY
+        kinds = {(r.kind, str(r.pairing)) for r in world.drift_rows()}
+        assert kinds == {("gone_from_snapshot", "Seven – Nine")}
+
+
+@pytest.mark.django_db
+class TestPages:
+    def test_drift_page_csv_api_and_quickstatements(self, client, newcastle_taiyuan):
+        run(SMALL)
+        source_url = newcastle_taiyuan.events.get(event_type=EventType.DECISION_SEVER).citations.get().source.url
+        line = f'Q1425428|P190|Q72778|P582|+2022-11-02T00:00:00Z/11|S854|"{source_url}"'
+        page = client.get(reverse("drift")).content.decode()
+        assert "Newcastle upon Tyne – Taiyuan" in page and line in page.replace("&quot;", '"')
+        assert "Groningen" not in page
+        assert client.get(reverse("drift-quickstatements")).content.decode() == line + "\n"
+        rows = list(csv.DictReader(io.StringIO(client.get(reverse("drift-csv")).content.decode())))
+        assert [(r["pairing"], r["quickstatements"]) for r in rows] == [("Newcastle upon Tyne – Taiyuan", line)]
+        api = client.get(reverse("v1:drift")).json()
+        assert api["count"] == 1 and api["results"][0]["decision"]["sources"][0]["url"] == source_url
+
+    def test_place_and_pairing_pages_say_what_is_known(self, client, newcastle_taiyuan, django_assert_max_num_queries):
+        rows = [row("Q1425428", "Newcastle upon Tyne", "GB", f"Q{1000 + n}", f"Town {n}", "DE") for n in range(25)]
+        run(csv_bytes(*rows))
+        with django_assert_max_num_queries(25):
+            page = client.get(reverse("place-detail", args=["newcastle-upon-tyne"])).content.decode()
+        assert "26 pairings: 1 checked by curators, 25 listed by Wikidata" in page
+        groningen = Pairing.objects.filter(status=Status.LISTED).first()
+        detail = client.get(groningen.get_absolute_url()).content.decode()
+        assert "listed by Wikidata (snapshot 1 May 2026), not yet checked" in detail
+        empty = PlaceFactory(name="Medway", slug="medway")
+        page = client.get(empty.get_absolute_url()).content.decode()
+        assert "We have no record of twinnings for Medway yet" in page and "Suggest one" in page
+
+    def test_api_labels_listed_pairings(self, client, newcastle_taiyuan):
+        run(csv_bytes(row("Q1425428", "Newcastle upon Tyne", "GB", "Q956", "Beijing", "CN")))
+        results = client.get("/api/v1/pairings/?countries=GB,CN").json()["results"]
+        labels = {r["place_b"]["name"]: (r["status"], r["status_label"]) for r in results}
+        assert labels["Beijing"] == ("listed", "listed by Wikidata (snapshot 1 May 2026), not yet checked")
+        assert labels["Taiyuan"] == ("severed", "Severed")
+
+
+WORLD_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "world" / "wikidata-p190-2026.csv"
+
+
+@pytest.mark.world
+@pytest.mark.django_db
+def test_world_file_done_when(client, admin_client):
+    """Issue 8 "done when", on the real 2026 file after the demo data."""
+    if not WORLD_FILE.exists():
+        pytest.skip(f"the world file is not here ({WORLD_FILE}); it lives in ../shared/data/world/ and is never committed")
+    call_command("load_demo", stdout=io.StringIO())
+    curated = {p.pk: (p.status, p.status_since) for p in Pairing.objects.all()}
+    report = run(WORLD_FILE.read_bytes())
+    assert report.counts["pairings_created"] > 10_000
+    assert {p.pk: (p.status, p.status_since) for p in Pairing.objects.filter(pk__in=curated)} == curated
+    page = client.get("/places/newcastle-upon-tyne/").content.decode()
+    assert "Groningen" in page and "Gdańsk" in page and "listed by Wikidata" in page
+    taiyuan = Pairing.objects.get(place_a__slug="newcastle-upon-tyne", place_b__slug="taiyuan")
+    assert (taiyuan.status, taiyuan.status_since) == (Status.SEVERED, dt.date(2022, 11, 2))
+    detail = client.get(taiyuan.get_absolute_url()).content.decode()
+    assert "2 November 2022" in detail and "ffhr.cz" in detail
+    drift = {str(r.pairing): r.quickstatements for r in world.drift_rows()}
+    assert drift["Newcastle upon Tyne – Taiyuan"][0].startswith("Q1425428|P190|Q72778|P582|+2022-11-02T00:00:00Z/11|S854|")
+    assert drift["Wakefield – Xiangyang"][0].startswith("Q216638|P190|Q71284|P582|+2020-09-00T00:00:00Z/10")
+    results = client.get("/api/v1/pairings/?countries=GB,CN&page_size=100").json()["results"]
+    assert any(r["status"] == "listed" and r["status_label"].startswith("listed by Wikidata") for r in results)
+    admin_page = admin_client.get(reverse("admin:twinning_importreport_change", args=[report.pk])).content.decode()
+    assert "places matched by Wikidata QID" in admin_page
+    assert admin_client.get(reverse("admin:twinning_ambiguousmatch_changelist")).status_code == 200
