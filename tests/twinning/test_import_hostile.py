@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.twinning.test_import import GOOD, counts
-from twinning.imports import import_twinnings
+from twinning.imports.spreadsheet import import_twinnings
 
 HEADER = GOOD.read_text(encoding="utf-8-sig").splitlines()[0]
 COLUMNS = HEADER.split(",")
