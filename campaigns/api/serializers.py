@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
-from core.api.fields import PartialDateField, partial_date_columns, plain_columns
+from core.api.fields import PartialDateAPIField, partial_date_columns, plain_columns
 from sources.api.serializers import CitationSerializer
 from twinning.api.serializers import PairingDetailSerializer, PairingRefSerializer, PlaceSummarySerializer
 
@@ -49,7 +49,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    launched = PartialDateField(source="launched_date")
+    launched = PartialDateAPIField(source="launched_date")
     organisers = OrganisationRefSerializer(many=True)
     targets = TargetSerializer(many=True)
     sources = CitationSerializer(many=True, source="citations")
@@ -63,7 +63,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class SignatureCountSerializer(serializers.ModelSerializer):
-    date = PartialDateField(source="when")
+    date = PartialDateAPIField(source="when")
 
     class Meta:
         model = SignatureCount
@@ -75,8 +75,8 @@ class PetitionSerializer(serializers.ModelSerializer):
     organiser = OrganisationRefSerializer(allow_null=True)
     target_place = PlaceSummarySerializer(allow_null=True)
     pairing = PairingRefSerializer(allow_null=True)
-    opened = PartialDateField(source="opened_date")
-    closed = PartialDateField(source="closed_date")
+    opened = PartialDateAPIField(source="opened_date")
+    closed = PartialDateAPIField(source="closed_date")
     outcome_label = serializers.CharField(source="get_outcome_display")
     signature_counts = SignatureCountSerializer(many=True)
     signatures = serializers.SerializerMethodField(help_text="The latest recorded count (a lower bound when `at_least`).")
@@ -97,8 +97,8 @@ class PetitionSerializer(serializers.ModelSerializer):
 
 
 class PetitionSummarySerializer(serializers.ModelSerializer):
-    opened = PartialDateField(source="opened_date")
-    closed = PartialDateField(source="closed_date")
+    opened = PartialDateAPIField(source="opened_date")
+    closed = PartialDateAPIField(source="closed_date")
     outcome_label = serializers.CharField(source="get_outcome_display")
     campaign = CampaignRefSerializer(allow_null=True)
 

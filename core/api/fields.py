@@ -30,7 +30,7 @@ class PartialDateSerializer(serializers.Serializer):
 
 
 @extend_schema_field(PartialDateSerializer(allow_null=True))
-class PartialDateField(serializers.Field):
+class PartialDateAPIField(serializers.Field):
     """Read-only: a PartialDate (from a model property) as {"date", "precision", "circa", "display"}."""
 
     def __init__(self, **kwargs):

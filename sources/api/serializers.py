@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.api.fields import PartialDateField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
+from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
 from core.validators import validate_url_characters
 from sources.constants import SourceType
 from sources.models import Source
 
 
 class SourceSummarySerializer(serializers.ModelSerializer):
-    published = PartialDateField(source="published_date")
+    published = PartialDateAPIField(source="published_date")
 
     class Meta:
         model = Source
@@ -25,7 +25,7 @@ class CitationSerializer(serializers.Serializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    published = PartialDateField(source="published_date")
+    published = PartialDateAPIField(source="published_date")
     source_type_label = serializers.CharField(source="get_source_type_display")
     citation_count = serializers.IntegerField(
         read_only=True, help_text="How many claims (pairings, events, agreements) cite this source."

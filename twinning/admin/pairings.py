@@ -10,7 +10,7 @@ from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
 from twinning.admin.imports import ImportViewsMixin
 from twinning.admin.merge import MergeActionMixin
-from twinning.admin.places import CountryFilter, RegionFilter
+from twinning.admin.places import CountryListFilter, RegionListFilter
 from twinning.constants import IMPLIED_STATUS, STATUS_DEFINITIONS, Status
 from twinning.forms import (
     AgreementForm,
@@ -130,7 +130,7 @@ class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
     form = PairingForm
     list_display = ("pairing", "countries", "relationship", "status_label", "status_since_display", "citation_count", "updated_at")
     list_select_related = ("place_a", "place_b")
-    list_filter = ("status", CountryFilter, "relationship", RegionFilter, HasNoSourceFilter, "confidence")
+    list_filter = ("status", CountryListFilter, "relationship", RegionListFilter, HasNoSourceFilter, "confidence")
     search_fields = ("place_a__name", "place_a__local_name", "place_b__name", "place_b__local_name")
     autocomplete_fields = ("place_a", "place_b")
     readonly_fields = ("status_panel", "timeline", "slug", "created_at", "updated_at")

@@ -35,7 +35,7 @@ class PresentValuesFilter(admin.SimpleListFilter):
         )
 
 
-class CountryFilter(PresentValuesFilter):
+class CountryListFilter(PresentValuesFilter):
     title = _("country")
     parameter_name = "country"
     field = "country"
@@ -44,7 +44,7 @@ class CountryFilter(PresentValuesFilter):
         return f"{country_name(value)} ({value})"
 
 
-class RegionFilter(PresentValuesFilter):
+class RegionListFilter(PresentValuesFilter):
     title = _("region")
     parameter_name = "region"
     field = "region"
@@ -68,7 +68,7 @@ class PlaceAdmin(MergeActionMixin, CuratedAdmin):
     merge_service = staticmethod(services.place_merge)
     form = PlaceForm
     list_display = ("name", "local_name", "country_display", "region", "kind", "pairing_count", "updated_at")
-    list_filter = (CountryFilter, "kind", RegionFilter)
+    list_filter = (CountryListFilter, "kind", RegionListFilter)
     search_fields = ("name", "local_name", "governing_body", "identifiers__value")
     readonly_fields = ("slug", "created_at", "updated_at")
     inlines = [PlaceIdentifierInline]

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import PartialDateField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
+from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
 from core.partialdates import PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
 from sources.models import Source
@@ -116,7 +116,7 @@ PLACE_CSV_COLUMNS = {
 
 
 class EventCitationSerializer(CitationSerializer):
-    claimed_date = PartialDateField(
+    claimed_date = PartialDateAPIField(
         source="claimed", help_text="The date this source gives, when sources disagree about it."
     )
 
@@ -125,7 +125,7 @@ class EventSerializer(serializers.ModelSerializer):
     """One dated event of a pairing's timeline, with the decision's details and its sources."""
 
     event_type_label = serializers.CharField(source="get_event_type_display")
-    date = PartialDateField(source="when")
+    date = PartialDateAPIField(source="when")
     status_after = serializers.ChoiceField(
         choices=Status.choices, help_text="The pairing's status right after this event (derived)."
     )
@@ -236,8 +236,8 @@ EVENT_CSV_COLUMNS = {
 
 class AgreementSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
-    signed = PartialDateField(source="signed_date")
-    renewal_due = PartialDateField(source="renewal_due_date")
+    signed = PartialDateAPIField(source="signed_date")
+    renewal_due = PartialDateAPIField(source="renewal_due_date")
     sources = CitationSerializer(many=True, source="citations")
 
     class Meta:
@@ -319,18 +319,18 @@ class PairingSerializer(serializers.ModelSerializer):
     def get_status_label(self, obj) -> str:
         return world.status_label(obj.current_status, obj.current_since)
 
-    @extend_schema_field(PartialDateField())
+    @extend_schema_field(PartialDateAPIField())
     def get_status_since(self, obj):
         since = partial_date_of(obj, "current_since")
         return since.as_dict() if since else None
 
-    @extend_schema_field(PartialDateField())
+    @extend_schema_field(PartialDateAPIField())
     def get_established(self, obj):
         if obj.established_on is None:
             return None
         return PartialDate(obj.established_on, obj.established_precision, bool(obj.established_circa)).as_dict()
 
-    @extend_schema_field(PartialDateField())
+    @extend_schema_field(PartialDateAPIField())
     def get_ended(self, obj):
         """When the relationship ended: the date its status became severed or lapsed."""
         if obj.current_status in ENDED_STATUSES:

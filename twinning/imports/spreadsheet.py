@@ -162,7 +162,7 @@ class RowOutcome:
 
 
 @dataclass
-class ImportReport:
+class SpreadsheetImportResult:
     rows: list[RowOutcome]
     problems: list[Problem]
     dry_run: bool
@@ -623,13 +623,13 @@ def import_twinnings(
     reason: str = "Spreadsheet import",
     progress: Callable[[Iterable, int], Iterable] | None = None,
     max_rows: int | None = None,
-) -> ImportReport:
+) -> SpreadsheetImportResult:
     """Validate and apply a spreadsheet. Nothing is written on a dry run or if any row fails.
 
     `max_rows` refuses larger files before anything is applied (the admin's limit: a web request must
     finish in seconds; the shell command has none)."""
     plans, problems = validate(data)
-    report = ImportReport(rows=[], problems=problems, dry_run=dry_run)
+    report = SpreadsheetImportResult(rows=[], problems=problems, dry_run=dry_run)
     if max_rows is not None and len(plans) > max_rows:
         problems.append(Problem(
             None, "",
