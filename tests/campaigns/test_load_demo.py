@@ -111,7 +111,9 @@ class TestNewcastleTaiyuan:
         # a district placed at its main town's coordinates gets no GeoNames id of that town
         bath = Place.objects.get(name="Bath and North East Somerset")
         assert bath.latitude is not None and "Coordinates are those of Bath" in bath.notes
-        assert dict(bath.identifiers.values_list("scheme", "value")) == {"iso3166_2": "GB-BAS"}
+        # ... but it carries the QID Wikidata lists its twinnings under (Bath, Q22889; issue 8), so the
+        # world import finds its Chinese twins instead of creating a second Bath
+        assert dict(bath.identifiers.values_list("scheme", "value")) == {"iso3166_2": "GB-BAS", "wikidata": "Q22889"}
 
 
 @pytest.mark.django_db

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pycountry
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -479,7 +479,16 @@ class _Run:
             )
             report.text = report_text(report)
             report.save()
+            _analyze()
         return report
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics for the tables the import just filled, so the pages that read
+    them right after (before autovacuum gets there) are not planned as if the tables were empty."""
+    tables = [model._meta.db_table for model in (Place, PlaceIdentifier, Pairing, Event, EventCitation, Listing)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 COUNT_LABELS = [
