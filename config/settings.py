@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulMiddleware",
+    "core.dbstate.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,6 +124,18 @@ DATABASES = {
     )
 }
 
+# A connection dropped while idle (a database restart) is noticed before use and reopened, instead
+# of failing the request; while the database is down, core.dbstate answers 503 with Retry-After.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Sessions live in signed cookies (signed with SECRET_KEY, readable by their holder: they hold only
+# the user id and a password hash digest), so logging in needs no database write and works on a
+# read-only database. A session cannot be ended server-side except by changing the user's password
+# (which invalidates it) or the secret key; hence a shorter life than Django's two weeks.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_AGE = int(os.environ.get("TWINWATCH_SESSION_HOURS") or 12) * 3600
+SESSION_COOKIE_HTTPONLY = True
+
 # Parallel test runs (several developers on one machine) can each name their own test database.
 if os.environ.get("TWINWATCH_TEST_DB"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TWINWATCH_TEST_DB"]}
@@ -150,9 +163,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWINWATCH_LOGIN_LOCKOU
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if os.environ.get("REDIS_URL") else "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if os.environ.get("REDIS_URL") else "core.auth.ReadOnlyTolerantAxesHandler"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
