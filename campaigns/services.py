@@ -25,7 +25,7 @@ from campaigns.models import (
 )
 from core.history import history_delete, history_save
 from core.partialdates import PartialDate, partial_values
-from core.slugs import unique_slug
+from core.slugs import advisory_lock, save_with_unique_slug
 from sources.services import Cite, citation_delete, citation_set
 from twinning.models import Event, Pairing, Place
 
@@ -83,18 +83,18 @@ def organisation_create(
     reason: str = "",
 ) -> Organisation:
     name = name.strip()
+    advisory_lock(f"organisation:{name.casefold()}")
     if Organisation.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("An organisation called “%(name)s” is already recorded.") % {"name": name}})
     organisation = Organisation(
         name=name,
-        slug=unique_slug(Organisation, slugify(name)),
         kind=kind,
         local_name=local_name.strip(),
         website=website,
         base_place=base_place,
         description=description,
     )
-    history_save(organisation, user=user, reason=reason or "Organisation recorded")
+    save_with_unique_slug(organisation, slugify(name), lambda: history_save(organisation, user=user, reason=reason or "Organisation recorded"))
     _set_m2m(organisation, "member_groups", member_groups, user=user, reason=reason or "Member groups set")
     for cite in citations:
         organisation_cite(organisation=organisation, cite=cite, user=user, reason=reason)
@@ -143,17 +143,17 @@ def campaign_create(
     reason: str = "",
 ) -> Campaign:
     name = name.strip()
+    advisory_lock(f"campaign:{name.casefold()}")
     if Campaign.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("A campaign called “%(name)s” is already recorded.") % {"name": name}})
     campaign = Campaign(
         name=name,
-        slug=unique_slug(Campaign, slugify(name)),
         local_name=local_name.strip(),
         website=website,
         description=description,
         **partial_values("launched", launched),
     )
-    history_save(campaign, user=user, reason=reason or "Campaign recorded")
+    save_with_unique_slug(campaign, slugify(name), lambda: history_save(campaign, user=user, reason=reason or "Campaign recorded"))
     _set_m2m(campaign, "organisers", organisers, user=user, reason=reason or "Organisers set")
     for cite in citations:
         campaign_cite(campaign=campaign, cite=cite, user=user, reason=reason)

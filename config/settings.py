@@ -8,6 +8,7 @@ once per checkout in .data/secret_key (ignored by git).
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "core",
     "sources",
     "twinning",
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulMiddleware",
+    "core.dbstate.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +124,18 @@ DATABASES = {
     )
 }
 
+# A connection dropped while idle (a database restart) is noticed before use and reopened, instead
+# of failing the request; while the database is down, core.dbstate answers 503 with Retry-After.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Sessions live in signed cookies (signed with SECRET_KEY, readable by their holder: they hold only
+# the user id and a password hash digest), so logging in needs no database write and works on a
+# read-only database. A session cannot be ended server-side except by changing the user's password
+# (which invalidates it) or the secret key; hence a shorter life than Django's two weeks.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_AGE = int(os.environ.get("TWINWATCH_SESSION_HOURS") or 12) * 3600
+SESSION_COOKIE_HTTPONLY = True
+
 # Parallel test runs (several developers on one machine) can each name their own test database.
 if os.environ.get("TWINWATCH_TEST_DB"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TWINWATCH_TEST_DB"]}
@@ -132,6 +148,23 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Login rate limit (django-axes): after TWINWATCH_LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one client address, that pair is locked out for TWINWATCH_LOGIN_LOCKOUT_MINUTES (other users
+# and other addresses are not). The address is the one TWINWATCH_NUM_PROXIES trusts (core.clientip).
+# Failures are counted in the shared cache when REDIS_URL is set, else in the database (one count
+# for every worker either way); successful logins are not logged, so login writes no axes rows.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TWINWATCH_LOGIN_FAILURE_LIMIT") or 10)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWINWATCH_LOGIN_LOCKOUT_MINUTES") or 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if os.environ.get("REDIS_URL") else "core.auth.ReadOnlyTolerantAxesHandler"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,6 +232,7 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts, not every start-up and clean-up
     },
 }
 

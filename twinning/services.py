@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.history import history_delete, history_save
 from core.partialdates import PartialDate, partial_values
-from core.slugs import unique_slug
+from core.slugs import advisory_lock, save_with_unique_slug
 from sources.services import Cite, citation_delete, citation_set
 from twinning.constants import IMPLIED_STATUS, EventType, Status
 from twinning.models import (
@@ -57,7 +57,32 @@ def place_create(
     reason: str = "",
 ) -> Place:
     name = name.strip()
-    slug = unique_slug(Place, slugify(name) or slugify(f"{name}-{country}") or f"place-{country.lower()}")
+    country = country.upper()
+    # Two identical requests at once must not make two places: one waits for the other here, then
+    # finds it. Homonyms in one country are real (the Wikidata register has many), so the same name
+    # is refused only in the same region.
+    advisory_lock(f"place:{name.casefold()}|{country}|{region.strip().casefold()}")
+    existing = (
+        Place.objects.filter(name__iexact=name, country=country, region__iexact=region.strip()).order_by("pk").first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            {
+                "name": _(
+                    "“%(name)s” (%(country)s%(region)s) is already recorded as place “%(slug)s” (id %(id)s); "
+                    "correct that place, or give this one its region to tell them apart."
+                )
+                % {
+                    "name": existing.name,
+                    "country": existing.country,
+                    "region": f", {existing.region}" if existing.region else "",
+                    "slug": existing.slug,
+                    "id": existing.pk,
+                }
+            },
+            code="duplicate",
+        )
+    base = slugify(name) or slugify(f"{name}-{country}") or f"place-{country.lower()}"
     place = Place(
         name=name,
         local_name=local_name.strip(),
@@ -68,9 +93,8 @@ def place_create(
         latitude=latitude,
         longitude=longitude,
         notes=notes,
-        slug=slug,
     )
-    history_save(place, user=user, reason=reason or "Place recorded")
+    save_with_unique_slug(place, base, lambda: history_save(place, user=user, reason=reason or "Place recorded"))
     for scheme, value in (identifiers or {}).items():
         if value:
             place_identifier_set(place=place, scheme=scheme, value=value, user=user, reason=reason)
@@ -136,6 +160,7 @@ def pairing_create(
     so a pairing recorded with nothing else is active; the citations support that event."""
     if place_a.pk == place_b.pk:
         raise ValidationError({"place_b": _("A place cannot be paired with itself.")})
+    advisory_lock(f"pairing:{min(place_a.pk, place_b.pk)}|{max(place_a.pk, place_b.pk)}|{relationship}")
     existing = pairing_find(place_a=place_a, place_b=place_b, relationship=relationship)
     if existing is not None:
         raise ValidationError(
@@ -148,9 +173,10 @@ def pairing_create(
         notes=notes,
         confidence=confidence,
         confidence_note=confidence_note,
-        slug=unique_slug(Pairing, f"{place_a.slug}-{place_b.slug}"),
     )
-    history_save(pairing, user=user, reason=reason or "Pairing recorded")
+    save_with_unique_slug(
+        pairing, f"{place_a.slug}-{place_b.slug}", lambda: history_save(pairing, user=user, reason=reason or "Pairing recorded")
+    )
     for cite in citations:
         pairing_cite(pairing=pairing, cite=cite, user=user, reason=reason)
     if established is not None:
