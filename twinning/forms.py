@@ -14,7 +14,7 @@ from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, 
 from sources.models import Source
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place
-from twinning.services import event_changes_status
+from twinning.services import IDENTITY_FIELDS, IDENTITY_FIXED, event_changes_status
 
 SOURCE_REQUIRED = _("This event changes the pairing's status, so it needs at least one source. Add a source and save again.")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -61,6 +61,14 @@ class PairingForm(ReasonFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None:
+            # On the change page these fields are read-only; a POST that tries to change them is refused
+            # (rather than silently ignored) so that the curator knows why nothing moved.
+            for name in IDENTITY_FIELDS:
+                posted = self.data.get(name)
+                stored = getattr(self.instance, f"{name}_id" if name != "relationship" else name)
+                if posted not in (None, "") and str(posted) != str(stored):
+                    raise ValidationError(IDENTITY_FIXED, code="identity_fixed")
         if cleaned.get("established") and not cleaned.get("established_sources"):
             self.add_error(
                 "established_sources",

@@ -167,15 +167,59 @@ def pairing_create(
     return pairing
 
 
+IDENTITY_FIELDS = ("place_a", "place_b", "relationship")
+IDENTITY_FIXED = _(
+    "A pairing's places and relationship cannot be changed in place: its whole sourced timeline belongs to "
+    "them. An editor can move it to another pair (“Move to another pair”, with a preview) or merge it."
+)
+
+
 @transaction.atomic
 def pairing_update(pairing: Pairing, *, user=None, reason: str = "", **fields) -> Pairing:
     forbidden = {"status", "status_since", "status_since_precision", "status_since_circa", "status_event"} & set(fields)
     if forbidden:
         raise ValidationError(_("A status is derived from events and cannot be set directly."))
+    moved = [name for name in IDENTITY_FIELDS if name in fields and _identity_value(fields[name]) != _identity_value(getattr(pairing, name))]
+    if moved:
+        raise ValidationError({name: IDENTITY_FIXED for name in moved})
     for name, value in fields.items():
         setattr(pairing, name, value)
     history_save(pairing, user=user, reason=reason or "Pairing updated")
     return pairing
+
+
+def _identity_value(value):
+    return getattr(value, "pk", value)
+
+
+@transaction.atomic
+def pairing_move(
+    *, pairing: Pairing, place_a: Place, place_b: Place, relationship: str, user=None, reason: str = ""
+) -> Pairing:
+    """An editor's correction of which places (or which relationship) a pairing is between: the
+    pairing keeps its timeline, sources and agreements; it gets the slug of its new pair and the old
+    slug redirects there. Refused when the new pair is already recorded (merge the two instead)."""
+    if not reason.strip():
+        raise ValidationError({"change_reason": _("Say why the pairing moves; it is recorded in the history.")})
+    if place_a.pk == place_b.pk:
+        raise ValidationError({"place_b": _("A place cannot be paired with itself.")})
+    existing = pairing_find(place_a=place_a, place_b=place_b, relationship=relationship)
+    if existing is not None and existing.pk != pairing.pk:
+        raise ValidationError(
+            _("%(pairing)s is already recorded as a %(relationship)s (%(slug)s): merge the two pairings instead.")
+            % {"pairing": existing, "relationship": existing.get_relationship_display(), "slug": existing.slug}
+        )
+    old_slug = pairing.slug
+    pairing.place_a, pairing.place_b, pairing.relationship = place_a, place_b, relationship
+    base = f"{place_a.slug}-{place_b.slug}"
+    if old_slug != base and not old_slug.removeprefix(f"{base}-").isdigit():
+        pairing.slug = unique_slug(Pairing, base)
+    history_save(pairing, user=user, reason=reason)
+    if pairing.slug != old_slug:
+        SlugRedirect.objects.filter(kind="pairing", new_slug=old_slug).update(new_slug=pairing.slug)
+        SlugRedirect.objects.filter(kind="pairing", old_slug=pairing.slug).delete()
+        SlugRedirect.objects.update_or_create(kind="pairing", old_slug=old_slug, defaults={"new_slug": pairing.slug})
+    return pairing_status_refresh(pairing=pairing)
 
 
 def pairing_cite(*, pairing: Pairing, cite: Cite, replace: bool = False, user=None, reason: str = "") -> PairingCitation:

@@ -10,6 +10,7 @@ from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
 from twinning.admin.imports import ImportViewsMixin
 from twinning.admin.merge import MergeActionMixin
+from twinning.admin.move import PairingMoveMixin
 from twinning.admin.places import CountryFilter, RegionFilter
 from twinning.constants import IMPLIED_STATUS, STATUS_DEFINITIONS, Status
 from twinning.forms import (
@@ -125,7 +126,7 @@ PairingCitationInline = citation_inline(
 
 
 @admin.register(Pairing)
-class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
+class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, CuratedAdmin):
     merge_service = staticmethod(services.pairing_merge)
     form = PairingForm
     list_display = ("pairing", "countries", "relationship", "status_label", "status_since_display", "citation_count", "updated_at")
@@ -143,7 +144,7 @@ class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
         (_("Why"), {"fields": ("change_reason",)}),
     )
     change_fieldsets = (
-        (None, {"fields": ("place_a", "place_b", "relationship")}),
+        (None, {"fields": ("place_a", "place_b", "relationship", "identity_note")}),
         (_("Status (derived from the timeline below; never typed in)"), {"fields": ("status_panel",)}),
         (_("Timeline with its sources"), {"fields": ("timeline",)}),
         (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
@@ -153,6 +154,20 @@ class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj else self.add_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        # The places and relationship identify the whole sourced timeline: fixed once recorded.
+        fixed = (*services.IDENTITY_FIELDS, "identity_note") if obj else ()
+        return (*self.readonly_fields, *fixed)
+
+    @admin.display(description=_("places and relationship"))
+    def identity_note(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            "{} <a href='{}'>{}</a>", services.IDENTITY_FIXED,
+            reverse("admin:twinning_pairing_move", args=[obj.pk]), _("Move to another pair (editors)"),
+        )
 
     def get_queryset(self, request):
         return (

@@ -1,0 +1,94 @@
+"""Curators cannot publish a wrong status by accident (issue 10): a pairing's identity is fixed,
+rescinds are explicit, a curator withdraws their own mistaken event, duplicates are caught first."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.twinning.admin_helpers import errors_of, form_data
+from tests.twinning.factories import PlaceFactory, make_pairing
+from twinning import services
+from twinning.constants import Relationship
+from twinning.models import Pairing, SlugRedirect
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def prague_beijing(db):
+    return make_pairing(
+        place_a=PlaceFactory(name="Prague", slug="prague", country="CZ", region=""),
+        place_b=PlaceFactory(name="Beijing", slug="beijing", country="CN", region=""),
+        established="2016-03",
+    )
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def shown(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# --- 1. Identity is fixed -----------------------------------------------------------------------
+
+
+class TestIdentityIsFixed:
+    def test_a_curator_posting_another_place_b_changes_nothing_and_is_told_why(self, client, curator, prague_beijing):
+        taipei = PlaceFactory(name="Taipei", slug="taipei", country="TW")
+        client.force_login(curator)
+        page = client.get(change_url(prague_beijing))
+        assert "Move to another pair" in page.text
+        data = form_data(page)
+        assert "place_b" not in data  # read-only on the change form
+        data.update(place_b=str(taipei.pk), change_reason="wrong city")
+        response = client.post(change_url(prague_beijing), data)
+        assert response.status_code == 200
+        assert any("cannot be changed in place" in e for e in errors_of(response))
+        prague_beijing.refresh_from_db()
+        assert prague_beijing.place_b.name == "Beijing"
+
+    def test_the_service_and_the_api_refuse_a_new_identity(self, api, curator, prague_beijing):
+        taipei = PlaceFactory(name="Taipei", slug="taipei", country="TW")
+        with pytest.raises(ValidationError, match="cannot be changed in place"):
+            services.pairing_update(prague_beijing, place_b=taipei, user=curator, reason="x")
+        api.force_authenticate(curator)
+        response = api.patch(f"/api/v1/pairings/{prague_beijing.pk}/", {"place_b": taipei.pk}, format="json")
+        assert response.status_code == 400
+        assert "cannot be changed in place" in response.json()["place_b"][0]
+        prague_beijing.refresh_from_db()
+        assert prague_beijing.place_b_id != taipei.pk
+
+    def test_an_editor_moves_a_pairing_with_preview_reason_and_redirect(self, client, editor, prague_beijing):
+        taipei = PlaceFactory(name="Taipei", slug="taipei", country="TW")
+        move = reverse("admin:twinning_pairing_move", args=[prague_beijing.pk])
+        client.force_login(editor)
+        body = {"place_a": prague_beijing.place_a_id, "place_b": taipei.pk, "relationship": "sister_city"}
+        no_reason = client.post(move, body)
+        assert "This field is required" in no_reason.text
+        preview = client.post(move, {**body, "change_reason": "Beijing was a typo"})
+        assert "becomes <strong>Prague – Taipei (Sister city)</strong>, with its 1 events" in preview.text
+        prague_beijing.refresh_from_db()
+        assert prague_beijing.place_b.name == "Beijing"  # only a preview
+        done = client.post(move, {**body, "change_reason": "Beijing was a typo", "confirm": "yes"}, follow=True)
+        assert any("Moved to Prague – Taipei" in m for m in shown(done))
+        prague_beijing.refresh_from_db()
+        assert (prague_beijing.place_b, prague_beijing.slug) == (taipei, "prague-taipei")
+        assert prague_beijing.events.count() == 1
+        assert SlugRedirect.objects.get(kind="pairing", old_slug="prague-beijing").new_slug == "prague-taipei"
+        assert Pairing.history.filter(id=prague_beijing.pk).first().history_change_reason == "Beijing was a typo"
+
+    def test_a_curator_cannot_move_and_is_told_to_ask_an_editor(self, client, curator, prague_beijing):
+        client.force_login(curator)
+        response = client.get(reverse("admin:twinning_pairing_move", args=[prague_beijing.pk]), follow=True)
+        assert any("Only editors can move" in m for m in shown(response))
+
+    def test_moving_onto_an_existing_pair_is_refused_with_a_hint_to_merge(self, editor, prague_beijing):
+        other = make_pairing(place_a=PlaceFactory(), place_b=prague_beijing.place_b, relationship=Relationship.SISTER_CITY)
+        with pytest.raises(ValidationError, match="merge the two pairings"):
+            services.pairing_move(
+                pairing=prague_beijing, place_a=other.place_a, place_b=other.place_b,
+                relationship=Relationship.SISTER_CITY, user=editor, reason="x",
+            )
