@@ -14,7 +14,7 @@ from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, 
 from sources.models import Source
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place
-from twinning.services import IDENTITY_FIELDS, IDENTITY_FIXED, event_changes_status
+from twinning.services import IDENTITY_FIELDS, IDENTITY_FIXED, event_changes_status, event_rescind_check
 
 SOURCE_REQUIRED = _("This event changes the pairing's status, so it needs at least one source. Add a source and save again.")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -105,6 +105,21 @@ class EventForm(ReasonFormMixin, PartialDateModelForm):
         pairing = cleaned.get("pairing") or (self.instance.pairing if self.instance.pairing_id else None)
         if rescinds is not None and pairing is not None and rescinds.pairing_id != pairing.pk:
             self.add_error("rescinds", _("Choose a decision on the same pairing (%(pairing)s).") % {"pairing": pairing})
+        elif cleaned.get("event_type") and not self.errors:
+            if "rescinds" not in self.fields:
+                rescinds = self.instance.rescinds if self.instance.rescinds_id else None
+            try:
+                event_rescind_check(
+                    pairing_id=pairing.pk if pairing else None, event_type=cleaned["event_type"],
+                    date=cleaned.get("date"), rescinds=rescinds,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    if field not in self.fields:
+                        errors = [_("%(error)s Record a rescind on its own event page (“Add event”), where you "
+                                    "choose the decision it withdraws.") % {"error": e.message} for e in errors]
+                        field = "event_type"
+                    self.add_error(field, errors)
         return cleaned
 
 

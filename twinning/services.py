@@ -319,6 +319,30 @@ def _require_sources(*, event_type: str, status_to: str, citations) -> None:
         )
 
 
+def event_rescind_check(*, pairing_id, event_type: str, date: PartialDate | None, rescinds: Event | None) -> None:
+    """A rescinding event names the decision it withdraws (on the same pairing, status-bearing) and is
+    not dated before it (a partial date counts from the start of its period, as the timeline sorts it)."""
+    if event_type != EventType.DECISION_RESCINDED:
+        if rescinds is not None:
+            raise ValidationError({"rescinds": _("Only a “decision rescinded” event withdraws a decision; leave Rescinds empty.")})
+        return
+    if rescinds is None:
+        raise ValidationError(
+            {"rescinds": _("Name the decision this event withdraws (Rescinds); a rescind never guesses which one.")}
+        )
+    if rescinds.pairing_id != pairing_id:
+        raise ValidationError({"rescinds": _("A rescinding event must withdraw a decision on the same pairing.")})
+    if not event_changes_status(event_type=rescinds.event_type, status_to=rescinds.status_to) or (
+        rescinds.event_type == EventType.DECISION_RESCINDED
+    ):
+        raise ValidationError({"rescinds": _("%(event)s changes no status, so there is nothing to rescind.") % {"event": rescinds}})
+    if date is not None and date.date < rescinds.date:
+        raise ValidationError(
+            {"date": _("A rescind cannot come before the decision it withdraws (%(event)s): date it on or after %(date)s.")
+             % {"event": rescinds.get_event_type_display(), "date": rescinds.when.display()}}
+        )
+
+
 def _next_order(pairing: Pairing, date) -> int:
     last = Event.objects.filter(pairing=pairing, date=date).order_by("-order").values_list("order", flat=True).first()
     return 0 if last is None else last + 1
@@ -353,8 +377,7 @@ def event_record(
     if status_to and status_to not in Status.values:
         raise ValidationError({"status_to": _("Unknown status “%(value)s”.") % {"value": status_to}})
     _require_sources(event_type=event_type, status_to=status_to, citations=citations)
-    if rescinds is not None and rescinds.pairing_id != pairing.pk:
-        raise ValidationError({"rescinds": _("A rescinding event must withdraw a decision on the same pairing.")})
+    event_rescind_check(pairing_id=pairing.pk, event_type=event_type, date=date, rescinds=rescinds)
     event = Event(
         pairing=pairing,
         event_type=event_type,
@@ -391,6 +414,7 @@ def event_update(
     else:
         has_sources = event.citations.exists()
     _require_sources(event_type=event.event_type, status_to=event.status_to, citations=[1] if has_sources else [])
+    event_rescind_check(pairing_id=event.pairing_id, event_type=event.event_type, date=event.when, rescinds=event.rescinds)
     history_save(event, user=user, reason=reason or "Event updated")
     if citations is not None:
         for cite in citations:

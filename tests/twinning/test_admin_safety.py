@@ -6,11 +6,12 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.twinning.admin_helpers import errors_of, form_data
-from tests.twinning.factories import PlaceFactory, make_pairing
+from tests.sources.factories import SourceFactory
+from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
-from twinning.constants import Relationship
-from twinning.models import Pairing, SlugRedirect
+from twinning.constants import EventType, Relationship, Status
+from twinning.models import Event, Pairing, SlugRedirect
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,54 @@ class TestIdentityIsFixed:
                 pairing=prague_beijing, place_a=other.place_a, place_b=other.place_b,
                 relationship=Relationship.SISTER_CITY, user=editor, reason="x",
             )
+
+
+# --- 2. Rescinds are explicit; a status change is announced -------------------------------------
+
+
+class TestRescindsAreExplicit:
+    def add_event(self, client, pairing, **fields):
+        url = reverse("admin:twinning_event_add")
+        data = form_data(client.get(url))
+        data.update({"pairing": str(pairing.pk), "actor": "unknown", "citations-TOTAL_FORMS": "1",
+                     "citations-0-source": str(SourceFactory().pk), **fields})
+        return client.post(url, data, follow=True)
+
+    def test_a_rescind_without_its_decision_or_dated_before_it_is_a_form_error(self, client, curator, prague_beijing):
+        sever = record(prague_beijing, EventType.DECISION_SEVER, "2019-10-07")
+        client.force_login(curator)
+        unnamed = self.add_event(client, prague_beijing, event_type=EventType.DECISION_RESCINDED, date="2020")
+        assert any("Name the decision this event withdraws" in e for e in errors_of(unnamed))
+        early = self.add_event(client, prague_beijing, event_type=EventType.DECISION_RESCINDED, date="2019-09",
+                               rescinds=str(sever.pk))
+        assert any("cannot come before the decision it withdraws (Decision to sever): date it on or after 7 October 2019" in e
+                   for e in errors_of(early))
+        assert not Event.objects.filter(event_type=EventType.DECISION_RESCINDED).exists()
+        prague_beijing.refresh_from_db()
+        assert prague_beijing.status == Status.SEVERED
+
+    def test_the_inline_refuses_a_rescind_it_cannot_name(self, client, curator, prague_beijing):
+        client.force_login(curator)
+        data = form_data(client.get(change_url(prague_beijing)))
+        add_inline_row(data, "events", event_type=EventType.DECISION_RESCINDED, date="2020", sources=[str(SourceFactory().pk)])
+        response = client.post(change_url(prague_beijing), data)
+        assert response.status_code == 200
+        assert any("Record a rescind on its own event page" in e for e in errors_of(response))
+
+    def test_the_api_refuses_an_unnamed_rescind(self, api, curator, prague_beijing):
+        api.force_authenticate(curator)
+        response = api.post("/api/v1/events/", {
+            "pairing": prague_beijing.pk, "event_type": "decision_rescinded", "date": "2020",
+            "sources": [{"source": SourceFactory().pk}],
+        }, format="json")
+        assert response.status_code == 400
+        assert "Name the decision" in str(response.json())
+
+    def test_a_save_that_changes_the_status_says_so(self, client, curator, prague_beijing):
+        sever = record(prague_beijing, EventType.DECISION_SEVER, "2019-10")
+        client.force_login(curator)
+        response = self.add_event(client, prague_beijing, event_type=EventType.DECISION_RESCINDED, date="2023-05-12",
+                                  rescinds=str(sever.pk))
+        assert "Status: Severed → Active since 12 May 2023" in shown(response)
+        quiet = self.add_event(client, prague_beijing, event_type=EventType.STATEMENT, date="2023-06")
+        assert not any(m.startswith("Status:") for m in shown(quiet))

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -49,6 +49,26 @@ def event_save(form, *, pairing, citations, user, reason: str) -> Event:
         adopt(obj, event)
         return obj
     return services.event_update(obj, date=date, citations=citations, user=user, reason=reason or "Event changed in the admin")
+
+
+def stored_status(pairing_id) -> str | None:
+    return Pairing.objects.filter(pk=pairing_id).values_list("status", flat=True).first()
+
+
+def say_status_change(request, pairing_id, before: str | None) -> None:
+    """After a save: "Status: Severed → Active since 12 May 2023" when the stored status changed."""
+    pairing = Pairing.objects.filter(pk=pairing_id).first()
+    if pairing is None or pairing.status == (before or Status.UNKNOWN):
+        return
+    since = pairing.status_since_date
+    messages.info(
+        request,
+        _("Status: %(before)s → %(after)s%(since)s")
+        % {
+            "before": Status(before or Status.UNKNOWN).label, "after": pairing.get_status_display(),
+            "since": _(" since %(date)s") % {"date": since.display()} if since else "",
+        },
+    )
 
 
 # --- Pairing changelist filters ---------------------------------------------------------------
@@ -237,8 +257,13 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
         )
         return format_html("<table>{}{}</table>", header, format_html_join("", "{}", ((r,) for r in rows)))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        say_status_change(request, form.instance.pk, getattr(request, "_status_before", None))
+
     def save_model(self, request, obj, form, change):
         reason = change_reason(request, form)
+        request._status_before = stored_status(obj.pk) if change else None
         if change:
             services.pairing_update(obj, user=request.user, reason=reason or "Pairing changed in the admin")
             return
@@ -337,8 +362,10 @@ class EventAdmin(CuratedAdmin):
             for f in citations_formset.forms
             if f.cleaned_data.get("source") and not f.cleaned_data.get("DELETE")
         ]
+        before = stored_status(form.instance.pairing_id)
         event_save(form, pairing=form.instance.pairing, citations=citations, user=request.user,
                    reason=change_reason(request, form))
+        say_status_change(request, form.instance.pairing_id, before)
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
