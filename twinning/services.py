@@ -437,6 +437,27 @@ def event_delete(event: Event, *, user=None, reason: str = "") -> None:
     pairing_status_refresh(pairing=pairing)
 
 
+def event_recorded_by(event: Event):
+    """The user who recorded the event (from its history), or None."""
+    created = event.history.filter(history_type="+").order_by("history_date").select_related("history_user").first()
+    return created.history_user if created is not None else None
+
+
+@transaction.atomic
+def event_withdraw(event: Event, *, user, reason: str) -> None:
+    """A curator withdraws their own mistaken event: deleted with history (and the reason), the status
+    re-derived. Only the user who recorded it may; editors delete events directly."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the event is withdrawn; it is recorded in the history.")})
+    recorder = event_recorded_by(event)
+    if recorder is None or recorder.pk != getattr(user, "pk", None):
+        raise ValidationError(
+            _("Only the curator who recorded this event (%(who)s) can withdraw it; ask an editor to delete it.")
+            % {"who": recorder or _("unknown")}
+        )
+    event_delete(event, user=user, reason=f"Withdrawn: {reason.strip()}")
+
+
 @transaction.atomic
 def event_cite(*, event: Event, cite: Cite, user=None, reason: str = "") -> EventCitation:
     citation = EventCitation.objects.filter(event=event, source=cite.source).first() or EventCitation(

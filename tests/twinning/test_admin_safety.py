@@ -144,3 +144,31 @@ class TestRescindsAreExplicit:
         assert "Status: Severed → Active since 12 May 2023" in shown(response)
         quiet = self.add_event(client, prague_beijing, event_type=EventType.STATEMENT, date="2023-06")
         assert not any(m.startswith("Status:") for m in shown(quiet))
+
+
+# --- 3. A curator withdraws their own mistaken event --------------------------------------------
+
+
+class TestWithdrawOwnEvent:
+    def test_the_curator_who_recorded_it_withdraws_it_with_a_reason(self, client, curator, prague_beijing):
+        mistake = record(prague_beijing, EventType.DECISION_SEVER, "2019-10", user=curator)
+        client.force_login(curator)
+        assert "Withdraw this event" in client.get(change_url(mistake)).text
+        url = reverse("admin:twinning_event_withdraw", args=[mistake.pk])
+        empty = client.post(url, {"reason": " "})
+        assert "Say why the event is withdrawn" in empty.text
+        assert Event.objects.filter(pk=mistake.pk).exists()
+        done = client.post(url, {"reason": "entered on the wrong pairing"}, follow=True)
+        assert "Status: Severed → Active since March 2016" in shown(done)
+        assert not Event.objects.filter(pk=mistake.pk).exists()
+        gone = Event.history.get(id=mistake.pk, history_type="-")
+        assert (gone.history_user, gone.history_change_reason) == (curator, "Withdrawn: entered on the wrong pairing")
+        prague_beijing.refresh_from_db()
+        assert prague_beijing.status == Status.ACTIVE
+
+    def test_another_curator_is_told_who_may(self, client, curator, editor, prague_beijing):
+        theirs = record(prague_beijing, EventType.DECISION_SEVER, "2019-10", user=editor)
+        client.force_login(curator)
+        response = client.post(reverse("admin:twinning_event_withdraw", args=[theirs.pk]), {"reason": "x"}, follow=True)
+        assert any("Only the curator who recorded this event" in m for m in shown(response))
+        assert Event.objects.filter(pk=theirs.pk).exists()

@@ -1,7 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -308,7 +312,7 @@ class EventAdmin(CuratedAdmin):
         "pairing__place_b__local_name", "summary", "mover",
     )
     autocomplete_fields = ("pairing", "rescinds", "agreement")
-    readonly_fields = ("status_after", "created_at", "updated_at")
+    readonly_fields = ("status_after", "withdraw_link", "created_at", "updated_at")
     inlines = [EventCitationInline]
     fieldsets = (
         (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after")}),
@@ -319,7 +323,7 @@ class EventAdmin(CuratedAdmin):
         ),
         (_("Details"), {"fields": ("summary", "agreement", "confidence", "confidence_note")}),
         (_("Why"), {"fields": ("change_reason",)}),
-        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        (_("Record"), {"fields": ("withdraw_link", "created_at", "updated_at")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -371,6 +375,53 @@ class EventAdmin(CuratedAdmin):
 
     def delete_model(self, request, obj):
         services.event_delete(obj, user=request.user, reason="Event deleted in the admin")
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="twinning_event_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            messages.error(request, _("Only editors delete events. If you recorded this one by mistake, use "
+                                      "“Withdraw this event” on its page; otherwise ask an editor."))
+            return HttpResponseRedirect(reverse("admin:twinning_event_change", args=[object_id]))
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.display(description=_("mistaken?"))
+    def withdraw_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html("<a href='{}'>{}</a>", reverse("admin:twinning_event_withdraw", args=[obj.pk]),
+                           _("Withdraw this event (the curator who recorded it)"))
+
+    def withdraw_view(self, request, object_id):
+        event = get_object_or_404(Event.objects.select_related("pairing__place_a", "pairing__place_b"), pk=object_id)
+        if not self.has_view_permission(request, event):
+            raise PermissionDenied
+        change = reverse("admin:twinning_event_change", args=[event.pk])
+        recorder = services.event_recorded_by(event)
+        if recorder is None or recorder.pk != request.user.pk:
+            messages.error(request, _("Only the curator who recorded this event (%(who)s) can withdraw it; "
+                                      "ask an editor to delete it.") % {"who": recorder or _("unknown")})
+            return HttpResponseRedirect(change)
+        error = ""
+        if request.method == "POST":
+            pairing_id = event.pairing_id
+            before = stored_status(pairing_id)
+            try:
+                services.event_withdraw(event, user=request.user, reason=request.POST.get("reason", "")[:90])
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Withdrawn: %(event)s.") % {"event": event})
+                say_status_change(request, pairing_id, before)
+                return HttpResponseRedirect(reverse("admin:twinning_pairing_change", args=[pairing_id]))
+        return TemplateResponse(request, "admin/twinning/event/withdraw.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": event, "error": error,
+            "title": _("Withdraw %(event)s") % {"event": event}, "change_url": change,
+        })
 
 
 # --- Agreements -------------------------------------------------------------------------------
