@@ -8,6 +8,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
@@ -55,9 +58,31 @@ class PairingForm(ReasonFormMixin, forms.ModelForm):
         label=_("Sources for the established date"), help_text=_("Required with an established date.")
     )
 
+    separate_relationship = forms.BooleanField(
+        required=False, label=_("Yes, this is a separate relationship"),
+        help_text=_("Tick only when these two places really have a second relationship beside the one already recorded."),
+    )
+
     class Meta:
         model = Pairing
         fields = ("place_a", "place_b", "relationship", "confidence", "confidence_note", "notes")
+
+    def _check_duplicates(self, cleaned) -> None:
+        """The same two places under any relationship: a link to the existing pairing; the same
+        relationship is refused, another one needs "separate relationship" ticked."""
+        a, b, relationship = cleaned.get("place_a"), cleaned.get("place_b"), cleaned.get("relationship")
+        if not (a and b and relationship) or a == b:
+            return
+        for existing in Pairing.objects.filter(Q(place_a=a, place_b=b) | Q(place_a=b, place_b=a)).select_related("place_a", "place_b"):
+            link = format_html("<a href='{}'>{}</a>", reverse("admin:twinning_pairing_change", args=[existing.pk]),
+                               f"{existing} ({existing.get_relationship_display()}, {existing.get_status_display()})")
+            if existing.relationship == relationship:
+                self.add_error("relationship", format_html(
+                    _("{} is already recorded with this relationship: add events and sources there."), link))
+            elif not cleaned.get("separate_relationship"):
+                self.add_error("separate_relationship", format_html(
+                    _("These two places are already paired: {}. Add to that record, or tick “Yes, this is a separate "
+                      "relationship” if there really is a second one."), link))
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +94,8 @@ class PairingForm(ReasonFormMixin, forms.ModelForm):
                 stored = getattr(self.instance, f"{name}_id" if name != "relationship" else name)
                 if posted not in (None, "") and str(posted) != str(stored):
                     raise ValidationError(IDENTITY_FIXED, code="identity_fixed")
+        else:
+            self._check_duplicates(cleaned)
         if cleaned.get("established") and not cleaned.get("established_sources"):
             self.add_error(
                 "established_sources",

@@ -172,3 +172,32 @@ class TestWithdrawOwnEvent:
         response = client.post(reverse("admin:twinning_event_withdraw", args=[theirs.pk]), {"reason": "x"}, follow=True)
         assert any("Only the curator who recorded this event" in m for m in shown(response))
         assert Event.objects.filter(pk=theirs.pk).exists()
+
+
+# --- 4. Duplicates caught before they exist ------------------------------------------------------
+
+
+class TestDuplicatePairings:
+    def add(self, client, pairing, **fields):
+        url = reverse("admin:twinning_pairing_add")
+        data = form_data(client.get(url))
+        data.update({"place_a": str(pairing.place_b_id), "place_b": str(pairing.place_a_id), **fields})
+        return client.post(url, data)
+
+    def test_the_same_pair_and_relationship_is_a_sentence_with_a_link(self, client, curator, prague_beijing):
+        client.force_login(curator)
+        response = self.add(client, prague_beijing, relationship="sister_city")
+        assert "Constraint" not in response.text
+        assert "is already recorded with this relationship" in response.text
+        assert f'href="{change_url(prague_beijing)}"' in response.text or f"href='{change_url(prague_beijing)}'" in response.text
+        assert Pairing.objects.count() == 1
+
+    def test_another_relationship_needs_the_separate_relationship_box(self, client, curator, prague_beijing):
+        client.force_login(curator)
+        warned = self.add(client, prague_beijing, relationship="friendship")
+        assert "These two places are already paired" in warned.text
+        assert f"href='{change_url(prague_beijing)}'" in warned.text
+        assert Pairing.objects.count() == 1
+        confirmed = self.add(client, prague_beijing, relationship="friendship", separate_relationship="on")
+        assert confirmed.status_code == 302
+        assert Pairing.objects.count() == 2

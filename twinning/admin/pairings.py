@@ -162,7 +162,7 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
     inlines = [EventInline, AgreementInline, PairingCitationInline]
 
     add_fieldsets = (
-        (None, {"fields": ("place_a", "place_b", "relationship")}),
+        (None, {"fields": ("place_a", "place_b", "relationship", "separate_relationship")}),
         (_("Established"), {"fields": ("established", "established_sources")}),
         (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
         (_("Why"), {"fields": ("change_reason",)}),
