@@ -8,13 +8,16 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
 from sources.models import Source
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place
-from twinning.services import event_changes_status
+from twinning.services import IDENTITY_FIELDS, IDENTITY_FIXED, event_changes_status, event_rescind_check
 
 SOURCE_REQUIRED = _("This event changes the pairing's status, so it needs at least one source. Add a source and save again.")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -55,12 +58,44 @@ class PairingForm(ReasonFormMixin, forms.ModelForm):
         label=_("Sources for the established date"), help_text=_("Required with an established date.")
     )
 
+    separate_relationship = forms.BooleanField(
+        required=False, label=_("Yes, this is a separate relationship"),
+        help_text=_("Tick only when these two places really have a second relationship beside the one already recorded."),
+    )
+
     class Meta:
         model = Pairing
         fields = ("place_a", "place_b", "relationship", "confidence", "confidence_note", "notes")
 
+    def _check_duplicates(self, cleaned) -> None:
+        """The same two places under any relationship: a link to the existing pairing; the same
+        relationship is refused, another one needs "separate relationship" ticked."""
+        a, b, relationship = cleaned.get("place_a"), cleaned.get("place_b"), cleaned.get("relationship")
+        if not (a and b and relationship) or a == b:
+            return
+        for existing in Pairing.objects.filter(Q(place_a=a, place_b=b) | Q(place_a=b, place_b=a)).select_related("place_a", "place_b"):
+            link = format_html("<a href='{}'>{}</a>", reverse("admin:twinning_pairing_change", args=[existing.pk]),
+                               f"{existing} ({existing.get_relationship_display()}, {existing.get_status_display()})")
+            if existing.relationship == relationship:
+                self.add_error("relationship", format_html(
+                    _("{} is already recorded with this relationship: add events and sources there."), link))
+            elif not cleaned.get("separate_relationship"):
+                self.add_error("separate_relationship", format_html(
+                    _("These two places are already paired: {}. Add to that record, or tick “Yes, this is a separate "
+                      "relationship” if there really is a second one."), link))
+
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None:
+            # On the change page these fields are read-only; a POST that tries to change them is refused
+            # (rather than silently ignored) so that the curator knows why nothing moved.
+            for name in IDENTITY_FIELDS:
+                posted = self.data.get(name)
+                stored = getattr(self.instance, f"{name}_id" if name != "relationship" else name)
+                if posted not in (None, "") and str(posted) != str(stored):
+                    raise ValidationError(IDENTITY_FIXED, code="identity_fixed")
+        else:
+            self._check_duplicates(cleaned)
         if cleaned.get("established") and not cleaned.get("established_sources"):
             self.add_error(
                 "established_sources",
@@ -97,6 +132,21 @@ class EventForm(ReasonFormMixin, PartialDateModelForm):
         pairing = cleaned.get("pairing") or (self.instance.pairing if self.instance.pairing_id else None)
         if rescinds is not None and pairing is not None and rescinds.pairing_id != pairing.pk:
             self.add_error("rescinds", _("Choose a decision on the same pairing (%(pairing)s).") % {"pairing": pairing})
+        elif cleaned.get("event_type") and not self.errors:
+            if "rescinds" not in self.fields:
+                rescinds = self.instance.rescinds if self.instance.rescinds_id else None
+            try:
+                event_rescind_check(
+                    pairing_id=pairing.pk if pairing else None, event_type=cleaned["event_type"],
+                    date=cleaned.get("date"), rescinds=rescinds,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    if field not in self.fields:
+                        errors = [_("%(error)s Record a rescind on its own event page (“Add event”), where you "
+                                    "choose the decision it withdraws.") % {"error": e.message} for e in errors]
+                        field = "event_type"
+                    self.add_error(field, errors)
         return cleaned
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.history import history_delete, history_save
 from core.partialdates import PartialDate, partial_values
 from core.slugs import advisory_lock, save_with_unique_slug
+from core.text import is_ascii_digits
 from sources.services import Cite, citation_delete, citation_set
 from twinning.constants import IMPLIED_STATUS, EventType, Status
 from twinning.models import (
@@ -193,15 +194,60 @@ def pairing_create(
     return pairing
 
 
+IDENTITY_FIELDS = ("place_a", "place_b", "relationship")
+IDENTITY_FIXED = _(
+    "A pairing's places and relationship cannot be changed in place: its whole sourced timeline belongs to "
+    "them. An editor can move it to another pair (“Move to another pair”, with a preview) or merge it."
+)
+
+
 @transaction.atomic
 def pairing_update(pairing: Pairing, *, user=None, reason: str = "", **fields) -> Pairing:
     forbidden = {"status", "status_since", "status_since_precision", "status_since_circa", "status_event"} & set(fields)
     if forbidden:
         raise ValidationError(_("A status is derived from events and cannot be set directly."))
+    moved = [name for name in IDENTITY_FIELDS if name in fields and _identity_value(fields[name]) != _identity_value(getattr(pairing, name))]
+    if moved:
+        raise ValidationError({name: IDENTITY_FIXED for name in moved})
     for name, value in fields.items():
         setattr(pairing, name, value)
     history_save(pairing, user=user, reason=reason or "Pairing updated")
     return pairing
+
+
+def _identity_value(value):
+    return getattr(value, "pk", value)
+
+
+@transaction.atomic
+def pairing_move(
+    *, pairing: Pairing, place_a: Place, place_b: Place, relationship: str, user=None, reason: str = ""
+) -> Pairing:
+    """An editor's correction of which places (or which relationship) a pairing is between: the
+    pairing keeps its timeline, sources and agreements; it gets the slug of its new pair and the old
+    slug redirects there. Refused when the new pair is already recorded (merge the two instead)."""
+    if not reason.strip():
+        raise ValidationError({"change_reason": _("Say why the pairing moves; it is recorded in the history.")})
+    if place_a.pk == place_b.pk:
+        raise ValidationError({"place_b": _("A place cannot be paired with itself.")})
+    existing = pairing_find(place_a=place_a, place_b=place_b, relationship=relationship)
+    if existing is not None and existing.pk != pairing.pk:
+        raise ValidationError(
+            _("%(pairing)s is already recorded as a %(relationship)s (%(slug)s): merge the two pairings instead.")
+            % {"pairing": existing, "relationship": existing.get_relationship_display(), "slug": existing.slug}
+        )
+    old_slug = pairing.slug
+    pairing.place_a, pairing.place_b, pairing.relationship = place_a, place_b, relationship
+    base = f"{place_a.slug}-{place_b.slug}"
+    if old_slug != base and not is_ascii_digits(old_slug.removeprefix(f"{base}-")):
+        save_with_unique_slug(pairing, base, lambda: history_save(pairing, user=user, reason=reason))
+    else:
+        history_save(pairing, user=user, reason=reason)
+    if pairing.slug != old_slug:
+        SlugRedirect.objects.filter(kind="pairing", new_slug=old_slug).update(new_slug=pairing.slug)
+        SlugRedirect.objects.filter(kind="pairing", old_slug=pairing.slug).delete()
+        SlugRedirect.objects.update_or_create(kind="pairing", old_slug=old_slug, defaults={"new_slug": pairing.slug})
+    return pairing_status_refresh(pairing=pairing)
 
 
 def pairing_cite(*, pairing: Pairing, cite: Cite, replace: bool = False, user=None, reason: str = "") -> PairingCitation:
@@ -301,6 +347,30 @@ def _require_sources(*, event_type: str, status_to: str, citations) -> None:
         )
 
 
+def event_rescind_check(*, pairing_id, event_type: str, date: PartialDate | None, rescinds: Event | None) -> None:
+    """A rescinding event names the decision it withdraws (on the same pairing, status-bearing) and is
+    not dated before it (a partial date counts from the start of its period, as the timeline sorts it)."""
+    if event_type != EventType.DECISION_RESCINDED:
+        if rescinds is not None:
+            raise ValidationError({"rescinds": _("Only a “decision rescinded” event withdraws a decision; leave Rescinds empty.")})
+        return
+    if rescinds is None:
+        raise ValidationError(
+            {"rescinds": _("Name the decision this event withdraws (Rescinds); a rescind never guesses which one.")}
+        )
+    if rescinds.pairing_id != pairing_id:
+        raise ValidationError({"rescinds": _("A rescinding event must withdraw a decision on the same pairing.")})
+    if not event_changes_status(event_type=rescinds.event_type, status_to=rescinds.status_to) or (
+        rescinds.event_type == EventType.DECISION_RESCINDED
+    ):
+        raise ValidationError({"rescinds": _("%(event)s changes no status, so there is nothing to rescind.") % {"event": rescinds}})
+    if date is not None and date.date < rescinds.date:
+        raise ValidationError(
+            {"date": _("A rescind cannot come before the decision it withdraws (%(event)s): date it on or after %(date)s.")
+             % {"event": rescinds.get_event_type_display(), "date": rescinds.when.display()}}
+        )
+
+
 def _next_order(pairing: Pairing, date) -> int:
     last = Event.objects.filter(pairing=pairing, date=date).order_by("-order").values_list("order", flat=True).first()
     return 0 if last is None else last + 1
@@ -335,8 +405,7 @@ def event_record(
     if status_to and status_to not in Status.values:
         raise ValidationError({"status_to": _("Unknown status “%(value)s”.") % {"value": status_to}})
     _require_sources(event_type=event_type, status_to=status_to, citations=citations)
-    if rescinds is not None and rescinds.pairing_id != pairing.pk:
-        raise ValidationError({"rescinds": _("A rescinding event must withdraw a decision on the same pairing.")})
+    event_rescind_check(pairing_id=pairing.pk, event_type=event_type, date=date, rescinds=rescinds)
     event = Event(
         pairing=pairing,
         event_type=event_type,
@@ -373,6 +442,7 @@ def event_update(
     else:
         has_sources = event.citations.exists()
     _require_sources(event_type=event.event_type, status_to=event.status_to, citations=[1] if has_sources else [])
+    event_rescind_check(pairing_id=event.pairing_id, event_type=event.event_type, date=event.when, rescinds=event.rescinds)
     history_save(event, user=user, reason=reason or "Event updated")
     if citations is not None:
         for cite in citations:
@@ -393,6 +463,27 @@ def event_delete(event: Event, *, user=None, reason: str = "") -> None:
         citation_delete(citation, user=user, reason=reason or "Event deleted")
     history_delete(event, user=user, reason=reason or "Event deleted")
     pairing_status_refresh(pairing=pairing)
+
+
+def event_recorded_by(event: Event):
+    """The user who recorded the event (from its history), or None."""
+    created = event.history.filter(history_type="+").order_by("history_date").select_related("history_user").first()
+    return created.history_user if created is not None else None
+
+
+@transaction.atomic
+def event_withdraw(event: Event, *, user, reason: str) -> None:
+    """A curator withdraws their own mistaken event: deleted with history (and the reason), the status
+    re-derived. Only the user who recorded it may; editors delete events directly."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the event is withdrawn; it is recorded in the history.")})
+    recorder = event_recorded_by(event)
+    if recorder is None or recorder.pk != getattr(user, "pk", None):
+        raise ValidationError(
+            _("Only the curator who recorded this event (%(who)s) can withdraw it; ask an editor to delete it.")
+            % {"who": recorder or _("unknown")}
+        )
+    event_delete(event, user=user, reason=f"Withdrawn: {reason.strip()}")
 
 
 @transaction.atomic

@@ -5,8 +5,8 @@ Rules:
   then by their explicit order on that day, then by when they were recorded.
 - An event's status is the one the curator recorded (`status_to`), else the one its type implies
   (`constants.IMPLIED_STATUS`); other events change nothing.
-- A rescinding event withdraws one earlier decision (the one it names, else the latest status-bearing
-  event before it) and the status returns to what it would have been without that decision.
+- A rescinding event withdraws the earlier decision it names (`twinning.services` refuses one that names
+  none, or is dated before it) and the status returns to what it would have been without that decision.
 - Before any status-bearing event the status is "unknown".
 - A Wikidata listing (`EventType.LISTED`) leads to "listed" only over "unknown" or "listed": it never
   revives or overrides a curated status, and is otherwise ignored.
@@ -65,11 +65,7 @@ def derive(events: Iterable[EventLike]) -> Derived:
     current = Status.UNKNOWN.value
     for event in ordered:
         if event.event_type == EventType.DECISION_RESCINDED:
-            target = None
-            if event.rescinds_id is not None:
-                target = next((e for e in effective if e.pk == event.rescinds_id), None)
-            elif effective:
-                target = effective[-1]
+            target = next((e for e in effective if e.pk == event.rescinds_id), None)
             if target is not None:
                 effective.remove(target)
                 new = event_status(effective[-1]) if effective else Status.UNKNOWN.value

@@ -200,18 +200,17 @@ class TestVocabulary:
         assert pairing.events.filter(event_type=event_type, date=dt.date(2022, 6, 1), date_precision="month").exists()
         assert pairing.status == status
 
-    def test_rescinded_restores_the_status_before_the_decision(self):
+    def test_a_rescinded_row_is_refused_because_it_cannot_name_the_decision(self):
         data = csv_of(
             "Leeds,GB,Dortmund,DE,twin town,1969,,,,,,https://example.org/a,Report A,Example,",
-            "Leeds,GB,Dortmund,DE,twin town,,review,2022-06,,,,https://example.org/b,Report B,Example,",
             "Leeds,GB,Dortmund,DE,twin town,,severed,2022-11-02,,council,,https://example.org/c,Report C,Example,",
             "Leeds,GB,Dortmund,DE,twin town,,rescinded,c. 2023,,,,https://example.org/d,Report D,Example,",
         )
         report = import_twinnings(data)
-        assert report.ok
-        assert [row.status_after for row in report.rows] == ["active", "under_review", "severed", "under_review"]
-        rescind = Event.objects.get(event_type=EventType.DECISION_RESCINDED)
-        assert rescind.date_circa and rescind.when.iso() == "c. 2023"
+        assert not report.ok
+        assert [(p.row, p.column) for p in report.problems] == [(4, "event")]
+        assert "must name the decision it withdraws" in report.problems[0].message
+        assert not Event.objects.exists()  # all or nothing
 
     def test_status_column_overrides_and_status_only_rows(self):
         data = csv_of(
@@ -341,4 +340,4 @@ class TestOptionalColumnsAndFormats:
 
     def test_status_with_a_rescinded_decision_is_refused(self):
         report = import_twinnings(csv_of("Leeds,GB,Dortmund,DE,twin town,,rescinded,2023,active,,,https://example.org/a,A,Ex,"))
-        assert [(p.row, p.column) for p in report.problems] == [(2, "status")]
+        assert [(p.row, p.column) for p in report.problems] == [(2, "event")]

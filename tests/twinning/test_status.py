@@ -67,10 +67,10 @@ DERIVE_CASES = {
          ("rescind", E.DECISION_RESCINDED, "2022-02-14", "sever")],
         Status.ACTIVE, "rescind",
     ),
-    "rescind without a target withdraws the latest decision": (
+    "rescind without a target withdraws nothing (the services refuse one)": (
         [("est", E.ESTABLISHED, "2010"), ("review", E.REVIEW_OPENED, "2020"), ("sever", E.DECISION_SEVER, "2020-09"),
          ("rescind", E.DECISION_RESCINDED, "2021")],
-        Status.UNDER_REVIEW, "rescind",
+        Status.SEVERED, "sever",
     ),
     "lapse": (
         [("est", E.ESTABLISHED, "2014-05-01"), ("lapse", E.LAPSED, "2019-05")],
@@ -160,10 +160,16 @@ class TestDerivation:
         assert as_of(pairing, "2022-12-01") == Status.SEVERED
         assert as_of(pairing, "2023-03-01") == Status.UNDER_REVIEW
 
-    def test_rescind_without_named_target_withdraws_latest_decision(self):
+    def test_rescind_must_name_its_decision_and_not_precede_it(self):
         pairing = make_pairing(established="2010")
-        record(pairing, EventType.DECISION_SEVER, "2020-09")
-        record(pairing, EventType.DECISION_RESCINDED, "2021")
+        sever = record(pairing, EventType.DECISION_SEVER, "2020-09")
+        with pytest.raises(ValidationError, match="Name the decision this event withdraws"):
+            record(pairing, EventType.DECISION_RESCINDED, "2021")
+        with pytest.raises(ValidationError, match="cannot come before the decision"):
+            record(pairing, EventType.DECISION_RESCINDED, "2020-08-31", rescinds=sever)
+        with pytest.raises(ValidationError, match="date it on or after September 2020"):
+            record(pairing, EventType.DECISION_RESCINDED, "2020", rescinds=sever)  # sorts before the decision
+        record(pairing, EventType.DECISION_RESCINDED, "2020-09", rescinds=sever)
         pairing.refresh_from_db()
         assert pairing.status == Status.ACTIVE
 

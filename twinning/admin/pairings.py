@@ -1,7 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +14,7 @@ from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
 from twinning.admin.imports import ImportViewsMixin
 from twinning.admin.merge import MergeActionMixin
+from twinning.admin.move import PairingMoveMixin
 from twinning.admin.places import CountryListFilter, RegionListFilter
 from twinning.constants import IMPLIED_STATUS, STATUS_DEFINITIONS, Status
 from twinning.forms import (
@@ -48,6 +53,26 @@ def event_save(form, *, pairing, citations, user, reason: str) -> Event:
         adopt(obj, event)
         return obj
     return services.event_update(obj, date=date, citations=citations, user=user, reason=reason or "Event changed in the admin")
+
+
+def stored_status(pairing_id) -> str | None:
+    return Pairing.objects.filter(pk=pairing_id).values_list("status", flat=True).first()
+
+
+def say_status_change(request, pairing_id, before: str | None) -> None:
+    """After a save: "Status: Severed → Active since 12 May 2023" when the stored status changed."""
+    pairing = Pairing.objects.filter(pk=pairing_id).first()
+    if pairing is None or pairing.status == (before or Status.UNKNOWN):
+        return
+    since = pairing.status_since_date
+    messages.info(
+        request,
+        _("Status: %(before)s → %(after)s%(since)s")
+        % {
+            "before": Status(before or Status.UNKNOWN).label, "after": pairing.get_status_display(),
+            "since": _(" since %(date)s") % {"date": since.display()} if since else "",
+        },
+    )
 
 
 # --- Pairing changelist filters ---------------------------------------------------------------
@@ -125,7 +150,7 @@ PairingCitationInline = citation_inline(
 
 
 @admin.register(Pairing)
-class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
+class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, CuratedAdmin):
     merge_service = staticmethod(services.pairing_merge)
     form = PairingForm
     list_display = ("pairing", "countries", "relationship", "status_label", "status_since_display", "citation_count", "updated_at")
@@ -137,13 +162,13 @@ class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
     inlines = [EventInline, AgreementInline, PairingCitationInline]
 
     add_fieldsets = (
-        (None, {"fields": ("place_a", "place_b", "relationship")}),
+        (None, {"fields": ("place_a", "place_b", "relationship", "separate_relationship")}),
         (_("Established"), {"fields": ("established", "established_sources")}),
         (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
         (_("Why"), {"fields": ("change_reason",)}),
     )
     change_fieldsets = (
-        (None, {"fields": ("place_a", "place_b", "relationship")}),
+        (None, {"fields": ("place_a", "place_b", "relationship", "identity_note")}),
         (_("Status (derived from the timeline below; never typed in)"), {"fields": ("status_panel",)}),
         (_("Timeline with its sources"), {"fields": ("timeline",)}),
         (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
@@ -153,6 +178,20 @@ class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj else self.add_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        # The places and relationship identify the whole sourced timeline: fixed once recorded.
+        fixed = (*services.IDENTITY_FIELDS, "identity_note") if obj else ()
+        return (*self.readonly_fields, *fixed)
+
+    @admin.display(description=_("places and relationship"))
+    def identity_note(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            "{} <a href='{}'>{}</a>", services.IDENTITY_FIXED,
+            reverse("admin:twinning_pairing_move", args=[obj.pk]), _("Move to another pair (editors)"),
+        )
 
     def get_queryset(self, request):
         return (
@@ -222,8 +261,13 @@ class PairingAdmin(ImportViewsMixin, MergeActionMixin, CuratedAdmin):
         )
         return format_html("<table>{}{}</table>", header, format_html_join("", "{}", ((r,) for r in rows)))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        say_status_change(request, form.instance.pk, getattr(request, "_status_before", None))
+
     def save_model(self, request, obj, form, change):
         reason = change_reason(request, form)
+        request._status_before = stored_status(obj.pk) if change else None
         if change:
             services.pairing_update(obj, user=request.user, reason=reason or "Pairing changed in the admin")
             return
@@ -268,7 +312,7 @@ class EventAdmin(CuratedAdmin):
         "pairing__place_b__local_name", "summary", "mover",
     )
     autocomplete_fields = ("pairing", "rescinds", "agreement")
-    readonly_fields = ("status_after", "created_at", "updated_at")
+    readonly_fields = ("status_after", "withdraw_link", "created_at", "updated_at")
     inlines = [EventCitationInline]
     fieldsets = (
         (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after")}),
@@ -279,7 +323,7 @@ class EventAdmin(CuratedAdmin):
         ),
         (_("Details"), {"fields": ("summary", "agreement", "confidence", "confidence_note")}),
         (_("Why"), {"fields": ("change_reason",)}),
-        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        (_("Record"), {"fields": ("withdraw_link", "created_at", "updated_at")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -322,13 +366,62 @@ class EventAdmin(CuratedAdmin):
             for f in citations_formset.forms
             if f.cleaned_data.get("source") and not f.cleaned_data.get("DELETE")
         ]
+        before = stored_status(form.instance.pairing_id)
         event_save(form, pairing=form.instance.pairing, citations=citations, user=request.user,
                    reason=change_reason(request, form))
+        say_status_change(request, form.instance.pairing_id, before)
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
         services.event_delete(obj, user=request.user, reason="Event deleted in the admin")
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="twinning_event_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            messages.error(request, _("Only editors delete events. If you recorded this one by mistake, use "
+                                      "“Withdraw this event” on its page; otherwise ask an editor."))
+            return HttpResponseRedirect(reverse("admin:twinning_event_change", args=[object_id]))
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.display(description=_("mistaken?"))
+    def withdraw_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html("<a href='{}'>{}</a>", reverse("admin:twinning_event_withdraw", args=[obj.pk]),
+                           _("Withdraw this event (the curator who recorded it)"))
+
+    def withdraw_view(self, request, object_id):
+        event = get_object_or_404(Event.objects.select_related("pairing__place_a", "pairing__place_b"), pk=object_id)
+        if not self.has_view_permission(request, event):
+            raise PermissionDenied
+        change = reverse("admin:twinning_event_change", args=[event.pk])
+        recorder = services.event_recorded_by(event)
+        if recorder is None or recorder.pk != request.user.pk:
+            messages.error(request, _("Only the curator who recorded this event (%(who)s) can withdraw it; "
+                                      "ask an editor to delete it.") % {"who": recorder or _("unknown")})
+            return HttpResponseRedirect(change)
+        error = ""
+        if request.method == "POST":
+            pairing_id = event.pairing_id
+            before = stored_status(pairing_id)
+            try:
+                services.event_withdraw(event, user=request.user, reason=request.POST.get("reason", "")[:90])
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Withdrawn: %(event)s.") % {"event": event})
+                say_status_change(request, pairing_id, before)
+                return HttpResponseRedirect(reverse("admin:twinning_pairing_change", args=[pairing_id]))
+        return TemplateResponse(request, "admin/twinning/event/withdraw.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": event, "error": error,
+            "title": _("Withdraw %(event)s") % {"event": event}, "change_url": change,
+        })
 
 
 # --- Agreements -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 
 from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
 from core.partialdates import PartialDate, partial_date_of
@@ -23,7 +24,7 @@ from twinning.constants import (
     TextAvailability,
 )
 from twinning.models import Agreement, Event, Pairing, Place
-from twinning.services import Cite
+from twinning.services import IDENTITY_FIELDS, IDENTITY_FIXED, Cite
 
 ENDED_STATUSES = {Status.SEVERED, Status.LAPSED}
 
@@ -391,6 +392,13 @@ class PairingUpdateSerializer(WriteSerializerMixin, serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
     confidence_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            fixed = [name for name in IDENTITY_FIELDS if name in self.initial_data]
+            if fixed:
+                raise ValidationError({name: [str(IDENTITY_FIXED)] for name in fixed})
+        return super().validate(attrs)
 
 
 def _event(which, key):

@@ -360,8 +360,10 @@ def validate_row(number: int, row: dict[str, str]) -> tuple[RowPlan | None, list
         r.problem("event", "an event_date without an event: name the event (e.g. severed, petition, motion)")
     if not event_type and status and not r.text("event_date"):
         r.problem("status", "a status needs the event and date that brought it about (event, event_date)")
-    if event_type == EventType.DECISION_RESCINDED and status:
-        r.problem("status", "leave empty for a rescinded decision: the status before that decision returns")
+    if event_type == EventType.DECISION_RESCINDED:
+        # A rescind must name the decision it withdraws, which a spreadsheet row cannot do.
+        r.problem("event", "a rescinded decision must name the decision it withdraws: record it in the admin "
+                  "(Events → Add event → Rescinds), not in a spreadsheet")
         status = ""
     if event_type == EventType.ESTABLISHED and established and event_date and established != event_date:
         r.problem("established", f"differs from event_date of the “established” event ({event_date.iso()})")
