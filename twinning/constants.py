@@ -201,5 +201,9 @@ STATUS_ORDER = [
     Status.UNKNOWN,
 ]
 
+# Events that are Wikidata evidence, not a curator's: they never outrank a curated status
+# (twinning.status.derive), and a status they brought counts as "listed by Wikidata", not "verified".
+WIKIDATA_EVENT_TYPES = (EventType.LISTED,)
+
 # Statuses a curator's sourced event brought (everything but "listed" and "unknown").
 CURATED_STATUSES = [s for s in STATUS_ORDER if s not in (Status.LISTED, Status.UNKNOWN)]

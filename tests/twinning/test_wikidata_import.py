@@ -216,6 +216,46 @@ class TestPages:
         assert labels["Beijing"] == ("listed", "listed by Wikidata (snapshot 1 May 2026), not yet checked")
         assert labels["Taiyuan"] == ("severed", "Severed")
 
+    def test_stats_and_api_count_checked_apart_from_listed(self, client, newcastle_taiyuan, django_assert_max_num_queries):
+        rows = [row("Q1425428", "Newcastle upon Tyne", "GB", f"Q{1000 + n}", f"Town {n}", "DE") for n in range(22)]
+        run(csv_bytes(*rows))
+        make_pairing(place_a=PlaceFactory(name="Lyon", slug="lyon", country="FR"), place_b=PlaceFactory(name="Trier", slug="trier", country="DE"), established=None)  # no status yet
+        with django_assert_max_num_queries(8):
+            page = client.get("/stats/")
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+        assert "1 pairings checked by curators (a sourced event brought their status), 22 known only from Wikidata listings, 1 with no known status." in text
+        table = {r["status"]: (r["verified"], r["listed"]) for r in page.context["evidence_rows"]}
+        assert table == {Status.SEVERED: (1, 0), Status.LISTED: (0, 22)}
+        with django_assert_max_num_queries(8):
+            api = client.get("/api/v1/stats/").json()
+        assert api["pairings_by_evidence"] == {"verified": 1, "listed": 22, "unknown": 1}
+        assert api["verified_pairings_by_status"]["severed"] == 1 and api["verified_pairings_by_status"]["listed"] == 0
+        assert api["listed_pairings_by_status"]["listed"] == 22 and api["pairings_by_status"]["listed"] == 22
+        de = next(c for c in api["countries"] if c["country"] == "DE")
+        assert (de["pairings"], de["verified"], de["listed"]) == (23, 0, 22)  # Trier: unknown
+
+    def test_map_hides_listed_until_asked_and_says_so(self, client, newcastle_taiyuan, django_assert_max_num_queries):
+        rows = [row("Q1425428", "Newcastle upon Tyne", "GB", f"Q{1000 + n}", f"Town {n}", "DE") for n in range(22)]
+        run(csv_bytes(*rows))
+        Place.objects.filter(latitude__isnull=True).update(latitude=10, longitude=10)  # every pairing is a line
+        with django_assert_max_num_queries(10):
+            page = client.get(reverse("map")).content.decode()
+        text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+        assert "1 pairing shown: 1 checked by curators; 22 listed by Wikidata hidden" in text
+        assert page.count('class="pairing-line"') == 1 and 'name="listed"' in page and "Also show 22 pairings listed by Wikidata" in text
+        with django_assert_max_num_queries(10):
+            shown = client.get(reverse("map") + "?listed=1").content.decode()
+        text = " ".join(re.sub(r"<[^>]+>", " ", shown).split())
+        assert "23 pairings shown: 1 checked by curators, 22 listed by Wikidata and not yet checked (dashed)" in text
+        assert shown.count('class="pairing-line"') == 23 and shown.count("listed-only") == 22
+        # Asking for the status "listed" by name shows them too.
+        assert client.get(reverse("map") + "?status=listed").content.decode().count('class="pairing-line"') == 22
+
+    def test_map_without_listings_has_no_toggle(self, client, newcastle_taiyuan):
+        page = client.get(reverse("map")).content.decode()
+        assert 'name="listed"' not in page and "hidden" not in page.split('id="map-count"')[1].split("</p>")[0]
+
+
 
 WORLD_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "world" / "wikidata-p190-2026.csv"
 
