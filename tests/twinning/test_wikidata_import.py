@@ -181,6 +181,60 @@ class TestListedStatus:
         assert kinds == {("gone_from_snapshot", "Seven – Nine")}
 
 
+def ended_row(item, item_label, item_cc, twin, twin_label, twin_cc, end, cause="", cause_label=""):
+    cause = f"{E}{cause}" if cause else ""
+    return f"{E}{item},{item_label},{item_cc},Point(1 50),{E}{twin},{twin_label},{twin_cc},Point(2 51),,{end},{cause},{cause_label}\n"
+
+
+@pytest.mark.django_db
+class TestEndTimes:
+    ENDED = csv_bytes(
+        ended_row("Q1425428", "Newcastle upon Tyne", "GB", "Q72778", "Taiyuan", "CN", "2024-01-01T00:00:00Z"),  # after the decision
+        ended_row("Q100", "Wakefield", "GB", "Q200", "Xiangyang", "CN", "2023-03-01T00:00:00Z", "Q300", "council decision"),
+        ended_row("Q101", "Kassel", "DE", "Q201", "Florence", "IT", "2019-06-14T00:00:00Z"),
+        row("Q102", "Mainz", "DE", "Q202", "Dijon", "FR"),
+    )
+
+    def test_end_time_is_a_sourced_event_at_its_precision_and_never_overrides_curated(self, newcastle_taiyuan):
+        report = run(self.ENDED)
+        ended = {e.pairing.place_b.name: e for e in Event.objects.filter(event_type=EventType.LISTED_ENDED).select_related("pairing__place_b")}
+        assert set(ended) == {"Taiyuan", "Xiangyang", "Florence"}
+        assert (ended["Taiyuan"].date, ended["Taiyuan"].date_precision) == (dt.date(2024, 1, 1), "year")
+        assert (ended["Xiangyang"].date, ended["Xiangyang"].date_precision) == (dt.date(2023, 3, 1), "month")
+        assert (ended["Florence"].date, ended["Florence"].date_precision) == (dt.date(2019, 6, 14), "day")
+        assert ended["Xiangyang"].citations.get().source == Snapshot.objects.get().source
+        assert "end cause as given: “council decision” (Q300)" in ended["Xiangyang"].summary
+        # Known only from Wikidata: lapsed (not severed: the register does not know why), from the end date,
+        # and counted as listed, not as checked by curators.
+        xiangyang = ended["Xiangyang"].pairing
+        xiangyang.refresh_from_db()
+        assert (xiangyang.status, xiangyang.status_since, xiangyang.status_since_precision) == ("lapsed", dt.date(2023, 3, 1), "month")
+        assert world.coverage(Pairing.objects.filter(pk=xiangyang.pk))["listed"] == 1
+        # A curated decision in force outranks a Wikidata end time.
+        newcastle_taiyuan.refresh_from_db()
+        assert (newcastle_taiyuan.status, newcastle_taiyuan.status_since) == (Status.SEVERED, dt.date(2022, 11, 2))
+        assert Pairing.objects.get(place_b__name="Dijon").status == Status.LISTED
+        assert report.counts["end_events_created"] == 3
+        # Idempotent: the same file again changes nothing.
+        again = run(self.ENDED)
+        assert Event.objects.filter(event_type=EventType.LISTED_ENDED).count() == 3
+        assert (again.counts.get("end_events_created"), again.counts.get("end_events_updated"), again.counts["statuses_changed"]) == (0, 0, 0)
+
+    def test_end_time_over_curated_history_after_it_still_ranks_by_date(self, db):
+        # An end time before a curated event: the curated event, later, decides.
+        run(csv_bytes(ended_row("Q101", "Kassel", "DE", "Q201", "Florence", "IT", "2019-06-14T00:00:00Z")))
+        pairing = Pairing.objects.get()
+        record(pairing, EventType.REINSTATED, "2024-02-02")
+        pairing.refresh_from_db()
+        assert pairing.status == Status.ACTIVE and world.coverage(Pairing.objects.all())["checked"] == 1
+
+    @pytest.mark.parametrize("end", ["2021-02-30T00:00:00Z", "-0044-03-15T00:00:00Z"])
+    def test_unreal_end_date_is_a_line_naming_row_and_column(self, db, end):
+        report = run(csv_bytes(ended_row("Q101", "Kassel", "DE", "Q201", "Florence", "IT", end)))
+        assert [(li["row"], li["column"], li["kind"]) for li in report.lines] == [(2, "end", "skipped")]
+        assert not Event.objects.exists()
+
+
 @pytest.mark.django_db
 class TestPages:
     def test_drift_page_csv_api_and_quickstatements(self, client, newcastle_taiyuan):
