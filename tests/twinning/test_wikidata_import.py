@@ -236,6 +236,61 @@ class TestEndTimes:
 
 
 @pytest.mark.django_db
+class TestAdminUpload:
+    URL = "/admin/twinning/snapshot/import/"
+    THREE = csv_bytes(
+        row("Q749", "Groningen", "NL", "Q1425428", "Newcastle upon Tyne", "GB"),
+        row("Q1425428", "Newcastle upon Tyne", "GB", "Q749", "Groningen", "NL"),
+        row("Q1425428", "Newcastle upon Tyne", "GB", "Q1792", "Gdańsk", "PL"),
+    )
+
+    def post_file(self, client, data, snapshot="2026-05-01"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(self.URL, {"file": SimpleUploadedFile("small.csv", data, content_type="text/csv"), "snapshot": snapshot})
+
+    def test_preview_then_confirm_imports_and_keeps_the_report(self, client, curator):
+        client.force_login(curator)
+        assert "Import a Wikidata file" in client.get("/admin/twinning/snapshot/").content.decode()
+        preview = self.post_file(client, self.THREE)
+        html = preview.content.decode()
+        assert "nothing has been written yet" in html
+        assert re.search(r"3\s+rows read", html) and re.search(r"2\s+pairings created", html)
+        assert not Pairing.objects.exists() and not ImportReport.objects.exists() and not Snapshot.objects.exists()
+        done = client.post(self.URL, {"confirm": preview.context["confirm_digest"]}, follow=True)
+        assert Pairing.objects.filter(status=Status.LISTED).count() == 2
+        report = ImportReport.objects.get()
+        assert report.user == curator and report.counts["rows"] == 3 and "in the admin" in report.reason
+        assert "2 pairings created, 2 listings created" in done.content.decode()
+        assert done.redirect_chain[-1][0] == f"/admin/twinning/importreport/{report.pk}/change/"
+
+    @pytest.mark.parametrize(("data", "snapshot", "message"), [
+        (b"item,twin\nQ1,Q2\n", "2026-05-01", "row 1 (header): missing column(s) itemLabel"),
+        (b"\xff\xfe", "2026-05-01", "the file is not UTF-8"),
+        (HEADER.encode() + b"x\n" * 5001, "2026-05-01", "the admin imports up to 5000"),
+        (b"", "2026-05-01", "The submitted file is empty."),
+    ])
+    def test_bad_file_is_a_form_error(self, client, curator, data, snapshot, message):
+        client.force_login(curator)
+        response = self.post_file(client, data, snapshot)
+        assert response.status_code == 200
+        assert message in response.context["form"].errors["file"][0] and message.split("(")[0] in response.content.decode().replace("&#x27;", "'")
+        assert not Snapshot.objects.exists()
+
+    def test_future_snapshot_is_a_form_error(self, client, curator):
+        client.force_login(curator)
+        response = self.post_file(client, self.THREE, "2999-01-01")
+        assert "the snapshot date 2999-01-01 is in the future" in response.content.decode()
+
+    def test_needs_permission(self, client, db):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user("viewer", password="x", is_staff=True)
+        client.force_login(user)
+        assert client.get(self.URL).status_code == 403
+
+
+@pytest.mark.django_db
 class TestPages:
     def test_drift_page_csv_api_and_quickstatements(self, client, newcastle_taiyuan):
         run(SMALL)
