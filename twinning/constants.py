@@ -84,6 +84,7 @@ class EventType(models.TextChoices):
     REINSTATED = "reinstated", _("Reinstated")
     DECISION_RESCINDED = "decision_rescinded", _("Decision rescinded")
     LISTED = "listed", _("Listed by Wikidata")
+    LISTED_ENDED = "listed_ended", _("Listed by Wikidata as ended")
     STATEMENT = "statement", _("Statement")
     OTHER = "other", _("Other")
 
@@ -108,6 +109,10 @@ EVENT_DEFINITIONS = {
     EventType.LISTED: _(
         "A Wikidata snapshot lists the twinning. It makes the status “listed” only while nothing curated is known."
     ),
+    EventType.LISTED_ENDED: _(
+        "A Wikidata snapshot gives the twinning an end time. It makes the status “lapsed” only while nothing curated "
+        "is known: the end is recorded, not why it ended."
+    ),
     EventType.STATEMENT: _("A public statement about the relationship."),
     EventType.OTHER: _("Any other event."),
 }
@@ -127,6 +132,7 @@ IMPLIED_STATUS = {
     EventType.LAPSED: Status.LAPSED,
     EventType.REINSTATED: Status.ACTIVE,
     EventType.LISTED: Status.LISTED,  # only over "unknown" or "listed": see twinning.status.derive
+    EventType.LISTED_ENDED: Status.LAPSED,  # never over a curated status: see twinning.status.derive
 }
 
 DECISION_TYPES = {
@@ -200,6 +206,10 @@ STATUS_ORDER = [
     Status.LISTED,
     Status.UNKNOWN,
 ]
+
+# Events that are Wikidata evidence, not a curator's: they never outrank a curated status
+# (twinning.status.derive), and a status they brought counts as "listed by Wikidata", not "verified".
+WIKIDATA_EVENT_TYPES = (EventType.LISTED, EventType.LISTED_ENDED)
 
 # Statuses a curator's sourced event brought (everything but "listed" and "unknown").
 CURATED_STATUSES = [s for s in STATUS_ORDER if s not in (Status.LISTED, Status.UNKNOWN)]

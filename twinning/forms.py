@@ -227,3 +227,39 @@ class ImportForm(forms.Form):
 def status_help() -> str:
     lines = [f"{Status(value).label}: {STATUS_DEFINITIONS[value]}" for value in Status.values]
     return str(_("Leave empty to use the status the event type implies. ")) + " · ".join(lines)
+
+
+# The admin imports Wikidata files this small in one request (a few seconds); the world file goes
+# through `manage.py import_wikidata`.
+WIKIDATA_ADMIN_MAX_ROWS = 5000
+
+
+class WikidataImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Wikidata CSV"),
+        help_text=_(
+            "The CSV download of the query in docs/wikidata.md (UTF-8, header row "
+            "item,itemLabel,itemCountryCode,itemCoord,twin,twinLabel,twinCountryCode,twinCoord,…), "
+            "up to %(rows)d rows; larger files: manage.py import_wikidata."
+        ) % {"rows": WIKIDATA_ADMIN_MAX_ROWS},
+    )
+    snapshot = forms.DateField(
+        label=_("Snapshot date"), help_text=_("The day the data was retrieved from Wikidata (YYYY-MM-DD).")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB. Use manage.py import_wikidata."),
+                params={"size": round(upload.size / 1024 / 1024, 1), "limit": IMPORT_MAX_BYTES // 1024 // 1024},
+            )
+        data = upload.read()
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
+        if lines > WIKIDATA_ADMIN_MAX_ROWS:
+            raise ValidationError(
+                _("The file has %(rows)d rows; the admin imports up to %(limit)d. Use manage.py import_wikidata."),
+                params={"rows": lines, "limit": WIKIDATA_ADMIN_MAX_ROWS},
+            )
+        upload.seek(0)
+        return upload

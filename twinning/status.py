@@ -10,6 +10,8 @@ Rules:
 - Before any status-bearing event the status is "unknown".
 - A Wikidata listing (`EventType.LISTED`) leads to "listed" only over "unknown" or "listed": it never
   revives or overrides a curated status, and is otherwise ignored.
+- No Wikidata event (`WIKIDATA_EVENT_TYPES`: a listing, or a listed end time, `LISTED_ENDED`, which
+  leads to "lapsed") changes a status that a curated event brought and that is still in force.
 
 `derive` works on plain values so it can be used on saved rows, on unsaved candidates (to preview an
 import) and in tests alike. "Status as of a date" reads the stored `status_after` and `status_since_event`
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.partialdates import partial_date_of, partial_values
-from twinning.constants import IMPLIED_STATUS, EventType, Status
+from twinning.constants import IMPLIED_STATUS, WIKIDATA_EVENT_TYPES, EventType, Status
 
 
 class EventLike(Protocol):
@@ -76,6 +78,8 @@ def derive(events: Iterable[EventLike]) -> Derived:
             status = event_status(event)
             if status == Status.LISTED and current not in (Status.UNKNOWN, Status.LISTED):
                 status = None  # a listing never outranks a curated status
+            if event.event_type in WIKIDATA_EVENT_TYPES and effective and effective[-1].event_type not in WIKIDATA_EVENT_TYPES:
+                status = None  # Wikidata evidence never outranks a curated status in force
             if status:
                 effective.append(event)
                 if status != current or since is None:

@@ -7,15 +7,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.utils.formats import date_format
 
 from core.partialdates import Precision
-from twinning.constants import Status
+from twinning.constants import WIKIDATA_EVENT_TYPES, Status
 from twinning.models import Event, Listing, ListingDirection, Pairing, Place, Snapshot
 from twinning.selectors import events_with_sources
 
 ENDED = (Status.SEVERED, Status.LAPSED)
+
+# What a pairing's current status rests on: "verified" (a curator's sourced event brought it), "listed"
+# (only Wikidata: the status came from a Wikidata event) or "unknown" (nothing brought a status).
+UNKNOWN_Q = Q(status=Status.UNKNOWN)
+LISTED_Q = ~UNKNOWN_Q & (Q(status=Status.LISTED) | Q(status_event__event_type__in=WIKIDATA_EVENT_TYPES))
+VERIFIED_Q = ~UNKNOWN_Q & ~Q(status=Status.LISTED) & ~Q(status_event__event_type__in=WIKIDATA_EVENT_TYPES)
+EVIDENCE = Case(
+    When(UNKNOWN_Q, then=Value("unknown")),
+    When(LISTED_Q, then=Value("listed")),
+    default=Value("verified"),
+)
 
 
 def listed_label(snapshot_date: dt.date | None) -> str:
@@ -36,13 +47,31 @@ def latest_snapshot() -> Snapshot | None:
 
 
 def coverage(pairings=None) -> dict:
-    """How many pairings curators have checked and how many are only listed by Wikidata (one query)."""
+    """How many pairings curators have checked (`checked`: a curated event brought their status), how many
+    are only listed by Wikidata (`listed`) and how many have no known status (`unknown`), in one query."""
     qs = Pairing.objects.all() if pairings is None else pairings
     return qs.order_by().aggregate(
         total=Count("id"),
-        listed=Count("id", filter=Q(status=Status.LISTED)),
-        checked=Count("id", filter=~Q(status=Status.LISTED)),
+        listed=Count("id", filter=LISTED_Q),
+        checked=Count("id", filter=VERIFIED_Q),
+        unknown=Count("id", filter=UNKNOWN_Q),
     )
+
+
+def evidence_counts() -> dict:
+    """Pairings by status and by what the status rests on, in one aggregate query: `by_evidence`
+    ({"verified", "listed", "unknown"} -> n), `by_status` (status -> n) and `verified_by_status` and
+    `listed_by_status` (status -> n among verified, resp. Wikidata-only, pairings), every status present."""
+    empty = {s: 0 for s in Status.values}
+    out = {"by_evidence": {"verified": 0, "listed": 0, "unknown": 0}, "by_status": dict(empty),
+           "verified_by_status": dict(empty), "listed_by_status": dict(empty)}
+    rows = Pairing.objects.order_by().annotate(evidence=EVIDENCE).values_list("evidence", "status").annotate(n=Count("id"))
+    for evidence, status, n in rows:
+        out["by_evidence"][evidence] += n
+        out["by_status"][status] += n
+        if evidence in ("verified", "listed"):
+            out[f"{evidence}_by_status"][status] += n
+    return out
 
 
 def place_coverage(place: Place) -> dict:

@@ -22,15 +22,19 @@
     var params = new URLSearchParams();
     statuses.forEach(function (s) { params.append("status", s); });
     if (country) params.set("country", country);
+    if (form.querySelector("input[name=listed]:checked")) params.set("listed", "1");
     var query = params.toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
+    params.delete("listed");  // the API has no such filter: its GeoJSON holds every matching pairing
     var api = document.getElementById("map-geojson");
+    query = params.toString();
     if (api) api.href = "/api/v1/pairings/?format=geojson" + (query ? "&" + query : "");
   }
   // Only lines already on the page can be toggled: a page the server filtered reloads to widen the set.
   var serverFiltered = location.search.length > 1;
-  form.addEventListener("change", function () {
-    if (serverFiltered) { form.submit(); } else { apply(); }
+  // Pairings listed by Wikidata only are left out by the server unless asked for: the toggle reloads.
+  form.addEventListener("change", function (event) {
+    if (serverFiltered || event.target.name === "listed") { form.submit(); } else { apply(); }
   });
   form.dataset.enhanced = "true";
   form.dataset.features = String(features.length);

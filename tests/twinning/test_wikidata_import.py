@@ -181,6 +181,115 @@ class TestListedStatus:
         assert kinds == {("gone_from_snapshot", "Seven – Nine")}
 
 
+def ended_row(item, item_label, item_cc, twin, twin_label, twin_cc, end, cause="", cause_label=""):
+    cause = f"{E}{cause}" if cause else ""
+    return f"{E}{item},{item_label},{item_cc},Point(1 50),{E}{twin},{twin_label},{twin_cc},Point(2 51),,{end},{cause},{cause_label}\n"
+
+
+@pytest.mark.django_db
+class TestEndTimes:
+    ENDED = csv_bytes(
+        ended_row("Q1425428", "Newcastle upon Tyne", "GB", "Q72778", "Taiyuan", "CN", "2024-01-01T00:00:00Z"),  # after the decision
+        ended_row("Q100", "Wakefield", "GB", "Q200", "Xiangyang", "CN", "2023-03-01T00:00:00Z", "Q300", "council decision"),
+        ended_row("Q101", "Kassel", "DE", "Q201", "Florence", "IT", "2019-06-14T00:00:00Z"),
+        row("Q102", "Mainz", "DE", "Q202", "Dijon", "FR"),
+    )
+
+    def test_end_time_is_a_sourced_event_at_its_precision_and_never_overrides_curated(self, newcastle_taiyuan):
+        report = run(self.ENDED)
+        ended = {e.pairing.place_b.name: e for e in Event.objects.filter(event_type=EventType.LISTED_ENDED).select_related("pairing__place_b")}
+        assert set(ended) == {"Taiyuan", "Xiangyang", "Florence"}
+        assert (ended["Taiyuan"].date, ended["Taiyuan"].date_precision) == (dt.date(2024, 1, 1), "year")
+        assert (ended["Xiangyang"].date, ended["Xiangyang"].date_precision) == (dt.date(2023, 3, 1), "month")
+        assert (ended["Florence"].date, ended["Florence"].date_precision) == (dt.date(2019, 6, 14), "day")
+        assert ended["Xiangyang"].citations.get().source == Snapshot.objects.get().source
+        assert "end cause as given: “council decision” (Q300)" in ended["Xiangyang"].summary
+        # Known only from Wikidata: lapsed (not severed: the register does not know why), from the end date,
+        # and counted as listed, not as checked by curators.
+        xiangyang = ended["Xiangyang"].pairing
+        xiangyang.refresh_from_db()
+        assert (xiangyang.status, xiangyang.status_since, xiangyang.status_since_precision) == ("lapsed", dt.date(2023, 3, 1), "month")
+        assert world.coverage(Pairing.objects.filter(pk=xiangyang.pk))["listed"] == 1
+        # A curated decision in force outranks a Wikidata end time.
+        newcastle_taiyuan.refresh_from_db()
+        assert (newcastle_taiyuan.status, newcastle_taiyuan.status_since) == (Status.SEVERED, dt.date(2022, 11, 2))
+        assert Pairing.objects.get(place_b__name="Dijon").status == Status.LISTED
+        assert report.counts["end_events_created"] == 3
+        # Idempotent: the same file again changes nothing.
+        again = run(self.ENDED)
+        assert Event.objects.filter(event_type=EventType.LISTED_ENDED).count() == 3
+        assert (again.counts.get("end_events_created"), again.counts.get("end_events_updated"), again.counts["statuses_changed"]) == (0, 0, 0)
+
+    def test_end_time_over_curated_history_after_it_still_ranks_by_date(self, db):
+        # An end time before a curated event: the curated event, later, decides.
+        run(csv_bytes(ended_row("Q101", "Kassel", "DE", "Q201", "Florence", "IT", "2019-06-14T00:00:00Z")))
+        pairing = Pairing.objects.get()
+        record(pairing, EventType.REINSTATED, "2024-02-02")
+        pairing.refresh_from_db()
+        assert pairing.status == Status.ACTIVE and world.coverage(Pairing.objects.all())["checked"] == 1
+
+    @pytest.mark.parametrize("end", ["2021-02-30T00:00:00Z", "-0044-03-15T00:00:00Z"])
+    def test_unreal_end_date_is_a_line_naming_row_and_column(self, db, end):
+        report = run(csv_bytes(ended_row("Q101", "Kassel", "DE", "Q201", "Florence", "IT", end)))
+        assert [(li["row"], li["column"], li["kind"]) for li in report.lines] == [(2, "end", "skipped")]
+        assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+class TestAdminUpload:
+    URL = "/admin/twinning/snapshot/import/"
+    THREE = csv_bytes(
+        row("Q749", "Groningen", "NL", "Q1425428", "Newcastle upon Tyne", "GB"),
+        row("Q1425428", "Newcastle upon Tyne", "GB", "Q749", "Groningen", "NL"),
+        row("Q1425428", "Newcastle upon Tyne", "GB", "Q1792", "Gdańsk", "PL"),
+    )
+
+    def post_file(self, client, data, snapshot="2026-05-01"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(self.URL, {"file": SimpleUploadedFile("small.csv", data, content_type="text/csv"), "snapshot": snapshot})
+
+    def test_preview_then_confirm_imports_and_keeps_the_report(self, client, curator):
+        client.force_login(curator)
+        assert "Import a Wikidata file" in client.get("/admin/twinning/snapshot/").content.decode()
+        preview = self.post_file(client, self.THREE)
+        html = preview.content.decode()
+        assert "nothing has been written yet" in html
+        assert re.search(r"3\s+rows read", html) and re.search(r"2\s+pairings created", html)
+        assert not Pairing.objects.exists() and not ImportReport.objects.exists() and not Snapshot.objects.exists()
+        done = client.post(self.URL, {"confirm": preview.context["confirm_digest"]}, follow=True)
+        assert Pairing.objects.filter(status=Status.LISTED).count() == 2
+        report = ImportReport.objects.get()
+        assert report.user == curator and report.counts["rows"] == 3 and "in the admin" in report.reason
+        assert "2 pairings created, 2 listings created" in done.content.decode()
+        assert done.redirect_chain[-1][0] == f"/admin/twinning/importreport/{report.pk}/change/"
+
+    @pytest.mark.parametrize(("data", "snapshot", "message"), [
+        (b"item,twin\nQ1,Q2\n", "2026-05-01", "row 1 (header): missing column(s) itemLabel"),
+        (b"\xff\xfe", "2026-05-01", "the file is not UTF-8"),
+        (HEADER.encode() + b"x\n" * 5001, "2026-05-01", "the admin imports up to 5000"),
+        (b"", "2026-05-01", "The submitted file is empty."),
+    ])
+    def test_bad_file_is_a_form_error(self, client, curator, data, snapshot, message):
+        client.force_login(curator)
+        response = self.post_file(client, data, snapshot)
+        assert response.status_code == 200
+        assert message in response.context["form"].errors["file"][0] and message.split("(")[0] in response.content.decode().replace("&#x27;", "'")
+        assert not Snapshot.objects.exists()
+
+    def test_future_snapshot_is_a_form_error(self, client, curator):
+        client.force_login(curator)
+        response = self.post_file(client, self.THREE, "2999-01-01")
+        assert "the snapshot date 2999-01-01 is in the future" in response.content.decode()
+
+    def test_needs_permission(self, client, db):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user("viewer", password="x", is_staff=True)
+        client.force_login(user)
+        assert client.get(self.URL).status_code == 403
+
+
 @pytest.mark.django_db
 class TestPages:
     def test_drift_page_csv_api_and_quickstatements(self, client, newcastle_taiyuan):
@@ -215,6 +324,46 @@ class TestPages:
         labels = {r["place_b"]["name"]: (r["status"], r["status_label"]) for r in results}
         assert labels["Beijing"] == ("listed", "listed by Wikidata (snapshot 1 May 2026), not yet checked")
         assert labels["Taiyuan"] == ("severed", "Severed")
+
+    def test_stats_and_api_count_checked_apart_from_listed(self, client, newcastle_taiyuan, django_assert_max_num_queries):
+        rows = [row("Q1425428", "Newcastle upon Tyne", "GB", f"Q{1000 + n}", f"Town {n}", "DE") for n in range(22)]
+        run(csv_bytes(*rows))
+        make_pairing(place_a=PlaceFactory(name="Lyon", slug="lyon", country="FR"), place_b=PlaceFactory(name="Trier", slug="trier", country="DE"), established=None)  # no status yet
+        with django_assert_max_num_queries(8):
+            page = client.get("/stats/")
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+        assert "1 pairings checked by curators (a sourced event brought their status), 22 known only from Wikidata listings, 1 with no known status." in text
+        table = {r["status"]: (r["verified"], r["listed"]) for r in page.context["evidence_rows"]}
+        assert table == {Status.SEVERED: (1, 0), Status.LISTED: (0, 22)}
+        with django_assert_max_num_queries(8):
+            api = client.get("/api/v1/stats/").json()
+        assert api["pairings_by_evidence"] == {"verified": 1, "listed": 22, "unknown": 1}
+        assert api["verified_pairings_by_status"]["severed"] == 1 and api["verified_pairings_by_status"]["listed"] == 0
+        assert api["listed_pairings_by_status"]["listed"] == 22 and api["pairings_by_status"]["listed"] == 22
+        de = next(c for c in api["countries"] if c["country"] == "DE")
+        assert (de["pairings"], de["verified"], de["listed"]) == (23, 0, 22)  # Trier: unknown
+
+    def test_map_hides_listed_until_asked_and_says_so(self, client, newcastle_taiyuan, django_assert_max_num_queries):
+        rows = [row("Q1425428", "Newcastle upon Tyne", "GB", f"Q{1000 + n}", f"Town {n}", "DE") for n in range(22)]
+        run(csv_bytes(*rows))
+        Place.objects.filter(latitude__isnull=True).update(latitude=10, longitude=10)  # every pairing is a line
+        with django_assert_max_num_queries(10):
+            page = client.get(reverse("map")).content.decode()
+        text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+        assert "1 pairing shown: 1 checked by curators; 22 listed by Wikidata hidden" in text
+        assert page.count('class="pairing-line"') == 1 and 'name="listed"' in page and "Also show 22 pairings listed by Wikidata" in text
+        with django_assert_max_num_queries(10):
+            shown = client.get(reverse("map") + "?listed=1").content.decode()
+        text = " ".join(re.sub(r"<[^>]+>", " ", shown).split())
+        assert "23 pairings shown: 1 checked by curators, 22 listed by Wikidata and not yet checked (dashed)" in text
+        assert shown.count('class="pairing-line"') == 23 and shown.count("listed-only") == 22
+        # Asking for the status "listed" by name shows them too.
+        assert client.get(reverse("map") + "?status=listed").content.decode().count('class="pairing-line"') == 22
+
+    def test_map_without_listings_has_no_toggle(self, client, newcastle_taiyuan):
+        page = client.get(reverse("map")).content.decode()
+        assert 'name="listed"' not in page and "hidden" not in page.split('id="map-count"')[1].split("</p>")[0]
+
 
 
 WORLD_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "world" / "wikidata-p190-2026.csv"

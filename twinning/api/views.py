@@ -23,7 +23,7 @@ from core.text import is_ascii_digits
 from sources.api.views import SourceViewSet
 from sources.filters import SourceFilter
 from sources.models import Source
-from twinning import services
+from twinning import services, world
 from twinning.api.serializers import (
     AGREEMENT_CSV_COLUMNS,
     EVENT_CSV_COLUMNS,
@@ -404,6 +404,20 @@ class StatsView(ConditionalGetMixin, APIView):
                 "events": serializers.IntegerField(),
                 "sources": serializers.IntegerField(),
                 "pairings_by_status": serializers.DictField(child=serializers.IntegerField()),
+                "pairings_by_evidence": inline_serializer(
+                    "PairingsByEvidence",
+                    fields={
+                        "verified": serializers.IntegerField(help_text="Status brought by a curator's sourced event."),
+                        "listed": serializers.IntegerField(help_text="Status brought only by Wikidata listings."),
+                        "unknown": serializers.IntegerField(help_text="No status known."),
+                    },
+                ),
+                "verified_pairings_by_status": serializers.DictField(
+                    child=serializers.IntegerField(), help_text="Pairings by status, counting only curator-verified ones."
+                ),
+                "listed_pairings_by_status": serializers.DictField(
+                    child=serializers.IntegerField(), help_text="Pairings by status, counting only those known from Wikidata alone."
+                ),
                 "pairings_by_relationship": serializers.DictField(child=serializers.IntegerField()),
                 "countries": serializers.ListField(
                     child=inline_serializer(
@@ -412,6 +426,8 @@ class StatsView(ConditionalGetMixin, APIView):
                             "country": serializers.CharField(),
                             "pairings": serializers.IntegerField(),
                             "severed": serializers.IntegerField(),
+                            "verified": serializers.IntegerField(),
+                            "listed": serializers.IntegerField(),
                         },
                     )
                 ),
@@ -432,19 +448,27 @@ class StatsView(ConditionalGetMixin, APIView):
         unknown = sorted(set(request.query_params) - {"format"})
         if unknown:
             raise ValidationError({name: ["Unknown query parameter. Allowed here: format."] for name in unknown})
-        by_status = {s: 0 for s in Status.values} | _counts(Pairing.objects.all(), "status")
+        evidence = world.evidence_counts()
+        by_status = evidence["by_status"]
         by_relationship = {r: 0 for r in Relationship.values} | _counts(Pairing.objects.all(), "relationship")
         countries = {}
         for side in ("place_a__country", "place_b__country"):
             rows = (
                 Pairing.objects.values(side)
-                .annotate(n=Count("id"), severed=Count("id", filter=Q(status=Status.SEVERED)))
+                .annotate(
+                    n=Count("id"),
+                    severed=Count("id", filter=Q(status=Status.SEVERED)),
+                    verified=Count("id", filter=world.VERIFIED_Q),
+                    listed=Count("id", filter=world.LISTED_Q),
+                )
                 .order_by()
             )
             for row in rows:
-                entry = countries.setdefault(row[side], {"country": row[side], "pairings": 0, "severed": 0})
-                entry["pairings"] += row["n"]
-                entry["severed"] += row["severed"]
+                entry = countries.setdefault(
+                    row[side], {"country": row[side], "pairings": 0, "severed": 0, "verified": 0, "listed": 0}
+                )
+                for key in ("pairings", "severed", "verified", "listed"):
+                    entry[key] += row["n" if key == "pairings" else key]
         decisions = (
             Event.objects.filter(event_type__in=DECISION_TYPES)
             .annotate(year=ExtractYear("date"))
@@ -460,6 +484,9 @@ class StatsView(ConditionalGetMixin, APIView):
                 "events": Event.objects.count(),
                 "sources": Source.objects.count(),
                 "pairings_by_status": by_status,
+                "pairings_by_evidence": evidence["by_evidence"],
+                "verified_pairings_by_status": evidence["verified_by_status"],
+                "listed_pairings_by_status": evidence["listed_by_status"],
                 "pairings_by_relationship": by_relationship,
                 "countries": sorted(countries.values(), key=lambda c: (-c["pairings"], c["country"])),
                 "decisions_by_year": list(decisions),
@@ -487,8 +514,6 @@ class DriftView(APIView):
         ),
     )
     def get(self, request):
-        from twinning import world
-
         snapshot = world.latest_snapshot()
         results = []
         for row in world.drift_rows():

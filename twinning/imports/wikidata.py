@@ -28,7 +28,10 @@ Rules for dirty data (each produces a report line naming the row and column):
   here needs an ISO country) and its rows are skipped; such places still match by QID or name;
 - coordinates that are missing, unreadable or out of range: the place is created without coordinates;
 - an item listed as its own twin, or two QIDs that resolve to the same place here: skipped;
-- `start`/`end` that are not xsd:dateTime values: the row is skipped.
+- `start`/`end` that are not xsd:dateTime values (or not real dates): the row is skipped.
+
+End times: a pair with `end` also gets a `LISTED_ENDED` event dated at the end time's precision (see
+`partial_date_of_wikidata`), cited to the snapshot; an end after the snapshot date is a note, not an event.
 
 A re-import of the same file changes nothing in the register (it only adds a report). Bulk operations
 throughout: a 10,000-row file takes a few seconds, not one service call per row.
@@ -53,7 +56,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
-from core.partialdates import Precision
+from core.partialdates import PartialDate, Precision
 from sources.constants import SourceType
 from sources.services import source_get_or_create
 from twinning.constants import Actor, Confidence, EventType, IdentifierScheme, PlaceKind, Relationship
@@ -142,6 +145,26 @@ def iso_country(code: str) -> str | None:
     return code if len(code) == 2 and pycountry.countries.get(alpha_2=code) else None
 
 
+def partial_date_of_wikidata(value: str) -> PartialDate | None:
+    """An xsd:dateTime from the query service at the precision it most likely had. The CSV does not carry
+    Wikidata's precision, and the service writes a year as 1 January and a month as its first day, so:
+    `…-01-01T00:00:00Z` is a year, `…-MM-01T00:00:00Z` a month, anything else a day. None if not a date
+    (negative or five-digit years, 31 February)."""
+    match = re.match(r"^\+?(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$", value or "")
+    if not match:
+        return None
+    try:
+        date = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    midnight = match[4] == match[5] == match[6] == "00"
+    if midnight and (date.month, date.day) == (1, 1):
+        return PartialDate(date, Precision.YEAR)
+    if midnight and date.day == 1:
+        return PartialDate(date, Precision.MONTH)
+    return PartialDate(date, Precision.DAY)
+
+
 def snapshot_label(date: dt.date) -> str:
     return date_format(date, "j F Y")
 
@@ -201,6 +224,8 @@ class _Run:
                 if value and not _DATETIME.match(value):
                     bad_date = column
                 dates[column] = value
+            if not bad_date:
+                bad_date = next((c for c in ("start", "end") if dates[c] and partial_date_of_wikidata(dates[c]) is None), None)
             if bad_date:
                 self.line(index, bad_date, "skipped", f"“{dates[bad_date]}” is not an xsd:dateTime (e.g. 2016-01-01T00:00:00Z)")
                 continue
@@ -416,7 +441,62 @@ class _Run:
             Listing.objects.bulk_update(changed_listings, list(values), batch_size=1000)
         self.counts["listings_created"] += len(new_listings)
         self.counts["listings_updated"] += len(changed_listings)
-        return {event.pairing_id for event in new_events}
+        ended = self.apply_end_times(plans, snapshot)
+        return {event.pairing_id for event in new_events} | ended
+
+    def apply_end_times(self, plans: list, snapshot: Snapshot) -> set[int]:
+        """An end time (P582) on a listed P190 statement is evidence that the twinning ended then: one
+        `LISTED_ENDED` event per pairing and snapshot, dated at the end time's precision and cited to the
+        snapshot's source. It leads to "lapsed" only where nothing curated is in force (`derive`); the end
+        cause, when given, is quoted, not interpreted. Updated or removed when a re-import of the same
+        snapshot says otherwise. Returns the pairings whose events changed."""
+        existing = {
+            event.pairing_id: event
+            for event in Event.objects.filter(event_type=EventType.LISTED_ENDED, citations__source_id=snapshot.source_id)
+        }
+        wanted = {}
+        for pair, pairing, _place_a_id in plans:
+            if not pair.end:
+                continue
+            pairing_id = pairing if isinstance(pairing, int) else pairing.pk
+            end = partial_date_of_wikidata(pair.end)
+            if end.date > self.snapshot_date:
+                self.line(pair.row, "end", "note", f"end time {pair.end} is after the snapshot date; no event recorded")
+                continue
+            summary = f"Listed by Wikidata (P190) with end time {end.iso()} in the snapshot of {snapshot_label(self.snapshot_date)}"
+            if pair.end_cause or pair.end_cause_label:
+                cause = " ".join(filter(None, [pair.end_cause_label and f"“{pair.end_cause_label}”", pair.end_cause and f"({pair.end_cause})"]))
+                summary += f"; end cause as given: {cause}"
+            wanted[pairing_id] = (end, summary[:1000] + ".", pair.row)
+        new_events, changed, touched = [], [], set()
+        for pairing_id, (end, summary, row_number) in wanted.items():
+            event = existing.get(pairing_id)
+            if event is None:
+                new_events.append((Event(
+                    pairing_id=pairing_id, event_type=EventType.LISTED_ENDED, date=end.date, date_precision=end.precision,
+                    order=0, actor=Actor.OTHER, summary=summary, confidence=Confidence.HIGH,
+                ), row_number))
+            elif (event.date, event.date_precision, event.summary) != (end.date, end.precision, summary):
+                event.date, event.date_precision, event.summary = end.date, end.precision, summary
+                changed.append(event)
+            else:
+                continue
+            touched.add(pairing_id)
+        Event.objects.bulk_create([event for event, _row in new_events], batch_size=2000)
+        EventCitation.objects.bulk_create(
+            [EventCitation(event=event, source_id=snapshot.source_id, locator=f"row {row_number}") for event, row_number in new_events],
+            batch_size=2000,
+        )
+        if changed:
+            Event.objects.bulk_update(changed, ["date", "date_precision", "summary"], batch_size=1000)
+        gone = [event for pairing_id, event in existing.items() if pairing_id not in wanted]
+        if gone:
+            Event.objects.filter(pk__in=[event.pk for event in gone]).delete()
+            touched |= {event.pairing_id for event in gone}
+        self.counts["end_events_created"] += len(new_events)
+        self.counts["end_events_updated"] += len(changed)
+        self.counts["end_events_removed"] += len(gone)
+        return touched
 
     # --- 4. absence from the latest snapshot: flag, never sever ----------------------------------
 
@@ -509,6 +589,9 @@ COUNT_LABELS = [
     ("listings_created", "listings created"),
     ("listings_updated", "listings updated"),
     ("listings_unchanged", "listings unchanged"),
+    ("end_events_created", "end times recorded as events (“listed by Wikidata as ended”)"),
+    ("end_events_updated", "end-time events updated"),
+    ("end_events_removed", "end-time events removed (no longer in this snapshot's file)"),
     ("listings_flagged_missing", "older listings now missing from the latest snapshot (flagged for review)"),
     ("listings_no_longer_missing", "older listings listed again"),
     ("statuses_changed", "pairing statuses changed"),

@@ -28,6 +28,7 @@ from twinning.constants import (
     Confidence,
     EventType,
     Relationship,
+    Status,
 )
 from twinning.models import Event, Pairing, Place
 from twinning.selectors import attach_latest_events, pairings_with_status
@@ -93,8 +94,12 @@ def pairings_geojson(pairings) -> dict:
 @require_safe
 def map_view(request):
     filterset = _map_filterset(request)
-    pairings = list(filterset.qs.order_by("current_status", "place_a__name", "id"))
+    matching = list(filterset.qs.annotate(evidence=world.EVIDENCE).order_by("current_status", "place_a__name", "id"))
     chosen = filterset.form.cleaned_data
+    listed = [p for p in matching if p.evidence == "listed"]
+    # Pairings known only from Wikidata are hidden unless asked for (or their status is asked for by name).
+    show_listed = request.GET.get("listed") == "1" or Status.LISTED in (chosen.get("status") or [])
+    pairings = matching if show_listed else [p for p in matching if p.evidence != "listed"]
     countries = sorted(
         set(Place.objects.filter(latitude__isnull=False).values_list("country", flat=True).distinct())
     )
@@ -108,6 +113,9 @@ def map_view(request):
             "selected_country": chosen.get("country") or "",
             "countries": countries,
             "statuses": STATUS_ORDER,
+            "show_listed": show_listed,
+            "listed_count": len(listed),
+            "checked_count": len(matching) - len(listed),
         },
     )
 
@@ -174,7 +182,18 @@ def stats(request):
         {s.value: s.label for s in STATUS_ORDER},
         "status",
     )
-    return render(request, "twinning/stats.html", {"years": years, "countries": countries})
+    evidence = world.evidence_counts()
+    evidence_rows = [
+        {"status": st, "label": st.label, "verified": evidence["verified_by_status"][st.value],
+         "listed": evidence["listed_by_status"][st.value]}
+        for st in STATUS_ORDER
+        if evidence["verified_by_status"][st.value] or evidence["listed_by_status"][st.value]
+    ]
+    return render(
+        request,
+        "twinning/stats.html",
+        {"years": years, "countries": countries, "evidence": evidence["by_evidence"], "evidence_rows": evidence_rows},
+    )
 
 
 @require_safe

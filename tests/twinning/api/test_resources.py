@@ -80,5 +80,6 @@ def test_stats(api, world):
     assert stats["pairings"] == 6 and stats["pairings_by_status"]["severed"] == 3
     assert stats["pairings_by_status"]["retained"] == 1 and stats["pairings_by_status"]["active"] == 2
     gb = next(c for c in stats["countries"] if c["country"] == "GB")
-    assert gb == {"country": "GB", "pairings": 5, "severed": 3}
+    assert gb == {"country": "GB", "pairings": 5, "severed": 3, "verified": 5, "listed": 0}
+    assert stats["pairings_by_evidence"] == {"verified": 6, "listed": 0, "unknown": 0}
     assert {"year": 2022, "event_type": "decision_sever", "count": 3} in stats["decisions_by_year"]
