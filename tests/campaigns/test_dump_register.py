@@ -127,6 +127,8 @@ def wipe_register():
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'DELETE FROM "{table}"')
+            # As in a freshly migrated database: ids would start again at 1.
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 1, false)", [table])
 
 
 @pytest.fixture
