@@ -261,13 +261,9 @@ def pairing_citation_delete(citation: PairingCitation, *, user=None, reason: str
     citation_delete(citation, user=user, reason=reason)
 
 
-def pairing_status_refresh(*, pairing: Pairing) -> Pairing:
-    """Recompute and store the pairing's status, the event it holds from (and its date), and for each
-    event the status right after it and the event that status holds from (`twinning.status.stored_fields`).
-
-    The only writer of those fields. Called by every service that changes a pairing's events.
-    """
-    events = list(Event.objects.filter(pairing=pairing).order_by("date", "order", "id"))
+def _apply_stored_fields(pairing: Pairing, events: list[Event]) -> tuple[list[Event], dict]:
+    """Set on `pairing` and its `events` (in memory) what `twinning.status.stored_fields` derives.
+    Returns the events that changed and the pairing's fields if they changed ({} otherwise)."""
     pairing_fields, event_fields = stored_fields(events)
     changed_events = []
     for event in events:
@@ -276,11 +272,24 @@ def pairing_status_refresh(*, pairing: Pairing) -> Pairing:
             for name, value in fields.items():
                 setattr(event, name, value)
             changed_events.append(event)
+    if not any(getattr(pairing, name) != value for name, value in pairing_fields.items()):
+        return changed_events, {}
+    for name, value in pairing_fields.items():
+        setattr(pairing, name, value)
+    return changed_events, pairing_fields
+
+
+def pairing_status_refresh(*, pairing: Pairing) -> Pairing:
+    """Recompute and store the pairing's status, the event it holds from (and its date), and for each
+    event the status right after it and the event that status holds from (`twinning.status.stored_fields`).
+
+    The only writer of those fields. Called by every service that changes a pairing's events.
+    """
+    events = list(Event.objects.filter(pairing=pairing).order_by("date", "order", "id"))
+    changed_events, pairing_fields = _apply_stored_fields(pairing, events)
     if changed_events:
         Event.objects.bulk_update(changed_events, ["status_after", "status_since_event"])
-    if any(getattr(pairing, name) != value for name, value in pairing_fields.items()):
-        for name, value in pairing_fields.items():
-            setattr(pairing, name, value)
+    if pairing_fields:
         # The derived cache is not a curator change, so it is written without a history row.
         Pairing.objects.filter(pk=pairing.pk).update(**pairing_fields)
     # Any change to a pairing's timeline counts as an update of the pairing (for `updated_since`).
@@ -308,17 +317,9 @@ def pairings_status_refresh_bulk(*, pairing_ids, batch_size: int = 2000) -> int:
         changed_events, changed_pairings = [], []
         for pairing in Pairing.objects.filter(pk__in=chunk):
             events = by_pairing.get(pairing.pk, [])
-            pairing_fields, event_fields = stored_fields(events)
-            for event in events:
-                fields = event_fields[event.pk]
-                if any(getattr(event, name) != value for name, value in fields.items()):
-                    for name, value in fields.items():
-                        setattr(event, name, value)
-                    changed_events.append(event)
-            if any(getattr(pairing, name) != value for name, value in pairing_fields.items()):
-                changed_count += 1
-                for name, value in pairing_fields.items():
-                    setattr(pairing, name, value)
+            changed, pairing_fields = _apply_stored_fields(pairing, events)
+            changed_events += changed
+            changed_count += bool(pairing_fields)
             pairing.updated_at = now
             changed_pairings.append(pairing)
         if changed_events:
