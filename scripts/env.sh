@@ -62,7 +62,10 @@ PY
 # `sudo -n` when that works without a password, otherwise stops with the exact command to run.
 ensure_system_packages() {
     local missing=() pkg
-    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    # Installed means "install ok installed": a package removed but not purged still answers `dpkg -s`.
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
     if [ "${#missing[@]}" -eq 0 ]; then return 0; fi
     local command="apt-get install -y --no-install-recommends ${missing[*]}"
     local as=()
@@ -88,7 +91,7 @@ ensure_browser() {
     local need=()
     local chromium="${TWINWATCH_CHROMIUM:-/usr/bin/chromium}"
     [ -x "$chromium" ] || command -v "$chromium" >/dev/null 2>&1 || need+=(chromium)
-    dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+    dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed" || need+=(fonts-noto-cjk)
     if [ "${#need[@]}" -gt 0 ]; then ensure_system_packages "${need[@]}"; fi
 }
 

@@ -26,7 +26,10 @@ ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (./test installs it; or apt-get install chromium fonts-noto-cjk)")
+        message = f"Chromium not found at {CHROMIUM} (./test installs it; or apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("TWINWATCH_REQUIRE_BROWSER"):  # set by ./test, which has just installed it
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
