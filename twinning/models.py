@@ -6,6 +6,7 @@ A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_ev
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Greatest, Least
@@ -68,6 +69,9 @@ class Place(models.Model):
             models.Index(fields=["country", "name"]),
             models.Index(fields=["region"]),
             models.Index(fields=["updated_at", "id"]),
+            # Trigram indexes: typo-tolerant search and near-duplicate warnings (pg_trgm).
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="place_name_trgm"),
+            GinIndex(fields=["local_name"], opclasses=["gin_trgm_ops"], name="place_local_name_trgm"),
         ]
 
     def __str__(self):

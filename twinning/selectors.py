@@ -36,6 +36,29 @@ def place_name_match(text: str, *prefixes: str) -> Q:
     return match
 
 
+def similar_places(text: str, *, country: str = "", exclude_pk: int | None = None, limit: int = 5) -> list[Place]:
+    """Places whose name or local name (either Chinese script) looks like `text` (pg_trgm similarity,
+    served by the trigram indexes), most similar first, each with `similarity` set. With `country`,
+    only places in that country. For near-duplicate warnings and "did you mean"."""
+    from django.contrib.postgres.search import TrigramSimilarity
+    from django.db.models.functions import Greatest
+
+    text = text.strip()
+    if not text:
+        return []
+    variants = sorted(script_variants(text))
+    match = Q()
+    for variant in variants:
+        match |= Q(name__trigram_similar=variant) | Q(local_name__trigram_similar=variant)
+    qs = Place.objects.filter(match)
+    if country:
+        qs = qs.filter(country=country)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    scores = [TrigramSimilarity(field, v) for v in variants for field in ("name", "local_name")]
+    return list(qs.annotate(similarity=Greatest(*scores)).order_by("-similarity", "name", "pk")[:limit])
+
+
 def pairing_timeline(pairing: Pairing) -> list[Event]:
     """A pairing's events in timeline order, each with its citations and their sources loaded."""
     return list(
