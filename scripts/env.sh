@@ -56,6 +56,7 @@ PY
     fi
     mkdir -p "$ROOT/staticfiles"  # collectstatic target; WhiteNoise warns when it is missing
     export PATH="$ROOT/.venv/bin:$PATH"
+    ensure_node_modules
 }
 
 # Installs the Debian packages among "$@" that are missing: with apt-get when running as root, with
@@ -93,6 +94,17 @@ ensure_browser() {
     [ -x "$chromium" ] || command -v "$chromium" >/dev/null 2>&1 || need+=(chromium)
     dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed" || need+=(fonts-noto-cjk)
     if [ "${#need[@]}" -gt 0 ]; then ensure_system_packages "${need[@]}"; fi
+}
+
+# npm packages pinned in package.json/package-lock.json (Natural Earth land for the map, axe-core for
+# the accessibility tests), installed into node_modules (ignored by git) with `npm ci`.
+ensure_node_modules() {
+    local stamp="node_modules/.installed-$(cat package.json package-lock.json | sha1sum | cut -c1-12)"
+    [ -f "$stamp" ] && return 0
+    command -v npm >/dev/null 2>&1 || ensure_system_packages npm
+    echo "==> installing npm packages (pinned in package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    touch "$stamp"
 }
 
 find_pg_bin() {
