@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens, stored hashed with an expiry (config/settings_api.py)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",

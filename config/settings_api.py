@@ -1,11 +1,12 @@
 """Settings for Django REST Framework, django-filter and drf-spectacular."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": [
@@ -26,6 +27,16 @@ REST_FRAMEWORK = {
     # X-Forwarded-For, which any client can send.
     "NUM_PROXIES": int(os.environ.get("TWINWATCH_NUM_PROXIES") or 0),
     "COERCE_DECIMAL_TO_STRING": False,
+}
+
+# API tokens (django-rest-knox): only a SHA-512 digest of each key is stored; a token expires
+# TWINWATCH_API_TOKEN_DAYS days after it is made (`manage.py create_api_token`, or the admin) unless
+# made with another expiry; clients keep sending `Authorization: Token <key>`.
+TWINWATCH_API_TOKEN_DAYS = int(os.environ.get("TWINWATCH_API_TOKEN_DAYS") or 90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=TWINWATCH_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {

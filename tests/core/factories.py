@@ -13,3 +13,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password("pw")  # hashed before the save, so logins and sessions hold
+
+
+def api_token_key(user, *, expiry_days=None) -> str:
+    """A new API token's key for `user` (made through the service; only its hash is stored)."""
+    from core.tokens import api_token_create
+
+    return api_token_create(user=user, expiry_days=expiry_days)[1]

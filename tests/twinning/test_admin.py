@@ -637,21 +637,73 @@ class TestNoEscalation:
         assert list(volunteer.groups.values_list("name", flat=True)) == [CURATORS]
 
     def test_groups_and_api_tokens_are_for_superusers_only(self, client, editor, curator):
-        from rest_framework.authtoken.models import Token
+        from tests.core.factories import api_token_key
 
-        token = Token.objects.create(user=curator)
+        key = api_token_key(curator)
         client.force_login(editor)
-        for name in ("authtoken_tokenproxy_changelist", "auth_group_changelist", "auth_group_add"):
+        for name in ("knox_authtoken_changelist", "knox_authtoken_add", "auth_group_changelist", "auth_group_add"):
             assert client.get(reverse(f"admin:{name}")).status_code == 403, name
+        assert client.post(reverse("admin:knox_authtoken_add"), {"user": editor.pk, "expiry_days": 9}).status_code == 403
         index = client.get(reverse("admin:index")).content.decode()
-        assert "authtoken" not in index and "auth/group" not in index and token.key not in index
+        assert "knox" not in index and "auth/group" not in index and key not in index
         assert "auth/user" in index
 
         boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
         client.force_login(boss)
-        assert client.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 200
+        assert client.get(reverse("admin:knox_authtoken_changelist")).status_code == 200
         page = client.get(reverse("admin:auth_user_change", args=[editor.pk]))
         assert {"is_superuser", "groups"} <= set(page.context["adminform"].form.fields)
+
+
+@pytest.mark.django_db
+class TestApiTokenAdmin:
+    @pytest.fixture
+    def boss(self, client):
+        boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+        client.force_login(boss)
+        return boss
+
+    def test_the_list_shows_owner_and_expiry_but_no_key(self, client, boss, curator):
+        from knox.models import AuthToken
+
+        from tests.core.factories import api_token_key
+
+        key = api_token_key(curator, expiry_days=30)
+        token = AuthToken.objects.get()
+        page = client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
+        assert "curator" in page
+        assert key not in page and key[:8] not in page
+        assert token.token_key not in page  # knox keeps the key's first characters to look it up: not shown
+        # the row is identified (for revoking) by its SHA-512 digest, from which no key can be had
+        assert f'value="{token.digest}"' in page and f"/{token.digest}/change/" not in page
+
+    def test_a_superuser_makes_a_token_and_sees_its_key_once(self, client, boss, curator):
+        from knox.crypto import hash_token
+        from knox.models import AuthToken
+
+        response = client.post(reverse("admin:knox_authtoken_add"), {"user": curator.pk, "expiry_days": 7})
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+        key = response.context["key"]
+        token = AuthToken.objects.get()
+        assert token.user == curator and token.digest == hash_token(key) and key not in token.digest
+        assert 6 < (token.expiry - token.created).total_seconds() / 86400 <= 7
+        assert key in response.content.decode()
+        assert key not in client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
+
+    def test_tokens_are_not_edited_only_revoked(self, client, boss, curator):
+        from knox.models import AuthToken
+
+        from tests.core.factories import api_token_key
+
+        api_token_key(curator)
+        token = AuthToken.objects.get()
+        response = client.post(reverse("admin:knox_authtoken_change", args=[token.pk]), {"expiry": "2099-01-01 00:00"})
+        assert response.status_code == 403 or AuthToken.objects.get().expiry == token.expiry
+        response = client.post(reverse("admin:knox_authtoken_changelist"), {
+            "action": "delete_selected", "_selected_action": [token.pk], "post": "yes",
+        })
+        assert response.status_code == 302 and not AuthToken.objects.exists()
 
 
 @pytest.mark.django_db

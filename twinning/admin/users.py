@@ -1,22 +1,27 @@
 """Users, groups and API tokens in the admin, without escalation.
 
 Only superusers change `is_superuser`, `is_staff`, groups and user permissions, edit groups or see API
-tokens. An editor (a staff member with the user permissions, see `twinning.permissions`) manages only
+tokens (which are stored hashed: the admin lists owner, creation and expiry, never a key; a new key
+is shown once, on the page that made it). An editor (a staff member with the user permissions, see `twinning.permissions`) manages only
 curators: adds a user, who becomes a curator; resets a curator's password; deactivates one. Superusers,
 editors (the editor included) and anyone holding other rights are not listed to them, so their pages
 answer "not found".
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
+from knox.models import AuthToken
 
+from core.tokens import api_token_create, default_expiry_days
 from twinning.permissions import CURATORS
 
 # What a non-superuser sees of a curator: no rights at all, only the account itself.
@@ -108,11 +113,49 @@ class SuperuserGroupAdmin(SuperuserOnlyMixin, GroupAdmin):
     pass
 
 
-class SuperuserTokenAdmin(SuperuserOnlyMixin, TokenAdmin):
-    pass
+class ApiTokenForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True).order_by("username"), label=_("User"))
+    expiry_days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=3650, initial=default_expiry_days,
+        help_text=_("The token stops working after this many days; make a new one then."),
+    )
 
 
-for model, model_admin in ((User, CuratorManagingUserAdmin), (Group, SuperuserGroupAdmin), (TokenProxy, SuperuserTokenAdmin)):
+class SuperuserTokenAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Tokens listed by owner, creation and expiry; revoked by deleting them; never edited, and no key
+    shown except once, right after it is made."""
+
+    list_display = ("user", "created", "expiry", "expired")
+    list_display_links = None
+    fields = ("user", "created", "expiry")
+    readonly_fields = fields
+    search_fields = ("user__username",)
+    ordering = ("-created",)
+    list_select_related = ("user",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description=_("expired"))
+    def expired(self, token) -> bool:
+        return token.expiry is not None and token.expiry < timezone.now()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ApiTokenForm(request.POST or None)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                   "title": _("New API token")}
+        if request.method == "POST" and form.is_valid():
+            token, key = api_token_create(user=form.cleaned_data["user"], expiry_days=form.cleaned_data["expiry_days"])
+            self.log_addition(request, token, [{"added": {}}])
+            context.update(title=_("API token made"), token=token, key=key)
+        response = TemplateResponse(request, "admin/api_token_add.html", context)
+        response["Cache-Control"] = "no-store"  # the key must not linger in a cache
+        return response
+
+
+for model, model_admin in ((User, CuratorManagingUserAdmin), (Group, SuperuserGroupAdmin), (AuthToken, SuperuserTokenAdmin)):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)

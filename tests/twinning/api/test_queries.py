@@ -115,8 +115,8 @@ def test_detail_query_counts(api, db, big, curator, django_assert_max_num_querie
     assert detail["campaigns"][0]["campaign"]["slug"] == "campaign-1"
     assert detail["petitions"][0]["title"] == "Petition 1"
     # signed in with a token the budget still holds
-    from rest_framework.authtoken.models import Token
+    from tests.core.factories import api_token_key
 
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(curator)}")
     with django_assert_max_num_queries(MAX_QUERIES):
         assert api.get("/api/v1/pairings/?page_size=100").status_code == 200

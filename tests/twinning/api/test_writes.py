@@ -1,16 +1,15 @@
 """Writes go through the services: anyone reads, curators create and change, only editors delete."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from tests.core.factories import api_token_key
 from tests.sources.factories import SourceFactory
 from twinning.models import Event, Pairing
 
 
 def client_for(api, who, users):
     if who == "curator":
-        token = Token.objects.create(user=users["curator"])
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(users['curator'])}")
     elif who == "editor":
         api.force_login(users["editor"])  # session, as in the browsable API
     return api
@@ -93,8 +92,7 @@ def test_permission_matrix(api, world, users, resource, who):
 
 
 def test_event_through_the_service_derives_status_and_records_history(api, world, curator):
-    token = Token.objects.create(user=curator)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(curator)}")
     source = SourceFactory()
     response = api.post(
         "/api/v1/events/",
