@@ -15,6 +15,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.StrictFormatNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.AnonThrottle", "core.api.throttles.UserThrottle"],
@@ -71,6 +72,7 @@ SPECTACULAR_SETTINGS = {
         "twinning.api.schema.add_parameter_examples",
         "twinning.api.schema.describe_csv_and_geojson",
         "core.api.schema.add_error_responses",
+        "core.api.schema.mark_reads_public",
     ],
     "TAGS": [
         {"name": "pairings", "description": "Relationships between two places, with their derived status."},

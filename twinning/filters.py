@@ -285,7 +285,7 @@ EXAMPLES = {
     "published_before": "2023",
     "cites": "newcastle-upon-tyne-taiyuan",
     "language": "en",
-    "organisation": "hong-kong-watch",
+    "organisation": "nottingham-stands-with-hong-kong",
     "opened_after": "2022",
     "opened_before": "2023-06",
     "target_place": "nottingham",

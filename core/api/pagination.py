@@ -194,7 +194,7 @@ class ResearchPagination(pagination.BasePagination):
                 "description": "`page` (default) or `cursor`: crawl in (updated_at, id) order, following `next` "
                 "links, without gaps or repeats. Combine with `updated_since` to sync changes.",
                 "schema": {"type": "string", "enum": ["page", "cursor"]},
-                "example": "cursor",
+                "example": "page",  # the documented examples are used together: `page=1` goes with this
             },
             {
                 "name": "cursor",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import renderers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 
 from core.api.conditional import ConditionalGetMixin
 from core.api.filters import StrictFilterBackend
@@ -35,6 +35,14 @@ class ResearchViewSetMixin(ConditionalGetMixin):
     permission_classes = [CuratorWritePermission]
     renderer_classes = LIST_RENDERERS
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        # A method the endpoint doesn't have is a 405 (with Allow) before anything else: content
+        # negotiation, authentication and permissions would otherwise answer 404, 401 or 403.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def get_renderers(self):
         request = getattr(self, "request", None)

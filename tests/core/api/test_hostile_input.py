@@ -113,3 +113,18 @@ def test_nul_in_a_json_body_is_400_not_500(api, curator):
     response = api.post("/api/v1/places/", {"name": "Nul\x00town", "country": "GB", "kind": "city"}, format="json")
     assert response.status_code == 400
     assert "NUL" in str(response.json())
+
+
+@pytest.mark.django_db
+def test_an_unknown_format_is_a_400_naming_the_formats(api):
+    response = api.get("/api/v1/places/?format=AAA")
+    assert response.status_code == 400
+    assert "csv" in response.json()["format"][0] and "json" in response.json()["format"][0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["TRACE", "PUT"])
+def test_a_method_the_endpoint_lacks_is_a_405_before_anything_else(api, method):
+    response = api.generic(method, "/api/v1/places/?format=csv")  # csv would not be negotiated for it
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
