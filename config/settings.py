@@ -237,6 +237,22 @@ LOGGING = {
     },
 }
 
+# Optional error reporting: when SENTRY_DSN is set, sentry-sdk sends server errors (with the Django
+# integration) and no personal data (no user ids, addresses, cookies or bodies). SENTRY_ENVIRONMENT
+# names the deployment; SENTRY_TRACES_SAMPLE_RATE (0 by default) turns on performance tracing.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or ("development" if DEBUG else "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+    )
+
 # Content Security Policy (Django's own, enforced everywhere): scripts only from this site, or inline
 # with the request's nonce. Inline styles are allowed (the self-contained 500 page, the admin); the API
 # docs pages loosen scripts for their inline start-up code (config.api_router).

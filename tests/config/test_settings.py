@@ -108,3 +108,23 @@ def test_hsts_preload_is_opt_in():
     code = SETUP + "print(settings.SECURE_HSTS_SECONDS > 0, settings.SECURE_HSTS_PRELOAD)"
     assert run(code, **PRODUCTION).stdout.strip() == "True False"
     assert run(code, **PRODUCTION, DJANGO_SECURE_HSTS_PRELOAD="1").stdout.strip() == "True True"
+
+
+SENTRY_STATE = SETUP + (
+    "import sentry_sdk; client = sentry_sdk.get_client(); "
+    "print(client.is_active(), client.options.get('send_default_pii'), "
+    "sorted(client.integrations).count('django'))"
+)
+
+
+def test_settings_load_without_sentry_and_it_stays_off():
+    result = run(SENTRY_STATE, DJANGO_DEBUG="1", SENTRY_DSN="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "False"
+
+
+def test_with_a_sentry_dsn_sentry_starts_with_django_and_no_personal_data():
+    # a well-formed DSN for a host that doesn't exist: nothing is sent while the settings load
+    result = run(SENTRY_STATE, **PRODUCTION, SENTRY_DSN="https://public@sentry.invalid/1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "1"]
