@@ -636,3 +636,63 @@ def place_merge(*, keep: Place, merge: Place, user=None, reason: str = "") -> Pl
     merge.identifiers.filter(scheme__in=kept_schemes).delete()
     _fold_into(kind="place", keep=keep, merge=merge, user=user, reason=reason)
     return keep
+
+
+# --- Bulk import ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_records_create(
+    *,
+    places=(),
+    identifiers=(),
+    sources=(),
+    pairings=(),
+    pairing_citations=(),
+    agreements=(),
+    agreement_citations=(),
+    events=(),
+    event_citations=(),
+    refresh=(),
+    user=None,
+    reason: str = "",
+) -> None:
+    """Store the new records a spreadsheet import planned (`twinning.imports.bulk`), in bulk and in
+    dependency order, each with its history record carrying who and why, then re-derive the status
+    of the `refresh` pairings (new ones and those with new events) with `pairings_status_refresh_bulk`.
+
+    The records are unsaved model instances whose foreign keys may point at each other; their fields
+    have been checked (`clean_fields`); slugs are given here. The database's constraints (unique
+    slugs, one pairing per pair and relationship, one citation per source) still refuse a clash with
+    a concurrent write, and then nothing of the import is kept."""
+    from simple_history.utils import bulk_create_with_history
+
+    from core.slugs import unique_slugs
+    from sources.services import sources_bulk_record
+
+    history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
+
+    def create(model, objs, default_reason: str):
+        if objs:
+            bulk_create_with_history(
+                list(objs), model, batch_size=1000, default_user=history_user,
+                default_change_reason=(reason or default_reason)[:100],
+            )
+
+    for place, slug in zip(places, unique_slugs(Place, [
+        slugify(p.name) or slugify(f"{p.name}-{p.country}") or f"place-{p.country.lower()}" for p in places
+    ]), strict=True):
+        place.slug = slug
+    create(Place, places, "Place recorded")
+    create(PlaceIdentifier, identifiers, "Identifier set")
+    sources_bulk_record(list(sources), user=user, reason=reason)
+    for pairing, slug in zip(pairings, unique_slugs(Pairing, [f"{p.place_a.slug}-{p.place_b.slug}" for p in pairings]), strict=True):
+        pairing.slug = slug
+    create(Pairing, pairings, "Pairing recorded")
+    create(PairingCitation, pairing_citations, "Source cited")
+    create(Agreement, agreements, "Agreement recorded")
+    create(AgreementCitation, agreement_citations, "Source cited")
+    create(Event, events, "Event recorded")
+    create(EventCitation, event_citations, "Source cited")
+    if refresh:
+        pairings_status_refresh_bulk(pairing_ids=[p.pk for p in refresh])

@@ -2,10 +2,11 @@
 
 Two passes. `validate` reads every row without touching the database and reports each problem by
 row number (as a spreadsheet shows it: the header is row 1) and column. `import_twinnings` then
-applies all rows in one transaction through `twinning.services` (so statuses are derived and history
-records who and why), each row in a savepoint so that every failing row is reported; if any row
-fails, or on a dry run, the transaction is rolled back and nothing is written. A dry run therefore
-previews exactly what a real import would do.
+plans every row in memory against the register, loaded in a few queries (`twinning.imports.bulk`),
+reporting every failing row; only if none fails, no near-duplicate is left unanswered and it is not a
+dry run, the plan is written in one transaction through `services.import_records_create` (history
+records who and why; statuses are re-derived in bulk). A dry run runs the same plan, so it previews
+exactly what a real import would do.
 
 Re-importing the same file changes nothing: places are matched by Wikidata QID, else by name (or
 local name) and country; pairings by the unordered pair and relationship; events by pairing, type
@@ -18,23 +19,30 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from core.partialdates import PartialDate
+from core.slugs import advisory_lock
 from core.text import has_nul, is_ascii_digits
 from core.validators import validate_url_characters
-from sources.models import Source
-from sources.services import source_get_or_create
 from twinning import services
-from twinning.constants import IMPLIED_STATUS, EventType, IdentifierScheme, PlaceKind
+from twinning.constants import IMPLIED_STATUS, EventType
 from twinning.countries import country_code
+from twinning.imports.bulk import Planner, RowError
+from twinning.imports.results import (  # noqa: F401 (the import's public names)
+    NEW,
+    Candidate,
+    Flag,
+    Match,
+    Problem,
+    RowOutcome,
+    SpreadsheetImportResult,
+)
 from twinning.imports.vocabulary import AGREEMENT_KIND, BODY, EVENT, RELATIONSHIP, STATUS
-from twinning.models import Agreement, Event, Pairing, Place, PlaceIdentifier
 
 COLUMNS = (
     "place", "place_country", "partner", "partner_country", "relationship", "established", "event",
@@ -56,35 +64,12 @@ _CSV_FIELD_LIMIT = 10_000_000
 _QID = re.compile(r"^[Qq][0-9]+$")
 _url = URLValidator(schemes=["http", "https"])
 
-# Service and model field names → the spreadsheet column a problem with them belongs to.
-_FIELD_COLUMNS = {
-    "place_a": "partner", "place_b": "partner", "relationship": "relationship", "date": "event_date",
-    "status_to": "status", "body": "body", "summary": "summary", "url": "source_url", "title": "source_title",
-    "publisher": "source_publisher", "published": "source_date", "votes_for": "votes_for",
-    "votes_against": "votes_against", "abstentions": "abstentions", "mover": "mover", "signed": "agreement_signed",
-    "term_years": "agreement_term_years", "kind": "agreement_kind",
-}
-
-
 class ImportFileError(Exception):
     """The file cannot be read (encoding, header), as a whole or from `row` on."""
 
     def __init__(self, message: str, row: int | None = None):
         super().__init__(message)
         self.row = row
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None  # None: the file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -129,54 +114,6 @@ class RowPlan:
     details: dict
     source: SourceSpec | None
     agreement: AgreementSpec | None
-
-
-@dataclass
-class RowOutcome:
-    """What a row did (or, in a dry run, would do)."""
-
-    number: int
-    pairing: str = ""
-    created: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    status_before: str = ""
-    status_after: str = ""
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def action(self) -> str:
-        if self.problems:
-            return "error"
-        if self.created:
-            return "create"
-        if self.changed:
-            return "change"
-        return "unchanged"
-
-    @property
-    def status_change(self) -> str:
-        if self.status_before == self.status_after:
-            return ""
-        return f"{self.status_before or 'new'} → {self.status_after}"
-
-
-@dataclass
-class SpreadsheetImportResult:
-    rows: list[RowOutcome]
-    problems: list[Problem]
-    dry_run: bool
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def counts(self) -> dict[str, int]:
-        counts = {"create": 0, "change": 0, "unchanged": 0, "error": 0}
-        for row in self.rows:
-            counts[row.action] += 1
-        return counts
 
 
 # --- Reading and validating (no database) -----------------------------------------------------
@@ -431,190 +368,10 @@ def validate(data: bytes | str) -> tuple[list[RowPlan], list[Problem]]:
     return plans, problems
 
 
-# --- Applying (through the services, in one transaction) --------------------------------------
+# --- Applying (planned in memory, written in bulk, in one transaction) ------------------------
 
 
-class _RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column = column
-
-
-def _place(spec: PlaceSpec, prefix: str, out: RowOutcome, *, user, reason) -> Place:
-    if spec.wikidata:
-        identifier = (
-            PlaceIdentifier.objects.filter(scheme=IdentifierScheme.WIKIDATA, value=spec.wikidata)
-            .select_related("place")
-            .first()
-        )
-        if identifier is not None:
-            return identifier.place
-    names = Q(name__iexact=spec.name) | Q(local_name__iexact=spec.name)
-    if spec.local_name:
-        names |= Q(local_name__iexact=spec.local_name)
-    matches = list(Place.objects.filter(names, country=spec.country).prefetch_related("identifiers")[:2])
-    if len(matches) > 1:
-        raise _RowError(prefix, f"“{spec}” matches more than one place; add {prefix}_wikidata to say which.")
-    if matches:
-        place = matches[0]
-        if spec.wikidata:
-            known = next((i.value for i in place.identifiers.all() if i.scheme == IdentifierScheme.WIKIDATA), "")
-            if known:
-                raise _RowError(
-                    f"{prefix}_wikidata", f"{spec.wikidata} differs from {known}, the QID recorded for {place.name}."
-                )
-            services.place_identifier_set(
-                place=place, scheme=IdentifierScheme.WIKIDATA, value=spec.wikidata, user=user, reason=reason
-            )
-            out.changed.append(f"Wikidata {spec.wikidata} added to {place.name}")
-        return place
-    kind = PlaceKind.PROVINCE if spec.name.lower().endswith(" province") else PlaceKind.CITY
-    place = services.place_create(
-        name=spec.name,
-        country=spec.country,
-        local_name=spec.local_name,
-        region=spec.region,
-        kind=kind,
-        identifiers={IdentifierScheme.WIKIDATA: spec.wikidata} if spec.wikidata else None,
-        user=user,
-        reason=reason,
-    )
-    out.created.append(f"place {spec}")
-    return place
-
-
-def _source(spec: SourceSpec | None, out: RowOutcome, *, user, reason):
-    if spec is None:
-        return None
-    if spec.url and not spec.title:
-        if not Source.objects.filter(url=spec.url).exists():
-            raise _RowError("source_title", "a new source needs its title")
-    source, created = source_get_or_create(
-        url=spec.url, title=spec.title, publisher=spec.publisher, published=spec.published, user=user, reason=reason
-    )
-    if created:
-        out.created.append(f"source “{source.title}”")
-    return source
-
-
-def _cite_event(event: Event, source, out: RowOutcome, *, claimed: PartialDate | None = None, user, reason) -> bool:
-    """Cite `source` for `event` unless it already is; True when a citation was added."""
-    if source is None or event.citations.filter(source=source).exists():
-        return False
-    services.event_cite(
-        event=event, cite=services.Cite(source=source, claimed_date=claimed), user=user, reason=reason
-    )
-    out.changed.append(f"source cited for {event.get_event_type_display().lower()} ({event.when.iso()})")
-    return True
-
-
-def _established(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> None:
-    existing = Event.objects.filter(pairing=pairing, event_type=EventType.ESTABLISHED).order_by("date", "id").first()
-    if existing is None:
-        if source is None:
-            raise _RowError("source_url", "recording the established date changes the status, so it needs source_url")
-        services.event_record(
-            pairing=pairing, event_type=EventType.ESTABLISHED, date=plan.established,
-            citations=[services.Cite(source=source)], user=user, reason=reason,
-        )
-        out.created.append(f"event established ({plan.established.iso()})")
-        return
-    if existing.when == plan.established:
-        _cite_event(existing, source, out, user=user, reason=reason)
-        return
-    # Sources disagree on the date: keep the recorded one; a new source is cited with the date it gives.
-    cited = _cite_event(existing, source, out, claimed=plan.established, user=user, reason=reason)
-    out.notes.append(
-        f"established {plan.established.iso()} differs from the recorded {existing.when.iso()}: the recorded date is kept"
-        + (", and this source is cited with the date it gives" if cited else "")
-    )
-
-
-def _agreement(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> Agreement | None:
-    spec = plan.agreement
-    if spec is None:
-        return None
-    signed = spec.signed
-    match = Agreement.objects.filter(
-        pairing=pairing, kind=spec.kind, signed=signed.date if signed else None,
-        **({"signed_precision": signed.precision} if signed else {}),
-    ).first()
-    if match is not None:
-        if source is not None and not match.citations.filter(source=source).exists():
-            services.agreement_cite(agreement=match, cite=services.Cite(source=source), user=user, reason=reason)
-            out.changed.append(f"source cited for {match}")
-        return match
-    agreement = services.agreement_record(
-        pairing=pairing, kind=spec.kind, signed=signed, term_years=spec.term_years,
-        citations=[services.Cite(source=source)] if source else [], user=user, reason=reason,
-    )
-    out.created.append(f"agreement {agreement}")
-    return agreement
-
-
-def _event(plan: RowPlan, pairing: Pairing, source, agreement, out: RowOutcome, *, user, reason) -> None:
-    date = plan.event_date
-    existing = Event.objects.filter(
-        pairing=pairing, event_type=plan.event_type, date=date.date, date_precision=date.precision
-    ).first()
-    if existing is not None:
-        _cite_event(existing, source, out, user=user, reason=reason)
-        return
-    details = dict(plan.details)
-    if agreement is not None and plan.event_type in {EventType.AGREEMENT_SIGNED, EventType.RENEWED}:
-        details["agreement"] = agreement
-    event = services.event_record(
-        pairing=pairing, event_type=plan.event_type, date=date, status_to=plan.status_to,
-        citations=[services.Cite(source=source)] if source else [], user=user, reason=reason, **details,
-    )
-    out.created.append(f"event {event.get_event_type_display().lower()} ({date.iso()})")
-
-
-def apply_row(plan: RowPlan, *, user=None, reason: str = "") -> RowOutcome:
-    out = RowOutcome(number=plan.number)
-    place = _place(plan.place, "place", out, user=user, reason=reason)
-    partner = _place(plan.partner, "partner", out, user=user, reason=reason)
-    if place.pk == partner.pk:
-        raise _RowError("partner", f"{place.name} cannot be paired with itself")
-    source = _source(plan.source, out, user=user, reason=reason)
-    pairing = services.pairing_find(place_a=place, place_b=partner, relationship=plan.relationship)
-    if pairing is None:
-        pairing = services.pairing_create(
-            place_a=place, place_b=partner, relationship=plan.relationship,
-            citations=[services.Cite(source=source)] if source and not plan.event_type else [],
-            user=user, reason=reason,
-        )
-        out.created.append(f"pairing {pairing} ({pairing.get_relationship_display().lower()})")
-    else:
-        out.status_before = pairing.status
-        if source is not None and not plan.event_type and not pairing.citations.filter(source=source).exists():
-            services.pairing_cite(pairing=pairing, cite=services.Cite(source=source), user=user, reason=reason)
-            out.changed.append("source cited for the pairing")
-    out.pairing = str(pairing)
-    if plan.established is not None:
-        _established(plan, pairing, source, out, user=user, reason=reason)
-    agreement = _agreement(plan, pairing, source, out, user=user, reason=reason)
-    if plan.event_type:
-        _event(plan, pairing, source, agreement, out, user=user, reason=reason)
-    pairing.refresh_from_db(fields=["status"])
-    out.status_after = pairing.status
-    return out
-
-
-def _problems_from(exc: Exception, number: int) -> list[Problem]:
-    if isinstance(exc, _RowError):
-        return [Problem(number, exc.column, str(exc))]
-    if isinstance(exc, ValidationError):
-        if getattr(exc, "code", None) == "source_required":
-            return [Problem(number, "source_url", "this row changes the pairing's status, so it needs source_url")]
-        if hasattr(exc, "error_dict"):
-            return [
-                Problem(number, _FIELD_COLUMNS.get(name, name if name != "__all__" else ""), message)
-                for name, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        return [Problem(number, "", message) for message in exc.messages]
-    return [Problem(number, "", f"the database refused this row ({exc.__class__.__name__}: {exc})")]
+IMPORT_LOCK = "twinning:spreadsheet-import"
 
 
 def import_twinnings(
@@ -625,8 +382,10 @@ def import_twinnings(
     reason: str = "Spreadsheet import",
     progress: Callable[[Iterable, int], Iterable] | None = None,
     max_rows: int | None = None,
+    resolutions: dict[str, str] | None = None,
 ) -> SpreadsheetImportResult:
-    """Validate and apply a spreadsheet. Nothing is written on a dry run or if any row fails.
+    """Validate and apply a spreadsheet. Nothing is written on a dry run, if any row fails, or while a
+    flagged near-duplicate is unanswered (`resolutions`: a flag's key → a candidate's value or "new").
 
     `max_rows` refuses larger files before anything is applied (the admin's limit: a web request must
     finish in seconds; the shell command has none)."""
@@ -642,16 +401,32 @@ def import_twinnings(
         return report
     iterable = progress(plans, len(plans)) if progress else plans
     with transaction.atomic():
+        if not dry_run:
+            advisory_lock(IMPORT_LOCK)  # one import at a time: what it looked up stays true until it commits
+        planner = Planner(plans, resolutions=resolutions)
         for plan in iterable:
             try:
-                with transaction.atomic():
-                    outcome = apply_row(plan, user=user, reason=reason)
-            except (ValidationError, IntegrityError, _RowError) as exc:
-                outcome = RowOutcome(number=plan.number, problems=_problems_from(exc, plan.number))
+                outcome = planner.plan_row(plan)
+            except RowError as exc:
+                outcome = RowOutcome(number=plan.number, problems=[Problem(plan.number, exc.column, str(exc))])
                 report.problems.extend(outcome.problems)
             report.rows.append(outcome)
         if dry_run or report.problems:
-            transaction.set_rollback(True)
-        else:
-            report.applied = True
+            return report
+        if report.unresolved:
+            report.problems.extend(
+                Problem(flag.row, flag.column, f"{flag.message} Not answered, so nothing was written.")
+                for flag in report.unresolved
+            )
+            return report
+        try:
+            with transaction.atomic():
+                planner.write(user=user, reason=reason)
+        except (IntegrityError, ValidationError) as exc:
+            report.problems.append(Problem(
+                None, "", f"the database refused the import ({exc.__class__.__name__}: {exc}); nothing was written. "
+                "The register may have changed meanwhile: preview the file again.",
+            ))
+            return report
+        report.applied = True
     return report
