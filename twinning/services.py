@@ -24,6 +24,7 @@ from twinning.models import (
     AgreementCitation,
     Event,
     EventCitation,
+    ImportJob,
     Pairing,
     PairingCitation,
     Place,
@@ -696,3 +697,45 @@ def import_records_create(
     create(EventCitation, event_citations, "Source cited")
     if refresh:
         pairings_status_refresh_bulk(pairing_ids=[p.pk for p in refresh])
+
+
+def _import_digest(sha256: str, resolutions: dict) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(f"{sha256}|{json.dumps(resolutions, sort_keys=True)}".encode()).hexdigest()
+
+
+@transaction.atomic
+def import_job_create(*, data: bytes, file_name: str, rows: int, user=None) -> ImportJob:
+    """Keep an uploaded spreadsheet for its confirmation (previewed, nothing of it applied). The
+    user's earlier unconfirmed uploads are dropped: a preview replaces the one before."""
+    import hashlib
+
+    owner = user if getattr(user, "is_authenticated", False) else None
+    if owner is not None:
+        ImportJob.objects.filter(user=owner, state=ImportJob.State.PREVIEWED).delete()
+    sha256 = hashlib.sha256(data).hexdigest()
+    return ImportJob.objects.create(
+        user=owner, file_name=file_name[:200], data=data, sha256=sha256, rows_total=rows,
+        digest=_import_digest(sha256, {}),
+    )
+
+
+def import_job_answer(job: ImportJob, *, resolutions: dict[str, str]) -> ImportJob:
+    """Record the curator's answers to the flags of a previewed upload; the confirmation digest then
+    names the file and these answers, so confirming applies exactly what was last previewed."""
+    job.resolutions = resolutions
+    job.digest = _import_digest(job.sha256, resolutions)
+    job.save(update_fields=["resolutions", "digest"])
+    return job
+
+
+def import_job_finish(job: ImportJob, *, applied: bool, counts: dict) -> ImportJob:
+    job.state = ImportJob.State.APPLIED if applied else ImportJob.State.FAILED
+    job.counts = counts
+    job.rows_done = job.rows_total if applied else 0
+    job.finished_at = timezone.now()
+    job.data = b"" if applied else job.data  # an imported file's rows are in the register (and its history)
+    job.save(update_fields=["state", "counts", "rows_done", "finished_at", "data"])
+    return job

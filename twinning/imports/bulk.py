@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 from django.urls import NoReverseMatch, reverse
 
 from core.partialdates import PartialDate, partial_date_of, partial_values
+from core.text import is_ascii_digits
 from sources.models import Source
 from twinning import selectors, services
 from twinning.constants import EventType, IdentifierScheme, PlaceKind
@@ -100,6 +101,10 @@ class Planner:
         self.qid_of: dict[object, str] = {}
         for identifier in PlaceIdentifier.objects.filter(scheme=WIKIDATA, value__in=qids).select_related("place"):
             places.setdefault(identifier.place_id, identifier.place)
+        # Places a curator chose for a near-duplicate name ("use this one") are loaded with the others.
+        chosen = {int(v) for k, v in self.resolutions.items() if k.startswith("place:") and is_ascii_digits(str(v)) and len(str(v)) < 19}
+        for place in Place.objects.filter(pk__in=chosen) if chosen else ():
+            places.setdefault(place.pk, place)
         if names:
             for place in (
                 Place.objects.filter(country__in=countries)
@@ -116,6 +121,7 @@ class Planner:
         self.by_local: dict[tuple[str, str], list[Place]] = defaultdict(list)
         for place in places.values():
             self._index_place(place)
+        self.places = places
 
         self.pairings: dict[frozenset, list[Pairing]] = defaultdict(list)
         self.events: dict[object, list[Event]] = defaultdict(list)
@@ -198,7 +204,7 @@ class Planner:
         if plan.event_type:
             self._event(plan, pairing, source, agreement, out)
         if key(pairing) in self.refresh:
-            self.status[key(pairing)] = derive(self.events[key(pairing)]).status
+            self.status[key(pairing)] = str(derive(self.events[key(pairing)]).status)
         out.status_after = self.status[key(pairing)]
         return out
 
@@ -234,7 +240,7 @@ class Planner:
             candidates=[Candidate(str(p.pk), f"{p} ({p.country}{', ' + p.region if p.region else ''})", admin_url(p)) for p in similar],
         )
         if choice and choice != NEW:
-            place = next(p for p in similar if str(p.pk) == choice)
+            place = self.places.get(int(choice)) or next(p for p in similar if str(p.pk) == choice)
             out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place), "as you chose"))
             return place, bool(spec.wikidata) and not self.qid_of.get(key(place))
         return None, False
