@@ -184,7 +184,7 @@ class Planner:
     # --- Rows ------------------------------------------------------------------------------------
 
     def plan_row(self, plan, *, user=None, reason: str = "") -> RowOutcome:
-        out = RowOutcome(number=plan.number)
+        out = RowOutcome(number=plan.number, notes=list(plan.notes))
         place, place_qid = self._find_place(plan.place, "place", out)
         partner, partner_qid = self._find_place(plan.partner, "partner", out)
         if place is not None and place is partner:

@@ -100,6 +100,7 @@ class SpreadsheetImportResult:
     problems: list[Problem]
     dry_run: bool
     applied: bool = False
+    notes: list[str] = field(default_factory=list)  # how the file was read, when worth checking
 
     @property
     def flags(self) -> list[Flag]:

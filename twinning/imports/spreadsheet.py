@@ -33,6 +33,8 @@ from twinning import services
 from twinning.constants import IMPLIED_STATUS, EventType
 from twinning.countries import country_code
 from twinning.imports.bulk import Planner, RowError
+from twinning.imports.dates import parse_sheet_date
+from twinning.imports.files import XLS_MAGIC, XLSX_MAGIC, FileError, decode_text, read_xlsx
 from twinning.imports.results import (  # noqa: F401 (the import's public names)
     NEW,
     Candidate,
@@ -114,6 +116,7 @@ class RowPlan:
     details: dict
     source: SourceSpec | None
     agreement: AgreementSpec | None
+    notes: tuple[str, ...] = ()  # e.g. how a spreadsheet-style date was read
 
 
 # --- Reading and validating (no database) -----------------------------------------------------
@@ -123,17 +126,29 @@ def _column_name(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", (text or "").strip().lower())
 
 
-def read_rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and the non-blank rows (numbered as a spreadsheet shows them) of a CSV file."""
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                f"The file is not UTF-8 text (byte {exc.start}). Save it as “CSV UTF-8” and upload it again."
-            ) from None
-    else:
-        text = data.removeprefix("\ufeff")
+def read_rows(data: bytes | str, notes: list[str] | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the non-blank rows (numbered as a spreadsheet shows them) of a CSV file or an
+    .xlsx workbook (its first worksheet). How the file was read, when that is worth checking (another
+    encoding than UTF-8, another worksheet), is added to `notes`."""
+    notes = notes if notes is not None else []
+    try:
+        if isinstance(data, bytes) and data.startswith(XLS_MAGIC):
+            raise ImportFileError("This is an Excel 97-2003 workbook (.xls). Save it as .xlsx, or as “CSV UTF-8”, and upload it again.")
+        if isinstance(data, bytes) and data.startswith(XLSX_MAGIC):
+            cells, numbers, note = read_xlsx(data)
+            notes.extend([note] if note else [])
+            if not any(any(c.strip() for c in row) for row in cells):
+                raise ImportFileError("The workbook is empty: it needs a header row and at least one row of data.")
+            first = next(i for i, row in enumerate(cells) if any(c.strip() for c in row))
+            header = [_column_name(name) for name in cells[first]]
+            return header, _data_rows(zip(numbers[first + 1 :], cells[first + 1 :], strict=True), header)
+        if isinstance(data, bytes):
+            text, note = decode_text(data)
+            notes.extend([note] if note else [])
+        else:
+            text = data.removeprefix("\ufeff")
+    except FileError as exc:
+        raise ImportFileError(str(exc), row=exc.row) from None
     if not text.strip():
         raise ImportFileError("The file is empty: it needs a header row and at least one row of data.")
     first_line = text.splitlines()[0]
@@ -143,14 +158,14 @@ def read_rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, s
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [_column_name(name) for name in next(reader)]
-        return header, _data_rows(reader, header)
+        return header, _data_rows(enumerate(reader, start=2), header)
     except csv.Error as exc:
         raise ImportFileError(f"this row cannot be read as CSV ({exc}).", row=reader.line_num or 1) from None
 
 
-def _data_rows(reader, header: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _data_rows(numbered, header: list[str]) -> list[tuple[int, dict[str, str]]]:
     rows = []
-    for number, values in enumerate(reader, start=2):
+    for number, values in numbered:
         if not any(v.strip() for v in values):
             continue
         row = {}
@@ -193,6 +208,7 @@ class _RowReader:
         self.number = number
         self.row = row
         self.problems: list[Problem] = []
+        self.notes: list[str] = []
         for column, value in list(row.items()):
             if has_nul(value) or len(value) > MAX_CELL:
                 if has_nul(value):
@@ -226,7 +242,13 @@ class _RowReader:
             return None
 
     def date(self, column: str, *, required: bool = False) -> PartialDate | None:
-        return self.convert(column, PartialDate.parse, required=required)
+        def parse(text: str) -> PartialDate:
+            value, note = parse_sheet_date(text)
+            if note:
+                self.notes.append(f"{column}: {note}")
+            return value
+
+        return self.convert(column, parse, required=required)
 
     def word(self, column: str, vocabulary, *, required: bool = False) -> str:
         return self.convert(column, vocabulary.lookup, required=required) or ""
@@ -344,14 +366,15 @@ def validate_row(number: int, row: dict[str, str]) -> tuple[RowPlan | None, list
         details={k: v for k, v in details.items() if v not in (None, "")},
         source=source,
         agreement=agreement,
+        notes=tuple(r.notes),
     )
     return plan, []
 
 
-def validate(data: bytes | str) -> tuple[list[RowPlan], list[Problem]]:
-    """Every row, checked without touching the database."""
+def validate(data: bytes | str, notes: list[str] | None = None) -> tuple[list[RowPlan], list[Problem]]:
+    """Every row, checked without touching the database (how the file was read goes to `notes`)."""
     try:
-        header, rows = read_rows(data)
+        header, rows = read_rows(data, notes)
     except ImportFileError as exc:
         return [], [Problem(exc.row, "", str(exc))]
     problems = check_header(header)
@@ -389,8 +412,9 @@ def import_twinnings(
 
     `max_rows` refuses larger files before anything is applied (the admin's limit: a web request must
     finish in seconds; the shell command has none)."""
-    plans, problems = validate(data)
-    report = SpreadsheetImportResult(rows=[], problems=problems, dry_run=dry_run)
+    notes: list[str] = []
+    plans, problems = validate(data, notes)
+    report = SpreadsheetImportResult(rows=[], problems=problems, dry_run=dry_run, notes=notes)
     if max_rows is not None and len(plans) > max_rows:
         problems.append(Problem(
             None, "",
