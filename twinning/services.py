@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.bulk import update_rows
 from core.history import history_delete, history_save
 from core.partialdates import PartialDate, partial_values
 from core.slugs import advisory_lock, save_with_unique_slug
@@ -323,13 +324,13 @@ def pairings_status_refresh_bulk(*, pairing_ids, batch_size: int = 2000) -> int:
             changed_count += bool(pairing_fields)
             pairing.updated_at = now
             changed_pairings.append(pairing)
-        if changed_events:
-            Event.objects.bulk_update(changed_events, ["status_after", "status_since_event"], batch_size=1000)
         # The derived cache is not a curator change: no history rows, as in pairing_status_refresh.
-        Pairing.objects.bulk_update(
+        # (One UPDATE … FROM unnest per table: bulk_update's CASE per row cost seconds per thousand.)
+        update_rows(Event, changed_events, ["status_after", "status_since_event"])
+        update_rows(
+            Pairing,
             changed_pairings,
             ["status", "status_since", "status_since_precision", "status_since_circa", "status_event", "updated_at"],
-            batch_size=1000,
         )
     return changed_count
 

@@ -191,3 +191,22 @@ class TestBulk:
         assert sorted(Place.objects.filter(name="Springfield").values_list("slug", flat=True)) == [
             "springfield", "springfield-2", "springfield-3"
         ]
+
+
+@pytest.mark.django_db
+def test_the_bulk_near_duplicate_check_finds_what_similar_places_finds():
+    from twinning.selectors import similar_places, similar_places_many
+
+    PlaceFactory(name="Taiyuan", local_name="太原", country="CN", slug="taiyuan")
+    PlaceFactory(name="Taizhou", country="CN", slug="taizhou")
+    PlaceFactory(name="Ningbo", local_name="宁波", country="CN", slug="ningbo")
+    PlaceFactory(name="Newcastle upon Tyne", country="GB", slug="newcastle")
+    queries = [("Taiyuan City", "CN"), ("寧波", "CN"), ("Newcastle", "GB"), ("Newcastle", "CN"), ("Zzz", "CN")]
+    many = similar_places_many(queries)
+    for text, country in queries:
+        expected = similar_places(text, country=country)
+        assert [(p.pk, round(p.similarity, 4)) for p in many[(text, country)]] == [
+            (p.pk, round(p.similarity, 4)) for p in expected
+        ]
+    assert [p.name for p in many[("寧波", "CN")]] == ["Ningbo"]  # either Chinese script
+    assert many[("Zzz", "CN")] == []

@@ -19,6 +19,7 @@ answered nothing is applied.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -49,12 +50,22 @@ def key(obj) -> object:
 
 
 def admin_url(obj) -> str:
+    """The admin change page of a saved record ("" for an unsaved one or a model without one)."""
     if obj.pk is None:
         return ""
+    prefix, suffix = _admin_url_parts(obj._meta.app_label, obj._meta.model_name)
+    return f"{prefix}{obj.pk}{suffix}" if prefix else ""
+
+
+@cache
+def _admin_url_parts(app_label: str, model_name: str) -> tuple[str, str]:
+    # reversed once per model (thousands of rows would each pay for the resolver otherwise)
     try:
-        return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        url = reverse(f"admin:{app_label}_{model_name}_change", args=[987654321])
     except NoReverseMatch:
-        return ""
+        return "", ""
+    prefix, _sep, suffix = url.partition("987654321")
+    return prefix, suffix
 
 
 def _set_partial(obj, prefix: str, value: PartialDate | None) -> None:
@@ -62,11 +73,15 @@ def _set_partial(obj, prefix: str, value: PartialDate | None) -> None:
         setattr(obj, name, field_value)
 
 
-def _clean(obj, *, exclude: tuple[str, ...] = ()) -> None:
-    """The field checks `full_clean` makes, without its uniqueness and foreign-key queries (the
-    database constraints still guard those when the records are written)."""
-    relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
-    obj.clean_fields(exclude=[*relations, "slug", *exclude])
+# The fields a spreadsheet cell fills in freely; the others come from vocabularies and dates that
+# the row reader has already checked.
+_CELL_FIELDS = {"name", "local_name", "region", "country", "url", "title", "publisher", "summary", "mover", "term_years"}
+
+
+def _clean(obj) -> None:
+    """The checks `full_clean` makes of the fields cells fill in, without its uniqueness and
+    foreign-key queries (the database constraints still guard those when the records are written)."""
+    obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.name not in _CELL_FIELDS])
     obj.clean()
 
 
@@ -86,7 +101,6 @@ class Planner:
         self.refresh: dict[object, Pairing] = {}  # pairings whose timeline changed (their status is re-derived)
         self.row_of: dict[int, int] = {}  # id(new record) -> the row that creates it
         self.asked: set[str] = set()  # flag keys already raised by an earlier row
-        self._similar: dict[tuple[str, str], list[Place]] = {}
         self._load()
 
     # --- Loading (a fixed number of queries, whatever the number of rows) ------------------------
@@ -152,6 +166,18 @@ class Planner:
                     f"{owner}_id", "source_id"
                 ):
                     self.cited.add((owner, owner_id, source_id))
+
+        # Names not found are checked for near-duplicates all at once (one query, not one per name).
+        unmatched = [
+            (spec.name, spec.country) for spec in specs
+            if spec.wikidata not in self.by_qid and not self.by_name.get((spec.country, spec.name.lower()))
+            and not self.by_local.get((spec.country, spec.name.lower()))
+            and not (spec.local_name and self.by_local.get((spec.country, spec.local_name.lower())))
+        ]
+        self._similar = {
+            (country, text.strip().lower()): found
+            for (text, country), found in selectors.similar_places_many(unmatched).items()
+        }
 
         source_specs = [plan.source for plan in self.plans if plan.source is not None]
         urls = {s.url for s in source_specs if s.url}
@@ -246,8 +272,8 @@ class Planner:
         return None, False
 
     def _similar_places(self, spec) -> list[Place]:
-        cache_key = (spec.country, spec.name.lower())
-        if cache_key not in self._similar:
+        cache_key = (spec.country, spec.name.strip().lower())
+        if cache_key not in self._similar:  # not foreseen by the bulk check (e.g. a QID that matched nothing)
             self._similar[cache_key] = selectors.similar_places(spec.name, country=spec.country)
         return self._similar[cache_key]
 
@@ -457,7 +483,7 @@ class Planner:
         event = Event(pairing=pairing, event_type=plan.event_type, status_to=plan.status_to, **details)
         _set_partial(event, "date", date)
         try:
-            _clean(event, exclude=("order",))
+            _clean(event)
         except ValidationError as exc:
             column = next((c for c in ("summary", "mover", "body") if c in exc.message_dict), "event")
             raise RowError(column, " ".join(exc.messages)) from None
