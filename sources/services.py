@@ -116,15 +116,8 @@ def citation_delete(citation: CitationBase, *, user=None, reason: str = "") -> N
 def sources_bulk_record(sources: list[Source], *, user=None, reason: str = "") -> list[Source]:
     """Store many new sources at once (a spreadsheet import), each with its history record (who, why).
     The caller has checked their fields (`clean_fields`, `clean`); the database checks uniqueness."""
-    from simple_history.utils import bulk_create_with_history
+    from core.history import history_bulk_created
 
-    if not sources:
-        return []
-    return bulk_create_with_history(
-        sources, Source, batch_size=1000, default_user=_history_user(user),
-        default_change_reason=(reason or "Source recorded")[:100],
-    )
-
-
-def _history_user(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+    created = Source.objects.bulk_create(list(sources), batch_size=2000)
+    history_bulk_created(Source, [s.pk for s in created], user=user, reason=reason or "Source recorded")
+    return created

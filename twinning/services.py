@@ -667,19 +667,14 @@ def import_records_create(
     have been checked (`clean_fields`); slugs are given here. The database's constraints (unique
     slugs, one pairing per pair and relationship, one citation per source) still refuse a clash with
     a concurrent write, and then nothing of the import is kept."""
-    from simple_history.utils import bulk_create_with_history
-
+    from core.history import history_bulk_created
     from core.slugs import unique_slugs
     from sources.services import sources_bulk_record
 
-    history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
-
     def create(model, objs, default_reason: str):
         if objs:
-            bulk_create_with_history(
-                list(objs), model, batch_size=1000, default_user=history_user,
-                default_change_reason=(reason or default_reason)[:100],
-            )
+            created = model.objects.bulk_create(list(objs), batch_size=2000)
+            history_bulk_created(model, [obj.pk for obj in created], user=user, reason=reason or default_reason)
 
     for place, slug in zip(places, unique_slugs(Place, [
         slugify(p.name) or slugify(f"{p.name}-{p.country}") or f"place-{p.country.lower()}" for p in places

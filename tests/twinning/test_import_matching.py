@@ -171,6 +171,8 @@ class TestBulk:
             history = model.history.all()
             assert history.count() == model.objects.count() > 0
             assert {(h.history_type, h.history_user, h.history_change_reason) for h in history} == {("+", curator, "bulk test")}
+        for place in Place.objects.all():  # the history record holds the row as created
+            assert (place.history.get().name, place.history.get().slug) == (place.name, place.slug)
 
     def test_stored_status_is_what_the_single_refresh_stores(self):
         import_twinnings(self.rows(5))

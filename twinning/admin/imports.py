@@ -20,9 +20,10 @@ from twinning.forms import ImportForm
 from twinning.imports.spreadsheet import ALL_COLUMNS, COLUMNS, OPTIONAL_COLUMNS, import_twinnings
 from twinning.models import ImportJob
 
-# Applying a row takes some 60-100 ms (several services, each validating and recording history), so
-# a web request stays well inside a worker timeout with this many; larger files go through the shell.
-ADMIN_MAX_ROWS = 250
+# The import plans in memory and writes in bulk (bench/bench_import.py: about 0.5 ms of Python a row
+# for an import, 0.3 ms for a preview, plus a few bulk statements), so a file this large previews and
+# imports within a web request; larger ones go through `manage.py import_twinnings`.
+ADMIN_MAX_ROWS = 5000
 TEMPLATE_FILE = settings.BASE_DIR / "fixtures" / "import-template.csv"
 
 
