@@ -44,3 +44,31 @@ def advisory_lock(key: str) -> None:
     so that check-then-create on the same key is serialised (call inside transaction.atomic)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def unique_slugs(model, bases: list[str]) -> list[str]:
+    """`unique_slug` for many new records at once (a bulk import): each base, or `base-2`, `base-3`…,
+    free in `model` and among the others, in two queries. Call under a lock that serialises such
+    imports; a concurrent single create is still caught by the unique index."""
+    from collections import Counter
+
+    from django.db.models import Q
+
+    bases = [(base or "item")[:200].strip("-") or "item" for base in bases]
+    distinct = set(bases)
+    taken = set(model.objects.filter(slug__in=distinct).values_list("slug", flat=True))
+    repeated = Counter(bases)
+    crowded = sorted(base for base in distinct if base in taken or repeated[base] > 1)
+    for start in range(0, len(crowded), 500):
+        match = Q()
+        for base in crowded[start : start + 500]:
+            match |= Q(slug__startswith=f"{base}-")
+        taken |= set(model.objects.filter(match).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs

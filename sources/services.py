@@ -111,3 +111,13 @@ def citation_set(
 def citation_delete(citation: CitationBase, *, user=None, reason: str = "") -> None:
     """Remove a citation (the source itself stays), recording who and why."""
     history_delete(citation, user=user, reason=reason or "Citation removed")
+
+
+def sources_bulk_record(sources: list[Source], *, user=None, reason: str = "") -> list[Source]:
+    """Store many new sources at once (a spreadsheet import), each with its history record (who, why).
+    The caller has checked their fields (`clean_fields`, `clean`); the database checks uniqueness."""
+    from core.history import history_bulk_created
+
+    created = Source.objects.bulk_create(list(sources), batch_size=2000)
+    history_bulk_created(Source, [s.pk for s in created], user=user, reason=reason or "Source recorded")
+    return created

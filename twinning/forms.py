@@ -210,8 +210,8 @@ class AgreementForm(ReasonFormMixin, PartialDateModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Spreadsheet (CSV)"),
-        help_text=_("CSV, UTF-8 (“CSV UTF-8” in Excel; a byte-order mark is fine), with the header row of the template."),
+        label=_("Spreadsheet (CSV or .xlsx)"),
+        help_text=_("An .xlsx workbook (its first worksheet) or a CSV file (UTF-8 best; Excel’s “CSV” and “Unicode text” are read too), with the header row of the template."),
     )
 
     def clean_file(self):

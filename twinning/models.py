@@ -487,3 +487,37 @@ class AmbiguousMatch(models.Model):
 
     def __str__(self):
         return f"{self.qid} {self.label} ({self.country})"
+
+
+class ImportJob(models.Model):
+    """A curator's spreadsheet upload between its preview and its import. The file is kept here, not
+    in the session (a signed cookie, far too small for a spreadsheet), with who uploaded it, the
+    answers given to its flagged near-duplicates and what the import did (read-only in the admin)."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed, not imported")
+        APPLIED = "applied", _("imported")
+        FAILED = "failed", _("refused, nothing written")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField(_("file"))
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    resolutions = models.JSONField(_("answers to flags"), default=dict, blank=True)
+    digest = models.CharField(_("confirmation digest"), max_length=64, db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PREVIEWED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"

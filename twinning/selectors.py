@@ -59,6 +59,49 @@ def similar_places(text: str, *, country: str = "", exclude_pk: int | None = Non
     return list(qs.annotate(similarity=Greatest(*scores)).order_by("-similarity", "name", "pk")[:limit])
 
 
+def similar_places_many(queries, *, limit: int = 5) -> dict[tuple[str, str], list[Place]]:
+    """`similar_places(text, country=country)` for many (text, country) pairs in two queries (a bulk
+    import's near-duplicate check): the same matches (either Chinese script, the trigram threshold),
+    most similar first, each with `similarity` set."""
+    from django.db import connection
+
+    keys = sorted({(text.strip(), country) for text, country in queries if text.strip()})
+    probes = [(variant, country, i) for i, (text, country) in enumerate(keys) for variant in sorted(script_variants(text))]
+    if not probes:
+        return {}
+    table = Place._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT q.ord, p.id, p.sim FROM unnest(%s::text[], %s::text[], %s::int[]) AS q(v, c, ord)
+            CROSS JOIN LATERAL (
+                SELECT pl.id, pl.name, GREATEST(similarity(pl.name, q.v), similarity(pl.local_name, q.v)) AS sim
+                FROM {table} pl
+                WHERE pl.country = q.c AND (pl.name %% q.v OR pl.local_name %% q.v)
+                ORDER BY sim DESC, pl.name, pl.id
+                LIMIT %s
+            ) p
+            """,
+            [[v for v, _c, _i in probes], [c for _v, c, _i in probes], [i for _v, _c, i in probes], limit],
+        )
+        rows = cursor.fetchall()
+    places = Place.objects.in_bulk({place_id for _i, place_id, _s in rows})
+    best: dict[int, dict[int, float]] = {}
+    for i, place_id, similarity in rows:
+        scores = best.setdefault(i, {})
+        scores[place_id] = max(similarity, scores.get(place_id, 0.0))
+    result: dict[tuple[str, str], list[Place]] = {key: [] for key in keys}
+    for i, scores in best.items():
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], places[item[0]].name, item[0]))[:limit]
+        found = []
+        for place_id, similarity in ranked:
+            place = places[place_id]
+            place.similarity = similarity
+            found.append(place)
+        result[keys[i]] = found
+    return result
+
+
 def pairing_timeline(pairing: Pairing) -> list[Event]:
     """A pairing's events in timeline order, each with its citations and their sources loaded."""
     return list(

@@ -97,3 +97,36 @@ def test_files_over_the_admin_limit_are_sent_to_the_shell(client, curator, monke
         "or import it from the shell: python manage.py import_twinnings FILE.csv"
     ]
     assert not Place.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_flagged_row_is_answered_on_the_preview_then_imported(client, curator):
+    from tests.twinning.factories import PlaceFactory, make_pairing
+    from tests.twinning.test_import import csv_of
+    from twinning.models import ImportJob
+
+    severed = make_pairing(
+        place_a=PlaceFactory(name="Newcastle upon Tyne", country="GB", slug="newcastle-upon-tyne"),
+        place_b=PlaceFactory(name="Taiyuan", country="CN", slug="taiyuan"),
+    )
+    client.force_login(curator)
+    row = "Newcastle upon Tyne,GB,Taiyuan,CN,twinned,,,,,,,https://example.org/t,Twinned,Example,"
+    preview = upload(client, csv_of(row).encode())
+    page = preview.content.decode()
+    assert "Likely duplicate (column relationship)" in page
+    assert f'href="/admin/twinning/pairing/{severed.pk}/change/"' in page  # the matched places and the candidate
+    assert f'href="/admin/twinning/place/{severed.place_a_id}/change/"' in page
+    assert "Confirm import" not in page
+    assert "file" not in str(dict(client.session))  # the file is kept server-side, not in the cookie session
+    early = client.post(IMPORT, {"confirm": preview.context["answer_digest"]})  # confirming before answering
+    assert "Not answered, so nothing was written" in early.content.decode()
+    assert Pairing.objects.count() == 1 and not severed.citations.filter(source__url="https://example.org/t").exists()
+
+    answered = client.post(IMPORT, {"answer": preview.context["answer_digest"], "flag:2:relationship": str(severed.pk)})
+    assert "Confirm import" in answered.content.decode()
+    assert answered.context["report"].rows[0].pairing == "Newcastle upon Tyne – Taiyuan"
+    done = client.post(IMPORT, {"confirm": answered.context["confirm_digest"]})
+    assert done.status_code == 302
+    assert Pairing.objects.count() == 1
+    assert severed.citations.filter(source__url="https://example.org/t").exists()
+    assert ImportJob.objects.get().state == ImportJob.State.APPLIED

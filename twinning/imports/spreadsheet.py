@@ -2,10 +2,11 @@
 
 Two passes. `validate` reads every row without touching the database and reports each problem by
 row number (as a spreadsheet shows it: the header is row 1) and column. `import_twinnings` then
-applies all rows in one transaction through `twinning.services` (so statuses are derived and history
-records who and why), each row in a savepoint so that every failing row is reported; if any row
-fails, or on a dry run, the transaction is rolled back and nothing is written. A dry run therefore
-previews exactly what a real import would do.
+plans every row in memory against the register, loaded in a few queries (`twinning.imports.bulk`),
+reporting every failing row; only if none fails, no near-duplicate is left unanswered and it is not a
+dry run, the plan is written in one transaction through `services.import_records_create` (history
+records who and why; statuses are re-derived in bulk). A dry run runs the same plan, so it previews
+exactly what a real import would do.
 
 Re-importing the same file changes nothing: places are matched by Wikidata QID, else by name (or
 local name) and country; pairings by the unordered pair and relationship; events by pairing, type
@@ -18,23 +19,32 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from core.partialdates import PartialDate
+from core.slugs import advisory_lock
 from core.text import has_nul, is_ascii_digits
 from core.validators import validate_url_characters
-from sources.models import Source
-from sources.services import source_get_or_create
 from twinning import services
-from twinning.constants import IMPLIED_STATUS, EventType, IdentifierScheme, PlaceKind
+from twinning.constants import IMPLIED_STATUS, EventType
 from twinning.countries import country_code
+from twinning.imports.bulk import Planner, RowError
+from twinning.imports.dates import parse_sheet_date
+from twinning.imports.files import XLS_MAGIC, XLSX_MAGIC, FileError, decode_text, read_xlsx
+from twinning.imports.results import (  # noqa: F401 (the import's public names)
+    NEW,
+    Candidate,
+    Flag,
+    Match,
+    Problem,
+    RowOutcome,
+    SpreadsheetImportResult,
+)
 from twinning.imports.vocabulary import AGREEMENT_KIND, BODY, EVENT, RELATIONSHIP, STATUS
-from twinning.models import Agreement, Event, Pairing, Place, PlaceIdentifier
 
 COLUMNS = (
     "place", "place_country", "partner", "partner_country", "relationship", "established", "event",
@@ -56,35 +66,12 @@ _CSV_FIELD_LIMIT = 10_000_000
 _QID = re.compile(r"^[Qq][0-9]+$")
 _url = URLValidator(schemes=["http", "https"])
 
-# Service and model field names → the spreadsheet column a problem with them belongs to.
-_FIELD_COLUMNS = {
-    "place_a": "partner", "place_b": "partner", "relationship": "relationship", "date": "event_date",
-    "status_to": "status", "body": "body", "summary": "summary", "url": "source_url", "title": "source_title",
-    "publisher": "source_publisher", "published": "source_date", "votes_for": "votes_for",
-    "votes_against": "votes_against", "abstentions": "abstentions", "mover": "mover", "signed": "agreement_signed",
-    "term_years": "agreement_term_years", "kind": "agreement_kind",
-}
-
-
 class ImportFileError(Exception):
     """The file cannot be read (encoding, header), as a whole or from `row` on."""
 
     def __init__(self, message: str, row: int | None = None):
         super().__init__(message)
         self.row = row
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None  # None: the file as a whole
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -129,54 +116,7 @@ class RowPlan:
     details: dict
     source: SourceSpec | None
     agreement: AgreementSpec | None
-
-
-@dataclass
-class RowOutcome:
-    """What a row did (or, in a dry run, would do)."""
-
-    number: int
-    pairing: str = ""
-    created: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    status_before: str = ""
-    status_after: str = ""
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def action(self) -> str:
-        if self.problems:
-            return "error"
-        if self.created:
-            return "create"
-        if self.changed:
-            return "change"
-        return "unchanged"
-
-    @property
-    def status_change(self) -> str:
-        if self.status_before == self.status_after:
-            return ""
-        return f"{self.status_before or 'new'} → {self.status_after}"
-
-
-@dataclass
-class SpreadsheetImportResult:
-    rows: list[RowOutcome]
-    problems: list[Problem]
-    dry_run: bool
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def counts(self) -> dict[str, int]:
-        counts = {"create": 0, "change": 0, "unchanged": 0, "error": 0}
-        for row in self.rows:
-            counts[row.action] += 1
-        return counts
+    notes: tuple[str, ...] = ()  # e.g. how a spreadsheet-style date was read
 
 
 # --- Reading and validating (no database) -----------------------------------------------------
@@ -186,17 +126,29 @@ def _column_name(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", (text or "").strip().lower())
 
 
-def read_rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and the non-blank rows (numbered as a spreadsheet shows them) of a CSV file."""
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                f"The file is not UTF-8 text (byte {exc.start}). Save it as “CSV UTF-8” and upload it again."
-            ) from None
-    else:
-        text = data.removeprefix("\ufeff")
+def read_rows(data: bytes | str, notes: list[str] | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the non-blank rows (numbered as a spreadsheet shows them) of a CSV file or an
+    .xlsx workbook (its first worksheet). How the file was read, when that is worth checking (another
+    encoding than UTF-8, another worksheet), is added to `notes`."""
+    notes = notes if notes is not None else []
+    try:
+        if isinstance(data, bytes) and data.startswith(XLS_MAGIC):
+            raise ImportFileError("This is an Excel 97-2003 workbook (.xls). Save it as .xlsx, or as “CSV UTF-8”, and upload it again.")
+        if isinstance(data, bytes) and data.startswith(XLSX_MAGIC):
+            cells, numbers, note = read_xlsx(data)
+            notes.extend([note] if note else [])
+            if not any(any(c.strip() for c in row) for row in cells):
+                raise ImportFileError("The workbook is empty: it needs a header row and at least one row of data.")
+            first = next(i for i, row in enumerate(cells) if any(c.strip() for c in row))
+            header = [_column_name(name) for name in cells[first]]
+            return header, _data_rows(zip(numbers[first + 1 :], cells[first + 1 :], strict=True), header)
+        if isinstance(data, bytes):
+            text, note = decode_text(data)
+            notes.extend([note] if note else [])
+        else:
+            text = data.removeprefix("\ufeff")
+    except FileError as exc:
+        raise ImportFileError(str(exc), row=exc.row) from None
     if not text.strip():
         raise ImportFileError("The file is empty: it needs a header row and at least one row of data.")
     first_line = text.splitlines()[0]
@@ -206,14 +158,14 @@ def read_rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict[str, s
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [_column_name(name) for name in next(reader)]
-        return header, _data_rows(reader, header)
+        return header, _data_rows(enumerate(reader, start=2), header)
     except csv.Error as exc:
         raise ImportFileError(f"this row cannot be read as CSV ({exc}).", row=reader.line_num or 1) from None
 
 
-def _data_rows(reader, header: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _data_rows(numbered, header: list[str]) -> list[tuple[int, dict[str, str]]]:
     rows = []
-    for number, values in enumerate(reader, start=2):
+    for number, values in numbered:
         if not any(v.strip() for v in values):
             continue
         row = {}
@@ -256,6 +208,7 @@ class _RowReader:
         self.number = number
         self.row = row
         self.problems: list[Problem] = []
+        self.notes: list[str] = []
         for column, value in list(row.items()):
             if has_nul(value) or len(value) > MAX_CELL:
                 if has_nul(value):
@@ -289,7 +242,13 @@ class _RowReader:
             return None
 
     def date(self, column: str, *, required: bool = False) -> PartialDate | None:
-        return self.convert(column, PartialDate.parse, required=required)
+        def parse(text: str) -> PartialDate:
+            value, note = parse_sheet_date(text)
+            if note:
+                self.notes.append(f"{column}: {note}")
+            return value
+
+        return self.convert(column, parse, required=required)
 
     def word(self, column: str, vocabulary, *, required: bool = False) -> str:
         return self.convert(column, vocabulary.lookup, required=required) or ""
@@ -407,14 +366,15 @@ def validate_row(number: int, row: dict[str, str]) -> tuple[RowPlan | None, list
         details={k: v for k, v in details.items() if v not in (None, "")},
         source=source,
         agreement=agreement,
+        notes=tuple(r.notes),
     )
     return plan, []
 
 
-def validate(data: bytes | str) -> tuple[list[RowPlan], list[Problem]]:
-    """Every row, checked without touching the database."""
+def validate(data: bytes | str, notes: list[str] | None = None) -> tuple[list[RowPlan], list[Problem]]:
+    """Every row, checked without touching the database (how the file was read goes to `notes`)."""
     try:
-        header, rows = read_rows(data)
+        header, rows = read_rows(data, notes)
     except ImportFileError as exc:
         return [], [Problem(exc.row, "", str(exc))]
     problems = check_header(header)
@@ -431,190 +391,10 @@ def validate(data: bytes | str) -> tuple[list[RowPlan], list[Problem]]:
     return plans, problems
 
 
-# --- Applying (through the services, in one transaction) --------------------------------------
+# --- Applying (planned in memory, written in bulk, in one transaction) ------------------------
 
 
-class _RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column = column
-
-
-def _place(spec: PlaceSpec, prefix: str, out: RowOutcome, *, user, reason) -> Place:
-    if spec.wikidata:
-        identifier = (
-            PlaceIdentifier.objects.filter(scheme=IdentifierScheme.WIKIDATA, value=spec.wikidata)
-            .select_related("place")
-            .first()
-        )
-        if identifier is not None:
-            return identifier.place
-    names = Q(name__iexact=spec.name) | Q(local_name__iexact=spec.name)
-    if spec.local_name:
-        names |= Q(local_name__iexact=spec.local_name)
-    matches = list(Place.objects.filter(names, country=spec.country).prefetch_related("identifiers")[:2])
-    if len(matches) > 1:
-        raise _RowError(prefix, f"“{spec}” matches more than one place; add {prefix}_wikidata to say which.")
-    if matches:
-        place = matches[0]
-        if spec.wikidata:
-            known = next((i.value for i in place.identifiers.all() if i.scheme == IdentifierScheme.WIKIDATA), "")
-            if known:
-                raise _RowError(
-                    f"{prefix}_wikidata", f"{spec.wikidata} differs from {known}, the QID recorded for {place.name}."
-                )
-            services.place_identifier_set(
-                place=place, scheme=IdentifierScheme.WIKIDATA, value=spec.wikidata, user=user, reason=reason
-            )
-            out.changed.append(f"Wikidata {spec.wikidata} added to {place.name}")
-        return place
-    kind = PlaceKind.PROVINCE if spec.name.lower().endswith(" province") else PlaceKind.CITY
-    place = services.place_create(
-        name=spec.name,
-        country=spec.country,
-        local_name=spec.local_name,
-        region=spec.region,
-        kind=kind,
-        identifiers={IdentifierScheme.WIKIDATA: spec.wikidata} if spec.wikidata else None,
-        user=user,
-        reason=reason,
-    )
-    out.created.append(f"place {spec}")
-    return place
-
-
-def _source(spec: SourceSpec | None, out: RowOutcome, *, user, reason):
-    if spec is None:
-        return None
-    if spec.url and not spec.title:
-        if not Source.objects.filter(url=spec.url).exists():
-            raise _RowError("source_title", "a new source needs its title")
-    source, created = source_get_or_create(
-        url=spec.url, title=spec.title, publisher=spec.publisher, published=spec.published, user=user, reason=reason
-    )
-    if created:
-        out.created.append(f"source “{source.title}”")
-    return source
-
-
-def _cite_event(event: Event, source, out: RowOutcome, *, claimed: PartialDate | None = None, user, reason) -> bool:
-    """Cite `source` for `event` unless it already is; True when a citation was added."""
-    if source is None or event.citations.filter(source=source).exists():
-        return False
-    services.event_cite(
-        event=event, cite=services.Cite(source=source, claimed_date=claimed), user=user, reason=reason
-    )
-    out.changed.append(f"source cited for {event.get_event_type_display().lower()} ({event.when.iso()})")
-    return True
-
-
-def _established(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> None:
-    existing = Event.objects.filter(pairing=pairing, event_type=EventType.ESTABLISHED).order_by("date", "id").first()
-    if existing is None:
-        if source is None:
-            raise _RowError("source_url", "recording the established date changes the status, so it needs source_url")
-        services.event_record(
-            pairing=pairing, event_type=EventType.ESTABLISHED, date=plan.established,
-            citations=[services.Cite(source=source)], user=user, reason=reason,
-        )
-        out.created.append(f"event established ({plan.established.iso()})")
-        return
-    if existing.when == plan.established:
-        _cite_event(existing, source, out, user=user, reason=reason)
-        return
-    # Sources disagree on the date: keep the recorded one; a new source is cited with the date it gives.
-    cited = _cite_event(existing, source, out, claimed=plan.established, user=user, reason=reason)
-    out.notes.append(
-        f"established {plan.established.iso()} differs from the recorded {existing.when.iso()}: the recorded date is kept"
-        + (", and this source is cited with the date it gives" if cited else "")
-    )
-
-
-def _agreement(plan: RowPlan, pairing: Pairing, source, out: RowOutcome, *, user, reason) -> Agreement | None:
-    spec = plan.agreement
-    if spec is None:
-        return None
-    signed = spec.signed
-    match = Agreement.objects.filter(
-        pairing=pairing, kind=spec.kind, signed=signed.date if signed else None,
-        **({"signed_precision": signed.precision} if signed else {}),
-    ).first()
-    if match is not None:
-        if source is not None and not match.citations.filter(source=source).exists():
-            services.agreement_cite(agreement=match, cite=services.Cite(source=source), user=user, reason=reason)
-            out.changed.append(f"source cited for {match}")
-        return match
-    agreement = services.agreement_record(
-        pairing=pairing, kind=spec.kind, signed=signed, term_years=spec.term_years,
-        citations=[services.Cite(source=source)] if source else [], user=user, reason=reason,
-    )
-    out.created.append(f"agreement {agreement}")
-    return agreement
-
-
-def _event(plan: RowPlan, pairing: Pairing, source, agreement, out: RowOutcome, *, user, reason) -> None:
-    date = plan.event_date
-    existing = Event.objects.filter(
-        pairing=pairing, event_type=plan.event_type, date=date.date, date_precision=date.precision
-    ).first()
-    if existing is not None:
-        _cite_event(existing, source, out, user=user, reason=reason)
-        return
-    details = dict(plan.details)
-    if agreement is not None and plan.event_type in {EventType.AGREEMENT_SIGNED, EventType.RENEWED}:
-        details["agreement"] = agreement
-    event = services.event_record(
-        pairing=pairing, event_type=plan.event_type, date=date, status_to=plan.status_to,
-        citations=[services.Cite(source=source)] if source else [], user=user, reason=reason, **details,
-    )
-    out.created.append(f"event {event.get_event_type_display().lower()} ({date.iso()})")
-
-
-def apply_row(plan: RowPlan, *, user=None, reason: str = "") -> RowOutcome:
-    out = RowOutcome(number=plan.number)
-    place = _place(plan.place, "place", out, user=user, reason=reason)
-    partner = _place(plan.partner, "partner", out, user=user, reason=reason)
-    if place.pk == partner.pk:
-        raise _RowError("partner", f"{place.name} cannot be paired with itself")
-    source = _source(plan.source, out, user=user, reason=reason)
-    pairing = services.pairing_find(place_a=place, place_b=partner, relationship=plan.relationship)
-    if pairing is None:
-        pairing = services.pairing_create(
-            place_a=place, place_b=partner, relationship=plan.relationship,
-            citations=[services.Cite(source=source)] if source and not plan.event_type else [],
-            user=user, reason=reason,
-        )
-        out.created.append(f"pairing {pairing} ({pairing.get_relationship_display().lower()})")
-    else:
-        out.status_before = pairing.status
-        if source is not None and not plan.event_type and not pairing.citations.filter(source=source).exists():
-            services.pairing_cite(pairing=pairing, cite=services.Cite(source=source), user=user, reason=reason)
-            out.changed.append("source cited for the pairing")
-    out.pairing = str(pairing)
-    if plan.established is not None:
-        _established(plan, pairing, source, out, user=user, reason=reason)
-    agreement = _agreement(plan, pairing, source, out, user=user, reason=reason)
-    if plan.event_type:
-        _event(plan, pairing, source, agreement, out, user=user, reason=reason)
-    pairing.refresh_from_db(fields=["status"])
-    out.status_after = pairing.status
-    return out
-
-
-def _problems_from(exc: Exception, number: int) -> list[Problem]:
-    if isinstance(exc, _RowError):
-        return [Problem(number, exc.column, str(exc))]
-    if isinstance(exc, ValidationError):
-        if getattr(exc, "code", None) == "source_required":
-            return [Problem(number, "source_url", "this row changes the pairing's status, so it needs source_url")]
-        if hasattr(exc, "error_dict"):
-            return [
-                Problem(number, _FIELD_COLUMNS.get(name, name if name != "__all__" else ""), message)
-                for name, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        return [Problem(number, "", message) for message in exc.messages]
-    return [Problem(number, "", f"the database refused this row ({exc.__class__.__name__}: {exc})")]
+IMPORT_LOCK = "twinning:spreadsheet-import"
 
 
 def import_twinnings(
@@ -625,13 +405,16 @@ def import_twinnings(
     reason: str = "Spreadsheet import",
     progress: Callable[[Iterable, int], Iterable] | None = None,
     max_rows: int | None = None,
+    resolutions: dict[str, str] | None = None,
 ) -> SpreadsheetImportResult:
-    """Validate and apply a spreadsheet. Nothing is written on a dry run or if any row fails.
+    """Validate and apply a spreadsheet. Nothing is written on a dry run, if any row fails, or while a
+    flagged near-duplicate is unanswered (`resolutions`: a flag's key → a candidate's value or "new").
 
     `max_rows` refuses larger files before anything is applied (the admin's limit: a web request must
     finish in seconds; the shell command has none)."""
-    plans, problems = validate(data)
-    report = SpreadsheetImportResult(rows=[], problems=problems, dry_run=dry_run)
+    notes: list[str] = []
+    plans, problems = validate(data, notes)
+    report = SpreadsheetImportResult(rows=[], problems=problems, dry_run=dry_run, notes=notes)
     if max_rows is not None and len(plans) > max_rows:
         problems.append(Problem(
             None, "",
@@ -642,16 +425,32 @@ def import_twinnings(
         return report
     iterable = progress(plans, len(plans)) if progress else plans
     with transaction.atomic():
+        if not dry_run:
+            advisory_lock(IMPORT_LOCK)  # one import at a time: what it looked up stays true until it commits
+        planner = Planner(plans, resolutions=resolutions)
         for plan in iterable:
             try:
-                with transaction.atomic():
-                    outcome = apply_row(plan, user=user, reason=reason)
-            except (ValidationError, IntegrityError, _RowError) as exc:
-                outcome = RowOutcome(number=plan.number, problems=_problems_from(exc, plan.number))
+                outcome = planner.plan_row(plan)
+            except RowError as exc:
+                outcome = RowOutcome(number=plan.number, problems=[Problem(plan.number, exc.column, str(exc))])
                 report.problems.extend(outcome.problems)
             report.rows.append(outcome)
         if dry_run or report.problems:
-            transaction.set_rollback(True)
-        else:
-            report.applied = True
+            return report
+        if report.unresolved:
+            report.problems.extend(
+                Problem(flag.row, flag.column, f"{flag.message} Not answered, so nothing was written.")
+                for flag in report.unresolved
+            )
+            return report
+        try:
+            with transaction.atomic():
+                planner.write(user=user, reason=reason)
+        except (IntegrityError, ValidationError) as exc:
+            report.problems.append(Problem(
+                None, "", f"the database refused the import ({exc.__class__.__name__}: {exc}); nothing was written. "
+                "The register may have changed meanwhile: preview the file again.",
+            ))
+            return report
+        report.applied = True
     return report

@@ -1,0 +1,214 @@
+"""Issue 10: the import says which existing place, pairing and event each row matched, flags likely
+duplicates instead of creating them silently, and applies nothing until each flag is answered; it
+runs in bulk (a bounded number of queries) with the same history and statuses as the services."""
+
+import pytest
+
+from tests.twinning.factories import PlaceFactory, make_pairing, record
+from tests.twinning.test_import import HEADER, counts, csv_of
+from twinning import services
+from twinning.constants import EventType, Relationship, Status
+from twinning.imports.spreadsheet import NEW, import_twinnings
+from twinning.models import Event, EventCitation, Pairing, Place
+
+
+@pytest.fixture
+def newcastle_taiyuan_severed(db):
+    """The real case: Newcastle upon Tyne–Taiyuan, a sister-city link severed in 2022."""
+    pairing = make_pairing(
+        place_a=PlaceFactory(name="Newcastle upon Tyne", country="GB", slug="newcastle-upon-tyne"),
+        place_b=PlaceFactory(name="Taiyuan", local_name="太原", country="CN", slug="taiyuan"),
+        relationship=Relationship.SISTER_CITY, established="1985",
+    )
+    record(pairing, EventType.DECISION_SEVER, "2022-11-02")
+    pairing.refresh_from_db()
+    assert pairing.status == Status.SEVERED
+    return pairing
+
+
+TWINNED = "Newcastle upon Tyne,GB,Taiyuan,CN,twinned,,,,,,,https://example.org/t,Twinned,Example,"
+
+
+@pytest.mark.django_db
+class TestSamePlacesUnderAnotherRelationship:
+    def test_flagged_not_a_second_active_pairing(self, newcastle_taiyuan_severed):
+        before = counts()
+        preview = import_twinnings(csv_of(TWINNED), dry_run=True)
+        assert preview.ok and not preview.ready
+        [flag] = preview.unresolved
+        assert (flag.row, flag.column, flag.kind) == (2, "relationship", "other_relationship")
+        assert "sister city, severed" in flag.message
+        assert [c.value for c in flag.candidates] == [str(newcastle_taiyuan_severed.pk)]
+        assert flag.candidates[0].url.endswith(f"/twinning/pairing/{newcastle_taiyuan_severed.pk}/change/")
+
+        report = import_twinnings(csv_of(TWINNED))
+        assert not report.applied
+        assert [(p.row, p.column) for p in report.problems] == [(2, "relationship")]
+        assert "Not answered" in report.problems[0].message
+        assert counts() == before
+
+    def test_answered_with_the_recorded_pairing(self, newcastle_taiyuan_severed):
+        report = import_twinnings(csv_of(TWINNED), resolutions={"2:relationship": str(newcastle_taiyuan_severed.pk)})
+        assert report.applied, [str(p) for p in report.problems]
+        assert Pairing.objects.count() == 1
+        assert newcastle_taiyuan_severed.citations.filter(source__url="https://example.org/t").exists()
+        newcastle_taiyuan_severed.refresh_from_db()
+        assert newcastle_taiyuan_severed.status == Status.SEVERED
+
+    def test_answered_new(self, newcastle_taiyuan_severed):
+        report = import_twinnings(csv_of(TWINNED), resolutions={"2:relationship": NEW})
+        assert report.applied
+        assert set(Pairing.objects.values_list("relationship", flat=True)) == {"sister_city", "twin_town"}
+
+    def test_an_answer_that_is_not_a_candidate_is_refused(self, newcastle_taiyuan_severed):
+        report = import_twinnings(csv_of(TWINNED), resolutions={"2:relationship": "999999"})
+        assert [(p.row, p.column) for p in report.problems] == [(2, "relationship")]
+        assert Pairing.objects.count() == 1
+
+
+@pytest.mark.django_db
+class TestNearDuplicatePlaces:
+    def test_a_similar_name_is_flagged_with_its_candidates(self, newcastle_taiyuan_severed):
+        row = "Newcastle upon Tyne,GB,Taiyuan City,CN,sister city,,,,,,,,,,"
+        preview = import_twinnings(csv_of(row), dry_run=True)
+        [flag] = preview.unresolved
+        assert (flag.column, flag.kind) == ("partner", "similar_place")
+        taiyuan = Place.objects.get(name="Taiyuan")
+        assert [c.value for c in flag.candidates] == [str(taiyuan.pk)]
+        assert flag.candidates[0].url.endswith(f"/twinning/place/{taiyuan.pk}/change/")
+        assert not import_twinnings(csv_of(row)).applied
+        assert Place.objects.count() == 2
+
+        used = import_twinnings(csv_of(row), resolutions={flag.key: str(taiyuan.pk)})
+        assert used.applied and Place.objects.count() == 2
+        assert [(m.kind, m.how) for m in used.rows[0].matched] == [("place", ""), ("place", "as you chose"), ("pairing", "")]
+
+    def test_answered_new_creates_the_place_once_for_every_row(self, newcastle_taiyuan_severed):
+        rows = [
+            "Newcastle upon Tyne,GB,Taiyuan City,CN,twin town,,,,,,,,,,",
+            "Taiyuan City,CN,Leeds,GB,twin town,,,,,,,,,,",
+        ]
+        flags = import_twinnings(csv_of(*rows), dry_run=True).unresolved
+        assert [f.key for f in flags] == ["place:CN:taiyuan city"]  # asked once, answered for both rows
+        report = import_twinnings(csv_of(*rows), resolutions={"place:CN:taiyuan city": NEW})
+        assert report.applied
+        assert Place.objects.filter(name="Taiyuan City").count() == 1
+
+    def test_an_exact_match_says_which_place_with_a_link(self, newcastle_taiyuan_severed):
+        report = import_twinnings(csv_of("Newcastle upon Tyne,GB,太原,CN,sister city,,,,,,,,,,"), dry_run=True)
+        assert report.ready
+        place, partner, pairing = report.rows[0].matched
+        assert (place.kind, place.label) == ("place", "Newcastle upon Tyne (GB)")
+        assert (partner.label, partner.url) == ("Taiyuan (CN)", f"/admin/twinning/place/{newcastle_taiyuan_severed.place_b_id}/change/")
+        assert pairing.url == f"/admin/twinning/pairing/{newcastle_taiyuan_severed.pk}/change/"
+        assert report.rows[0].action == "unchanged"
+
+
+SEVER_DAY = (
+    "Newcastle upon Tyne,GB,Taiyuan,CN,sister city,,severed,{date},,,,https://example.org/day,Day report,Example,"
+)
+
+
+@pytest.mark.django_db
+class TestLikelyDuplicateEvents:
+    def test_a_day_inside_a_recorded_month_is_flagged(self, newcastle_taiyuan_severed):
+        # the recorded decision is dated 2022-11-02; a row "2022-11" overlaps it
+        before = counts()
+        preview = import_twinnings(csv_of(SEVER_DAY.format(date="2022-11")), dry_run=True)
+        [flag] = preview.unresolved
+        assert (flag.row, flag.column, flag.kind) == (2, "event_date", "similar_event")
+        sever = Event.objects.get(event_type=EventType.DECISION_SEVER)
+        assert [c.value for c in flag.candidates] == [str(sever.pk)]
+        assert "2022-11-02" in flag.message and "overlaps 2022-11" in flag.message
+        assert not import_twinnings(csv_of(SEVER_DAY.format(date="2022-11"))).applied
+        assert counts() == before
+
+    def test_the_same_event_is_cited_with_the_date_its_source_gives(self, newcastle_taiyuan_severed):
+        sever = Event.objects.get(event_type=EventType.DECISION_SEVER)
+        report = import_twinnings(csv_of(SEVER_DAY.format(date="2022-11")), resolutions={"2:event_date": str(sever.pk)})
+        assert report.applied
+        assert Event.objects.filter(event_type=EventType.DECISION_SEVER).count() == 1
+        citation = EventCitation.objects.get(event=sever, source__url="https://example.org/day")
+        assert citation.claimed.iso() == "2022-11"
+
+    def test_a_month_beside_a_recorded_month_is_not_flagged(self, newcastle_taiyuan_severed):
+        report = import_twinnings(csv_of(SEVER_DAY.format(date="2022-12")), dry_run=True)
+        assert report.ready and report.rows[0].created == ["source “Day report”", "event decision to sever (2022-12)"]
+
+    def test_duplicates_within_one_file_are_flagged_too(self, newcastle_taiyuan_severed):
+        rows = [
+            "Newcastle upon Tyne,GB,Taiyuan,CN,sister city,,review,2019-10,,,,https://example.org/a,A,Example,",
+            "Newcastle upon Tyne,GB,Taiyuan,CN,sister city,,review,2019-10-07,,,,https://example.org/b,B,Example,",
+        ]
+        [flag] = import_twinnings(csv_of(*rows), dry_run=True).unresolved
+        assert flag.row == 3 and [c.value for c in flag.candidates] == ["row-2"]
+        report = import_twinnings(csv_of(*rows), resolutions={flag.key: "row-2"})
+        assert report.applied
+        review = Event.objects.get(event_type=EventType.REVIEW_OPENED)
+        assert review.when.iso() == "2019-10"
+        assert set(review.citations.values_list("source__url", flat=True)) == {"https://example.org/a", "https://example.org/b"}
+
+
+@pytest.mark.django_db
+class TestBulk:
+    def rows(self, n: int) -> str:
+        return csv_of(*(
+            f"Town {i:03d}x,GB,City {i:03d}y,CN,sister city,{1980 + i % 30},severed,2022-0{1 + i % 9},,,,"
+            f"https://example.org/{i},Report {i},Example,"
+            for i in range(n)
+        ))
+
+    def test_queries_do_not_grow_with_the_rows(self, django_assert_max_num_queries, curator):
+        # 40 rows, each a new place pair, a pairing, two events, a source: a per-row path needs hundreds
+        with django_assert_max_num_queries(130):
+            report = import_twinnings(self.rows(40), user=curator, reason="bulk test")
+        assert report.applied, [str(p) for p in report.problems[:3]]
+        assert Pairing.objects.filter(status=Status.SEVERED).count() == 40
+
+    def test_every_new_record_has_its_history_with_user_and_reason(self, curator):
+        import_twinnings(self.rows(3), user=curator, reason="bulk test")
+        for model in (Place, Pairing, Event, EventCitation):
+            history = model.history.all()
+            assert history.count() == model.objects.count() > 0
+            assert {(h.history_type, h.history_user, h.history_change_reason) for h in history} == {("+", curator, "bulk test")}
+        for place in Place.objects.all():  # the history record holds the row as created
+            assert (place.history.get().name, place.history.get().slug) == (place.name, place.slug)
+
+    def test_stored_status_is_what_the_single_refresh_stores(self):
+        import_twinnings(self.rows(5))
+        stored = {p.pk: (p.status, p.status_since, p.status_event_id) for p in Pairing.objects.all()}
+        for pairing in Pairing.objects.all():
+            services.pairing_status_refresh(pairing=pairing)
+        assert {p.pk: (p.status, p.status_since, p.status_event_id) for p in Pairing.objects.all()} == stored
+
+    def test_slugs_stay_unique_beside_existing_ones(self):
+        PlaceFactory(name="Springfield", country="US", slug="springfield")
+        header = HEADER + ",place_region"
+        report = import_twinnings(csv_of(
+            "Springfield,GB,Leeds,GB,twin town,,,,,,,,,,,Kent",
+            "Springfield,CN,Leeds,GB,twin town,,,,,,,,,,,",
+            header=header,
+        ), resolutions={"place:GB:springfield": NEW})
+        assert report.applied, [str(p) for p in report.problems]
+        assert sorted(Place.objects.filter(name="Springfield").values_list("slug", flat=True)) == [
+            "springfield", "springfield-2", "springfield-3"
+        ]
+
+
+@pytest.mark.django_db
+def test_the_bulk_near_duplicate_check_finds_what_similar_places_finds():
+    from twinning.selectors import similar_places, similar_places_many
+
+    PlaceFactory(name="Taiyuan", local_name="太原", country="CN", slug="taiyuan")
+    PlaceFactory(name="Taizhou", country="CN", slug="taizhou")
+    PlaceFactory(name="Ningbo", local_name="宁波", country="CN", slug="ningbo")
+    PlaceFactory(name="Newcastle upon Tyne", country="GB", slug="newcastle")
+    queries = [("Taiyuan City", "CN"), ("寧波", "CN"), ("Newcastle", "GB"), ("Newcastle", "CN"), ("Zzz", "CN")]
+    many = similar_places_many(queries)
+    for text, country in queries:
+        expected = similar_places(text, country=country)
+        assert [(p.pk, round(p.similarity, 4)) for p in many[(text, country)]] == [
+            (p.pk, round(p.similarity, 4)) for p in expected
+        ]
+    assert [p.name for p in many[("寧波", "CN")]] == ["Ningbo"]  # either Chinese script
+    assert many[("Zzz", "CN")] == []
