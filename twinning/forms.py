@@ -6,14 +6,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
+from core.forms import (
+    PartialDateField,
+    PartialDateModelForm,
+    PreloadedAutocompleteSelectMultiple,
+    ReasonFormMixin,
+    partial_date_exclusions,
+    preload_choices,
+)
 from sources.models import Source
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place
@@ -30,7 +36,7 @@ def sources_field(*, label, help_text) -> forms.ModelMultipleChoiceField:
         required=False,
         label=label,
         help_text=help_text,
-        widget=AutocompleteSelectMultiple(EventCitation._meta.get_field("source"), admin.site),
+        widget=PreloadedAutocompleteSelectMultiple(EventCitation._meta.get_field("source"), admin.site),
     )
 
 
@@ -159,8 +165,11 @@ class EventInlineForm(EventForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and "sources" not in self.initial:
-            self.initial["sources"] = [c.source_id for c in self.instance.citations.all()]
+        if self.instance.pk is not None:
+            # With the citations and their sources prefetched (EventInline), no query per row.
+            sources = [c.source for c in self.instance.citations.all()]
+            self.initial.setdefault("sources", [s.pk for s in sources])
+            preload_choices(self, "sources", sources)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -107,7 +107,12 @@ class EventInline(CuratedInline, admin.TabularInline):
     verbose_name_plural = _("Timeline (status-changing events need a source; votes, movers and citation details on each event's page)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("citations")
+        # The row's label (its pairing) and its sources' picker come from these, not a query per row.
+        return (
+            super().get_queryset(request)
+            .select_related("pairing__place_a", "pairing__place_b")
+            .prefetch_related(Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id")))
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
@@ -197,6 +202,7 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
         return (
             super()
             .get_queryset(request)
+            .select_related("place_a", "place_b")  # the label of each row, also in autocompletes
             .annotate(
                 n_citations=count_subquery(PairingCitation.objects.all(), "pairing")
                 + count_subquery(EventCitation.objects.all(), "event__pairing")
@@ -331,7 +337,12 @@ class EventAdmin(CuratedAdmin):
         return self.readonly_fields + (("pairing",) if obj else ())
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_citations=count_subquery(EventCitation.objects.all(), "event"))
+        # select_related: an event's label names its pairing's places (autocompletes: one query, not 3 per row).
+        return (
+            super().get_queryset(request)
+            .select_related("pairing__place_a", "pairing__place_b")
+            .annotate(n_citations=count_subquery(EventCitation.objects.all(), "event"))
+        )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -448,3 +459,6 @@ class AgreementAdmin(CuratedAdmin):
         return str(obj.pairing)
 
     signed_display = partial_date_column("signed", _("signed"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pairing__place_a", "pairing__place_b")
