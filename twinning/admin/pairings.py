@@ -102,7 +102,7 @@ class HasNoSourceFilter(admin.SimpleListFilter):
 class EventInline(CuratedInline, admin.TabularInline):
     model = Event
     form = EventInlineForm
-    fields = ("event_type", "date", "sources", "status_after", "status_to", "summary", "body", "order", "change_reason")
+    fields = ("event_type", "date", "sources", "status_after", "status_to", "summary", "body", "order", "another_event", "change_reason")
     readonly_fields = ("status_after",)
     verbose_name_plural = _("Timeline (status-changing events need a source; votes, movers and citation details on each event's page)")
 
@@ -321,7 +321,7 @@ class EventAdmin(CuratedAdmin):
     readonly_fields = ("status_after", "withdraw_link", "created_at", "updated_at")
     inlines = [EventCitationInline]
     fieldsets = (
-        (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after")}),
+        (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after", "another_event")}),
         (
             _("Who decided, and how"),
             {"fields": ("actor", "body", ("mover", "mover_party"), ("seconder", "seconder_party"),
