@@ -1,3 +1,5 @@
+import contextvars
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
 from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
+from twinning.admin.changes import ChangesQueueMixin
 from twinning.admin.imports import ImportViewsMixin
 from twinning.admin.merge import MergeActionMixin
 from twinning.admin.move import PairingMoveMixin
 from twinning.admin.places import CountryListFilter, RegionListFilter
+from twinning.changes import pairing_timeline_as_of
 from twinning.constants import IMPLIED_STATUS, STATUS_DEFINITIONS, Status
 from twinning.forms import (
     AgreementForm,
@@ -26,6 +30,8 @@ from twinning.forms import (
     PairingForm,
 )
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation
+
+_TIMELINE_AS_OF: contextvars.ContextVar = contextvars.ContextVar("timeline_as_of", default=None)
 
 AGREEMENT_DETAILS = ("title", "signatories", "term_years", "text_availability", "text_url", "foi_url", "notes", "confidence")
 
@@ -155,7 +161,7 @@ PairingCitationInline = citation_inline(
 
 
 @admin.register(Pairing)
-class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, CuratedAdmin):
+class PairingAdmin(ChangesQueueMixin, PairingMoveMixin, ImportViewsMixin, MergeActionMixin, CuratedAdmin):
     merge_service = staticmethod(services.pairing_merge)
     form = PairingForm
     list_display = ("pairing", "countries", "relationship", "status_label", "status_since_display", "citation_count", "updated_at")
@@ -230,36 +236,55 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
             return "—"
         since = obj.status_since_date.display() if obj.status_since else _("no dated event yet")
         return format_html(
-            "<strong>{}</strong> since {}<br><span class='help'>{}</span>",
+            "<strong>{}</strong> since {}<br><span class='help'>{}</span><br><a href='{}?pairing={}' id='audit-trail'>{}</a>",
             obj.get_status_display(), since, STATUS_DEFINITIONS[Status(obj.status)],
+            reverse("admin:twinning_changes"), obj.pk, _("Audit trail: every change to this pairing, its events, citations and agreements"),
         )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version of the pairing shows its timeline as it was then (from the history)."""
+        record = self.model.history.filter(pk=version_id).first()
+        token = _TIMELINE_AS_OF.set(record.history_date if record else None)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        finally:
+            _TIMELINE_AS_OF.reset(token)
 
     @admin.display(description=_("events and their sources"))
     def timeline(self, obj):
         if obj is None or obj.pk is None:
             return "—"
+        as_of = _TIMELINE_AS_OF.get()
+        if as_of is not None:
+            entries = [
+                (event, Status(after).label if after else "", [(s.pk, s, "") for s in sources])
+                for event, after, sources in pairing_timeline_as_of(obj.pk, as_of)
+            ]
+        else:
+            entries = [
+                (event, event.get_status_after_display(), [
+                    (c.source_id, c.source, _(" (gives %(date)s)") % {"date": c.claimed.display()} if c.claimed else "")
+                    for c in event.citations.all()
+                ])
+                for event in selectors.pairing_timeline(obj)
+            ]
         rows = []
-        for event in selectors.pairing_timeline(obj):
+        for event, status_after, cited in entries:
             sources = format_html_join(
                 "", '<li><a href="{}">{}</a>{}</li>',
-                (
-                    (
-                        reverse("admin:sources_source_change", args=[c.source_id]),
-                        c.source,
-                        _(" (gives %(date)s)") % {"date": c.claimed.display()} if c.claimed else "",
-                    )
-                    for c in event.citations.all()
-                ),
+                ((reverse("admin:sources_source_change", args=[pk]), source, note) for pk, source, note in cited),
             ) or format_html("<li><em>{}</em></li>", _("no source"))
             rows.append(
                 format_html(
                     "<tr><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td>"
                     "<td><ul style='margin:0;padding-left:1em'>{}</ul></td></tr>",
                     event.when.display(), reverse("admin:twinning_event_change", args=[event.pk]),
-                    event.get_event_type_display(),
-                    event.get_status_after_display() or "—", sources,
+                    event.get_event_type_display(), status_after or "—", sources,
                 )
             )
+        if as_of is not None:
+            rows.insert(0, format_html("<tr><td colspan='4'><em>{}</em></td></tr>",
+                                       _("The timeline as it was on %(when)s.") % {"when": as_of.strftime("%Y-%m-%d %H:%M")}))
         if not rows:
             return _("No events yet: add the first one (e.g. “established”) below.")
         header = format_html(
