@@ -11,9 +11,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
+from core.admin import (
+    CuratedAdmin,
+    CuratedInline,
+    add_related_buttons,
+    adopt,
+    annotation_column,
+    change_reason,
+    count_subquery,
+    partial_date_column,
+)
 from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
+from twinning.admin.bulk import confidence_actions, export_csv_action
 from twinning.admin.changes import ChangesQueueMixin
 from twinning.admin.imports import ImportViewsMixin
 from twinning.admin.merge import MergeActionMixin
@@ -125,6 +135,11 @@ class EventInline(CuratedInline, admin.TabularInline):
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 30})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        add_related_buttons(formset.form, request, self.admin_site, {"sources": EventCitation._meta.get_field("source")})
+        return formset
+
     def save_row(self, form, *, parent, user, reason):
         citations = [services.Cite(source=s) for s in form.cleaned_data.get("sources", [])]
         return event_save(form, pairing=parent, citations=citations, user=user, reason=reason)
@@ -171,6 +186,17 @@ class PairingAdmin(ChangesQueueMixin, PairingMoveMixin, ImportViewsMixin, MergeA
     autocomplete_fields = ("place_a", "place_b")
     readonly_fields = ("status_panel", "timeline", "slug", "created_at", "updated_at")
     inlines = [EventInline, AgreementInline, PairingCitationInline]
+    actions = [
+        "merge_selected",
+        *confidence_actions(lambda obj, **kw: services.pairing_update(obj, **kw)),
+        export_csv_action("pairings", {
+            "slug": lambda p: p.slug, "place_a": lambda p: p.place_a.name, "country_a": lambda p: p.place_a.country,
+            "place_b": lambda p: p.place_b.name, "country_b": lambda p: p.place_b.country,
+            "relationship": lambda p: p.relationship, "status": lambda p: p.status,
+            "status_since": lambda p: p.status_since_date.iso() if p.status_since else "",
+            "confidence": lambda p: p.confidence, "citations": lambda p: p.n_citations,
+        }),
+    ]
 
     add_fieldsets = (
         (None, {"fields": ("place_a", "place_b", "relationship", "separate_relationship")}),
@@ -189,6 +215,12 @@ class PairingAdmin(ChangesQueueMixin, PairingMoveMixin, ImportViewsMixin, MergeA
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj else self.add_fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # “+” beside the sources picker: a source can be created without leaving the pairing.
+        add_related_buttons(form, request, self.admin_site, {"established_sources": EventCitation._meta.get_field("source")})
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         # The places and relationship identify the whole sourced timeline: fixed once recorded.
@@ -345,6 +377,14 @@ class EventAdmin(CuratedAdmin):
     autocomplete_fields = ("pairing", "rescinds", "agreement")
     readonly_fields = ("status_after", "withdraw_link", "created_at", "updated_at")
     inlines = [EventCitationInline]
+    actions = [
+        *confidence_actions(lambda obj, **kw: services.event_update(obj, **kw)),
+        export_csv_action("events", {
+            "pairing": lambda e: e.pairing.slug, "event": lambda e: e.event_type, "date": lambda e: e.when.iso(),
+            "status_after": lambda e: e.status_after, "body": lambda e: e.body, "summary": lambda e: e.summary,
+            "confidence": lambda e: e.confidence, "sources": lambda e: e.n_citations,
+        }),
+    ]
     fieldsets = (
         (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after", "another_event")}),
         (
