@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +57,28 @@ def annotation_column(name: str, description):
     return column
 
 
+def add_related_buttons(form_class, request, admin_site, fields: dict) -> None:
+    """Give the declared (non-model) picker fields of `form_class` the admin's “+” (create the related
+    record in a popup, chosen on return), as model fields get it: `fields` maps a field name to the
+    model field whose related model it picks (e.g. {"sources": EventCitation._meta.get_field("source")})."""
+    import copy
+
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+    for name, model_field in fields.items():
+        field = form_class.base_fields.get(name)
+        related_admin = admin_site._registry.get(model_field.related_model)
+        if field is None or related_admin is None or isinstance(field.widget, RelatedFieldWidgetWrapper):
+            continue
+        field = copy.deepcopy(field)  # declared fields are shared by every form class made from the form
+        field.widget = RelatedFieldWidgetWrapper(
+            field.widget, model_field.remote_field, admin_site,
+            can_add_related=related_admin.has_add_permission(request),
+            can_change_related=False, can_delete_related=False, can_view_related=False,
+        )
+        form_class.base_fields[name] = field
+
+
 class CuratedAdmin(SimpleHistoryAdmin):
     """Every change records who made it and why (simple_history), the history page shows who, when,
     what changed and the reason; reverting from history is off, because reverting a single row would
@@ -66,6 +89,11 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    @property
+    def media(self):
+        # Pickers show whole labels (full source titles), see static/css/admin-pickers.css.
+        return super().media + forms.Media(css={"all": ["css/admin-pickers.css"]})
 
     def get_fields(self, request, obj=None):
         """Without explicit fieldsets: the reason for the change comes last, just above Save."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -107,3 +108,45 @@ class ReasonFormMixin(forms.Form):
         widget=forms.TextInput(attrs={"size": 60}),
     )
 
+
+
+class PreloadedAutocompleteMixin:
+    """An admin autocomplete that shows its selected options from objects the form already holds
+    (`preload_choices`), instead of one query per form to label them: a page with 40 inline rows
+    then costs no extra query per row. Falls back to the query when a value was not preloaded (a
+    re-displayed form after an error, say)."""
+
+    preloaded: dict | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        preloaded = self.preloaded or {}
+        if not selected or not selected <= preloaded.keys():
+            return super().optgroups(name, value, attr)
+        groups = [(None, [], 0)]
+        options = groups[0][1]
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected, key=lambda k: list(preloaded).index(k)):
+            label = self.choices.field.label_from_instance(preloaded[key])
+            options.append(self.create_option(name, key, label, selected, len(options)))
+        return groups
+
+
+class PreloadedAutocompleteSelect(PreloadedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class PreloadedAutocompleteSelectMultiple(PreloadedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def preload_choices(form, field_name: str, objects) -> None:
+    """Give the autocomplete of `field_name` on this form the already-loaded `objects` to label its
+    selected options with (see PreloadedAutocompleteMixin)."""
+    field = form.fields.get(field_name)
+    if field is None:
+        return
+    widget = getattr(field.widget, "widget", field.widget)  # inside the admin's "+"/edit wrapper
+    if isinstance(widget, PreloadedAutocompleteMixin):
+        widget.preloaded = {str(obj.pk): obj for obj in objects if obj is not None}

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, partial_date_column
+from core.forms import PreloadedAutocompleteSelect, preload_choices
 from sources.forms import SourceForm
 from sources.models import Source
 from sources.selectors import citation_count
@@ -37,6 +38,28 @@ class CitationInline(CuratedInline, admin.TabularInline):
 
     def delete_row(self, obj, *, user, reason) -> None:
         self.delete_service(obj, user=user, reason=reason)
+
+    def get_queryset(self, request):
+        # The row's source labels its picker (no query per row; see PreloadedAutocompleteSelect).
+        return super().get_queryset(request).select_related("source")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class PreloadedSources(formset):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                if form.instance.source_id is not None:
+                    preload_choices(form, "source", [form.instance.source])
+                return form
+
+        PreloadedSources.__name__ = formset.__name__
+        return PreloadedSources
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs.setdefault("widget", PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "quote":

@@ -6,17 +6,24 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PartialDateField, PartialDateModelForm, ReasonFormMixin, partial_date_exclusions
+from core.forms import (
+    PartialDateField,
+    PartialDateModelForm,
+    PreloadedAutocompleteSelectMultiple,
+    ReasonFormMixin,
+    partial_date_exclusions,
+    preload_choices,
+)
 from sources.models import Source
 from twinning.constants import STATUS_DEFINITIONS, Status
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place
+from twinning.selectors import overlapping_events, place_identified_by, similar_places
 from twinning.services import IDENTITY_FIELDS, IDENTITY_FIXED, event_changes_status, event_rescind_check
 
 SOURCE_REQUIRED = _("This event changes the pairing's status, so it needs at least one source. Add a source and save again.")
@@ -30,7 +37,7 @@ def sources_field(*, label, help_text) -> forms.ModelMultipleChoiceField:
         required=False,
         label=label,
         help_text=help_text,
-        widget=AutocompleteSelectMultiple(EventCitation._meta.get_field("source"), admin.site),
+        widget=PreloadedAutocompleteSelectMultiple(EventCitation._meta.get_field("source"), admin.site),
     )
 
 
@@ -41,10 +48,91 @@ def status_changes(cleaned_data) -> bool:
     )
 
 
+def admin_link(obj, label=None) -> str:
+    """An HTML link to `obj`'s admin change page."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html("<a href='{}'>{}</a>", url, label if label is not None else str(obj))
+
+
+def place_label(place: Place) -> str:
+    where = ", ".join(part for part in (place.country, place.region) if part)
+    return f"{place} ({where})"
+
+
 class PlaceForm(ReasonFormMixin, forms.ModelForm):
+    """A place. A name (or local name) like that of a place already recorded in the same country
+    (trigram similarity: "Praha" and "Prague", "Nottinghm") is a warning listing the candidates, each
+    with a link and “use this one”; the curator's input stays on the form until they choose."""
+
+    create_anyway = forms.BooleanField(
+        required=False, label=_("Create anyway (a different place)"),
+        help_text=_("Tick only after a warning about similar places, when this really is another place."),
+    )
+
     class Meta:
         model = Place
         exclude = ("slug",)
+
+    def similar(self, cleaned) -> list[Place]:
+        country = cleaned.get("country")
+        if not country:
+            return []
+        found: dict[int, Place] = {}
+        for text in (cleaned.get("name") or "", cleaned.get("local_name") or ""):
+            for place in similar_places(text, country=country, exclude_pk=self.instance.pk):
+                found.setdefault(place.pk, place)
+        return list(found.values())
+
+    def use_url(self, place: Place) -> str:
+        from urllib.parse import urlencode
+
+        url = reverse("admin:twinning_place_use", args=[place.pk])
+        popup = {k: self.data[k] for k in ("_popup", "_to_field") if self.data.get(k)}
+        return f"{url}?{urlencode(popup)}" if popup else url
+
+    def clean(self):
+        cleaned = super().clean()
+        checked = ("name", "local_name", "country")
+        same = Place.objects.filter(
+            name__iexact=(cleaned.get("name") or "").strip(), country=cleaned.get("country") or "",
+            region__iexact=(cleaned.get("region") or "").strip(),
+        ).exclude(pk=self.instance.pk).first()
+        if same is not None:
+            self.add_error("name", format_html(
+                _("{} is already recorded with this name, country and region: use it, or give this place its region."),
+                admin_link(same, place_label(same)),
+            ))
+            return cleaned
+        if cleaned.get("create_anyway") or (self.instance.pk is not None and not set(checked) & set(self.changed_data)):
+            return cleaned
+        candidates = self.similar(cleaned)
+        if candidates:
+            items = format_html_join(
+                "", "<li>{} — <a href='{}' class='use-this-one'>{}</a></li>",
+                ((admin_link(p, place_label(p)), self.use_url(p), _("use this one")) for p in candidates),
+            )
+            self.add_error("create_anyway", format_html(
+                "{}<ul>{}</ul>{}", _("Possibly already recorded in this country:"), items,
+                _("Use one of these, or tick “Create anyway (a different place)” and save again."),
+            ))
+        return cleaned
+
+
+class PlaceIdentifierFormSet(forms.BaseInlineFormSet):
+    """An identifier (a Wikidata QID, say) already on another place is refused with a link to it."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data.get("scheme") or not data.get("value") or data.get("DELETE"):
+                continue
+            other = place_identified_by(scheme=data["scheme"], value=data["value"], exclude_pk=self.instance.pk)
+            if other is not None:
+                form.add_error("value", format_html(
+                    _("{} already identifies {}: use that place (or merge the two) rather than a second record."),
+                    data["value"], admin_link(other, place_label(other)),
+                ))
 
 
 class PairingForm(ReasonFormMixin, forms.ModelForm):
@@ -105,10 +193,16 @@ class PairingForm(ReasonFormMixin, forms.ModelForm):
 
 
 class EventForm(ReasonFormMixin, PartialDateModelForm):
-    """An event on the Event page (its sources are the citations inline below it)."""
+    """An event on the Event page (its sources are the citations inline below it). An event of the
+    same type on the same pairing in an overlapping period (2019-10-07 beside 2019-10) is a warning
+    with links, saved only once the curator confirms it is another event."""
 
     partial_dates = ("date",)
     date = PartialDateField(label=_("Date"), required=True)
+    another_event = forms.BooleanField(
+        required=False, label=_("Yes, another event"),
+        help_text=_("Tick only after a warning that this looks like an event already on the timeline."),
+    )
 
     class Meta:
         model = Event
@@ -147,7 +241,23 @@ class EventForm(ReasonFormMixin, PartialDateModelForm):
                                     "choose the decision it withdraws.") % {"error": e.message} for e in errors]
                         field = "event_type"
                     self.add_error(field, errors)
+        self.check_overlap(cleaned, pairing)
         return cleaned
+
+    def check_overlap(self, cleaned, pairing) -> None:
+        event_type, date = cleaned.get("event_type"), cleaned.get("date")
+        if pairing is None or not event_type or date is None or cleaned.get("another_event"):
+            return
+        if self.instance.pk is not None and not {"event_type", "date"} & set(self.changed_data):
+            return
+        overlaps = overlapping_events(pairing_id=pairing.pk, event_type=event_type, date=date, exclude_pk=self.instance.pk)
+        if overlaps:
+            links = format_html_join(", ", "{}", ((admin_link(e, f"{e.get_event_type_display()} — {e.when.display()}"),) for e in overlaps))
+            field = "another_event" if "another_event" in self.fields else "date"
+            self.add_error(field, format_html(
+                _("This pairing already has {} in the same period: add your source to that event instead, or tick "
+                  "“Yes, another event” if this really is a separate one."), links,
+            ))
 
 
 class EventInlineForm(EventForm):
@@ -159,8 +269,11 @@ class EventInlineForm(EventForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and "sources" not in self.initial:
-            self.initial["sources"] = [c.source_id for c in self.instance.citations.all()]
+        if self.instance.pk is not None:
+            # With the citations and their sources prefetched (EventInline), no query per row.
+            sources = [c.source for c in self.instance.citations.all()]
+            self.initial.setdefault("sources", [s.pk for s in sources])
+            preload_choices(self, "sources", sources)
 
     def clean(self):
         cleaned = super().clean()

@@ -521,3 +521,24 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.get_state_display()})"
+class ChangeReview(models.Model):
+    """An editor's verdict on one curator change (one django-simple-history record): approved, or
+    reverted through the services (the revert is itself a change in the history, with its reason)."""
+
+    class Verdict(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REVERTED = "reverted", _("Reverted")
+
+    kind = models.CharField(_("kind of record"), max_length=32)
+    history_id = models.BigIntegerField(_("history record"))
+    verdict = models.CharField(_("verdict"), max_length=8, choices=Verdict.choices)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("change review")
+        constraints = [models.UniqueConstraint(fields=["kind", "history_id"], name="change_review_once")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.history_id}: {self.get_verdict_display()}"

@@ -100,6 +100,28 @@ def similar_places_many(queries, *, limit: int = 5) -> dict[tuple[str, str], lis
             found.append(place)
         result[keys[i]] = found
     return result
+def overlapping_events(*, pairing_id, event_type: str, date, exclude_pk=None) -> list[Event]:
+    """Events of this type on this pairing whose period overlaps `date`'s (a PartialDate): a decision
+    of 2019-10-07 overlaps one of 2019-10 and one of 2019, not one of 2019-11. For duplicate warnings."""
+    if pairing_id is None or not event_type or date is None:
+        return []
+    qs = (
+        Event.objects.filter(pairing_id=pairing_id, event_type=event_type, date__lte=date.end,
+                             date__gt=date.date - dt.timedelta(days=366))
+        .select_related("pairing__place_a", "pairing__place_b")
+        .order_by("date", "order", "id")
+    )
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return [event for event in qs if event.when.end >= date.date]
+
+
+def place_identified_by(*, scheme: str, value: str, exclude_pk=None) -> Place | None:
+    """The place this identifier (e.g. a Wikidata QID) already identifies, if any."""
+    qs = Place.objects.filter(identifiers__scheme=scheme, identifiers__value=value.strip())
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
 
 
 def pairing_timeline(pairing: Pairing) -> list[Event]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.bulk import update_rows
 from core.history import history_delete, history_save
-from core.partialdates import PartialDate, partial_values
+from core.partialdates import PartialDate, partial_date_of, partial_values
 from core.slugs import advisory_lock, save_with_unique_slug
 from core.text import is_ascii_digits
 from sources.services import Cite, citation_delete, citation_set
@@ -23,6 +23,7 @@ from twinning.constants import IMPLIED_STATUS, EventType, Status
 from twinning.models import (
     Agreement,
     AgreementCitation,
+    ChangeReview,
     Event,
     EventCitation,
     ImportJob,
@@ -735,3 +736,140 @@ def import_job_finish(job: ImportJob, *, applied: bool, counts: dict) -> ImportJ
     job.data = b"" if applied else job.data  # an imported file's rows are in the register (and its history)
     job.save(update_fields=["state", "counts", "rows_done", "finished_at", "data"])
     return job
+# --- Reviewing curator changes (editors) ------------------------------------------------------
+
+
+def _is_editor(user) -> bool:
+    return bool(user and (user.is_superuser or user.has_perm("twinning.delete_event")))
+
+
+def _change_record(kind: str, history_id: int):
+    from twinning.changes import CHANGE_KINDS
+
+    if kind not in CHANGE_KINDS:
+        raise ValidationError(_("Unknown kind of change “%(kind)s”.") % {"kind": kind})
+    record = CHANGE_KINDS[kind].history.filter(history_id=history_id).first()
+    if record is None:
+        raise ValidationError(_("There is no such change (%(kind)s #%(id)s).") % {"kind": kind, "id": history_id})
+    if ChangeReview.objects.filter(kind=kind, history_id=history_id).exists():
+        raise ValidationError(_("This change has already been reviewed."))
+    return record
+
+
+@transaction.atomic
+def change_approve(*, kind: str, history_id: int, user, reason: str = "") -> ChangeReview:
+    """An editor approves one curator change (recorded with who and when)."""
+    if not _is_editor(user):
+        raise ValidationError(_("Only editors review changes."))
+    _change_record(kind, history_id)
+    return ChangeReview.objects.create(kind=kind, history_id=history_id, verdict=ChangeReview.Verdict.APPROVED,
+                                       reviewer=user, reason=reason[:200])
+
+
+@transaction.atomic
+def change_revert(*, kind: str, history_id: int, user, reason: str) -> ChangeReview:
+    """An editor undoes one curator change through the services: an addition is removed, a deletion
+    restored (an event with the sources it had), a change set back to the values before it. The revert
+    is itself a recorded change with the reason, and the pairing's status is derived again."""
+    if not _is_editor(user):
+        raise ValidationError(_("Only editors revert changes."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the change is reverted; it is recorded in the history.")})
+    record = _change_record(kind, history_id)
+    why = f"Revert of {kind} change #{history_id}: {reason.strip()}"[:100]
+    model = record.instance_type
+    current = model.objects.filter(pk=record.id).first()
+    gone = _("The record this change was made to no longer exists; nothing to revert.")
+    if record.history_type == "+":
+        if current is None:
+            raise ValidationError(gone)
+        if kind == "pairing":
+            raise ValidationError(_("A recorded pairing is undone by an editor's delete or merge, not a revert."))
+        deleters = {
+            "event": event_delete, "eventcitation": event_citation_delete, "pairingcitation": pairing_citation_delete,
+            "agreement": agreement_delete, "agreementcitation": agreement_citation_delete,
+        }
+        pairing_id = _pairing_id_of(current)
+        deleters[kind](current, user=user, reason=why)
+    elif record.history_type == "-":
+        if current is not None:
+            raise ValidationError(_("This record exists again; nothing to restore."))
+        pairing_id = _restore(kind, record, user=user, reason=why)
+    else:
+        previous = record.prev_record
+        if current is None or previous is None:
+            raise ValidationError(gone)
+        pairing_id = _pairing_id_of(current)
+        _set_back(kind, current, previous, user=user, reason=why)
+    pairing = Pairing.objects.filter(pk=pairing_id).first()
+    if pairing is not None:
+        pairing_status_refresh(pairing=pairing)
+    return ChangeReview.objects.create(kind=kind, history_id=history_id, verdict=ChangeReview.Verdict.REVERTED,
+                                       reviewer=user, reason=reason.strip()[:200])
+
+
+def _pairing_id_of(obj) -> int:
+    if isinstance(obj, Pairing):
+        return obj.pk
+    if isinstance(obj, EventCitation):
+        return obj.event.pairing_id
+    if isinstance(obj, AgreementCitation):
+        return obj.agreement.pairing_id
+    return obj.pairing_id
+
+
+def _restore(kind: str, record, *, user, reason: str) -> int:
+    """Record again what a deletion removed (the sources it cited must still exist)."""
+    from sources.models import Source
+
+    if kind == "event":
+        cited = EventCitation.history.filter(event_id=record.id, history_type="-")
+        citations = [Cite(source=Source.objects.get(pk=c.source_id), locator=c.locator, quote=c.quote) for c in cited]
+        details = {name: getattr(record, f"{name}_id" if name == "agreement" else name) for name in EVENT_FIELDS}
+        details["agreement"] = Agreement.objects.filter(pk=details.pop("agreement")).first()
+        event_record(
+            pairing=Pairing.objects.get(pk=record.pairing_id), event_type=record.event_type,
+            date=partial_date_of(record, "date"), citations=citations, status_to=record.status_to, order=record.order,
+            rescinds=Event.objects.filter(pk=record.rescinds_id).first(), user=user, reason=reason, **details,
+        )
+        return record.pairing_id
+    cite = Cite(source=Source.objects.get(pk=record.source_id), locator=record.locator, quote=record.quote)
+    if kind == "eventcitation":
+        event = Event.objects.filter(pk=record.event_id).first()
+        if event is None:
+            raise ValidationError(_("The event this source was cited for no longer exists; restore the event instead."))
+        event_cite(event=event, cite=cite, user=user, reason=reason)
+        return event.pairing_id
+    if kind == "pairingcitation":
+        pairing_cite(pairing=Pairing.objects.get(pk=record.pairing_id), cite=cite, replace=True, user=user, reason=reason)
+        return record.pairing_id
+    if kind == "agreementcitation":
+        agreement = Agreement.objects.filter(pk=record.agreement_id).first()
+        if agreement is None:
+            raise ValidationError(_("The agreement this source was cited for no longer exists."))
+        agreement_cite(agreement=agreement, cite=cite, replace=True, user=user, reason=reason)
+        return agreement.pairing_id
+    raise ValidationError(_("A deleted %(kind)s is restored by recording it again.") % {"kind": kind})
+
+
+def _set_back(kind: str, current, previous, *, user, reason: str) -> None:
+    """Set a record back to the values of its previous history record, through its service."""
+    if kind == "event":
+        fields = {name: getattr(previous, name) for name in EVENT_FIELDS - {"agreement"}}
+        event_update(current, date=partial_date_of(previous, "date"), event_type=previous.event_type,
+                     status_to=previous.status_to, order=previous.order, agreement_id=previous.agreement_id,
+                     rescinds_id=previous.rescinds_id, user=user, reason=reason, **fields)
+    elif kind == "pairing":
+        if any(getattr(previous, f"{name}_id" if name != "relationship" else name)
+               != getattr(current, f"{name}_id" if name != "relationship" else name) for name in IDENTITY_FIELDS):
+            raise ValidationError(_("This change moved the pairing; an editor moves it back with “Move to another pair”."))
+        pairing_update(current, notes=previous.notes, confidence=previous.confidence,
+                       confidence_note=previous.confidence_note, user=user, reason=reason)
+    elif kind == "agreement":
+        fields = {name: getattr(previous, name) for name in ("kind", "title", "signatories", "term_years", "text_availability",
+                                                             "text_url", "foi_url", "notes", "confidence")}
+        agreement_update(current, signed=partial_date_of(previous, "signed"),
+                         renewal_due=partial_date_of(previous, "renewal_due"), user=user, reason=reason, **fields)
+    else:
+        current.locator, current.quote = previous.locator, previous.quote
+        history_save(current, user=user, reason=reason)

@@ -1,7 +1,9 @@
+import contextvars
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -9,13 +11,25 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery, partial_date_column
+from core.admin import (
+    CuratedAdmin,
+    CuratedInline,
+    add_related_buttons,
+    adopt,
+    annotation_column,
+    change_reason,
+    count_subquery,
+    partial_date_column,
+)
 from sources.admin import CitationInline, citation_inline
 from twinning import selectors, services
+from twinning.admin.bulk import confidence_actions, export_csv_action
+from twinning.admin.changes import ChangesQueueMixin
 from twinning.admin.imports import ImportViewsMixin
 from twinning.admin.merge import MergeActionMixin
 from twinning.admin.move import PairingMoveMixin
 from twinning.admin.places import CountryListFilter, RegionListFilter
+from twinning.changes import pairing_timeline_as_of
 from twinning.constants import IMPLIED_STATUS, STATUS_DEFINITIONS, Status
 from twinning.forms import (
     AgreementForm,
@@ -26,6 +40,8 @@ from twinning.forms import (
     PairingForm,
 )
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation
+
+_TIMELINE_AS_OF: contextvars.ContextVar = contextvars.ContextVar("timeline_as_of", default=None)
 
 AGREEMENT_DETAILS = ("title", "signatories", "term_years", "text_availability", "text_url", "foi_url", "notes", "confidence")
 
@@ -102,17 +118,27 @@ class HasNoSourceFilter(admin.SimpleListFilter):
 class EventInline(CuratedInline, admin.TabularInline):
     model = Event
     form = EventInlineForm
-    fields = ("event_type", "date", "sources", "status_after", "status_to", "summary", "body", "order", "change_reason")
+    fields = ("event_type", "date", "sources", "status_after", "status_to", "summary", "body", "order", "another_event", "change_reason")
     readonly_fields = ("status_after",)
     verbose_name_plural = _("Timeline (status-changing events need a source; votes, movers and citation details on each event's page)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("citations")
+        # The row's label (its pairing) and its sources' picker come from these, not a query per row.
+        return (
+            super().get_queryset(request)
+            .select_related("pairing__place_a", "pairing__place_b")
+            .prefetch_related(Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id")))
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 30})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        add_related_buttons(formset.form, request, self.admin_site, {"sources": EventCitation._meta.get_field("source")})
+        return formset
 
     def save_row(self, form, *, parent, user, reason):
         citations = [services.Cite(source=s) for s in form.cleaned_data.get("sources", [])]
@@ -150,7 +176,7 @@ PairingCitationInline = citation_inline(
 
 
 @admin.register(Pairing)
-class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, CuratedAdmin):
+class PairingAdmin(ChangesQueueMixin, PairingMoveMixin, ImportViewsMixin, MergeActionMixin, CuratedAdmin):
     merge_service = staticmethod(services.pairing_merge)
     form = PairingForm
     list_display = ("pairing", "countries", "relationship", "status_label", "status_since_display", "citation_count", "updated_at")
@@ -160,6 +186,17 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
     autocomplete_fields = ("place_a", "place_b")
     readonly_fields = ("status_panel", "timeline", "slug", "created_at", "updated_at")
     inlines = [EventInline, AgreementInline, PairingCitationInline]
+    actions = [
+        "merge_selected",
+        *confidence_actions(lambda obj, **kw: services.pairing_update(obj, **kw)),
+        export_csv_action("pairings", {
+            "slug": lambda p: p.slug, "place_a": lambda p: p.place_a.name, "country_a": lambda p: p.place_a.country,
+            "place_b": lambda p: p.place_b.name, "country_b": lambda p: p.place_b.country,
+            "relationship": lambda p: p.relationship, "status": lambda p: p.status,
+            "status_since": lambda p: p.status_since_date.iso() if p.status_since else "",
+            "confidence": lambda p: p.confidence, "citations": lambda p: p.n_citations,
+        }),
+    ]
 
     add_fieldsets = (
         (None, {"fields": ("place_a", "place_b", "relationship", "separate_relationship")}),
@@ -179,6 +216,12 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj else self.add_fieldsets
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # “+” beside the sources picker: a source can be created without leaving the pairing.
+        add_related_buttons(form, request, self.admin_site, {"established_sources": EventCitation._meta.get_field("source")})
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         # The places and relationship identify the whole sourced timeline: fixed once recorded.
         fixed = (*services.IDENTITY_FIELDS, "identity_note") if obj else ()
@@ -197,6 +240,7 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
         return (
             super()
             .get_queryset(request)
+            .select_related("place_a", "place_b")  # the label of each row, also in autocompletes
             .annotate(
                 n_citations=count_subquery(PairingCitation.objects.all(), "pairing")
                 + count_subquery(EventCitation.objects.all(), "event__pairing")
@@ -224,36 +268,55 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
             return "—"
         since = obj.status_since_date.display() if obj.status_since else _("no dated event yet")
         return format_html(
-            "<strong>{}</strong> since {}<br><span class='help'>{}</span>",
+            "<strong>{}</strong> since {}<br><span class='help'>{}</span><br><a href='{}?pairing={}' id='audit-trail'>{}</a>",
             obj.get_status_display(), since, STATUS_DEFINITIONS[Status(obj.status)],
+            reverse("admin:twinning_changes"), obj.pk, _("Audit trail: every change to this pairing, its events, citations and agreements"),
         )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version of the pairing shows its timeline as it was then (from the history)."""
+        record = self.model.history.filter(pk=version_id).first()
+        token = _TIMELINE_AS_OF.set(record.history_date if record else None)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        finally:
+            _TIMELINE_AS_OF.reset(token)
 
     @admin.display(description=_("events and their sources"))
     def timeline(self, obj):
         if obj is None or obj.pk is None:
             return "—"
+        as_of = _TIMELINE_AS_OF.get()
+        if as_of is not None:
+            entries = [
+                (event, Status(after).label if after else "", [(s.pk, s, "") for s in sources])
+                for event, after, sources in pairing_timeline_as_of(obj.pk, as_of)
+            ]
+        else:
+            entries = [
+                (event, event.get_status_after_display(), [
+                    (c.source_id, c.source, _(" (gives %(date)s)") % {"date": c.claimed.display()} if c.claimed else "")
+                    for c in event.citations.all()
+                ])
+                for event in selectors.pairing_timeline(obj)
+            ]
         rows = []
-        for event in selectors.pairing_timeline(obj):
+        for event, status_after, cited in entries:
             sources = format_html_join(
                 "", '<li><a href="{}">{}</a>{}</li>',
-                (
-                    (
-                        reverse("admin:sources_source_change", args=[c.source_id]),
-                        c.source,
-                        _(" (gives %(date)s)") % {"date": c.claimed.display()} if c.claimed else "",
-                    )
-                    for c in event.citations.all()
-                ),
+                ((reverse("admin:sources_source_change", args=[pk]), source, note) for pk, source, note in cited),
             ) or format_html("<li><em>{}</em></li>", _("no source"))
             rows.append(
                 format_html(
                     "<tr><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td>"
                     "<td><ul style='margin:0;padding-left:1em'>{}</ul></td></tr>",
                     event.when.display(), reverse("admin:twinning_event_change", args=[event.pk]),
-                    event.get_event_type_display(),
-                    event.get_status_after_display() or "—", sources,
+                    event.get_event_type_display(), status_after or "—", sources,
                 )
             )
+        if as_of is not None:
+            rows.insert(0, format_html("<tr><td colspan='4'><em>{}</em></td></tr>",
+                                       _("The timeline as it was on %(when)s.") % {"when": as_of.strftime("%Y-%m-%d %H:%M")}))
         if not rows:
             return _("No events yet: add the first one (e.g. “established”) below.")
         header = format_html(
@@ -314,8 +377,16 @@ class EventAdmin(CuratedAdmin):
     autocomplete_fields = ("pairing", "rescinds", "agreement")
     readonly_fields = ("status_after", "withdraw_link", "created_at", "updated_at")
     inlines = [EventCitationInline]
+    actions = [
+        *confidence_actions(lambda obj, **kw: services.event_update(obj, **kw)),
+        export_csv_action("events", {
+            "pairing": lambda e: e.pairing.slug, "event": lambda e: e.event_type, "date": lambda e: e.when.iso(),
+            "status_after": lambda e: e.status_after, "body": lambda e: e.body, "summary": lambda e: e.summary,
+            "confidence": lambda e: e.confidence, "sources": lambda e: e.n_citations,
+        }),
+    ]
     fieldsets = (
-        (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after")}),
+        (None, {"fields": ("pairing", "event_type", "date", "order", "status_to", "rescinds", "status_after", "another_event")}),
         (
             _("Who decided, and how"),
             {"fields": ("actor", "body", ("mover", "mover_party"), ("seconder", "seconder_party"),
@@ -331,7 +402,12 @@ class EventAdmin(CuratedAdmin):
         return self.readonly_fields + (("pairing",) if obj else ())
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_citations=count_subquery(EventCitation.objects.all(), "event"))
+        # select_related: an event's label names its pairing's places (autocompletes: one query, not 3 per row).
+        return (
+            super().get_queryset(request)
+            .select_related("pairing__place_a", "pairing__place_b")
+            .annotate(n_citations=count_subquery(EventCitation.objects.all(), "event"))
+        )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -448,3 +524,6 @@ class AgreementAdmin(CuratedAdmin):
         return str(obj.pairing)
 
     signed_display = partial_date_column("signed", _("signed"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pairing__place_a", "pairing__place_b")

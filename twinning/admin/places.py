@@ -1,11 +1,19 @@
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CuratedAdmin, CuratedInline, adopt, annotation_column, change_reason, count_subquery
 from twinning import services
 from twinning.admin.merge import MergeActionMixin
 from twinning.countries import country_name
-from twinning.forms import PlaceForm
+from twinning.forms import PlaceForm, PlaceIdentifierFormSet
 from twinning.models import Pairing, Place, PlaceIdentifier
 
 
@@ -52,6 +60,7 @@ class RegionListFilter(PresentValuesFilter):
 
 class PlaceIdentifierInline(CuratedInline, admin.TabularInline):
     model = PlaceIdentifier
+    formset = PlaceIdentifierFormSet
     fields = ("scheme", "value")
     row_key = ("scheme",)
 
@@ -79,6 +88,36 @@ class PlaceAdmin(MergeActionMixin, CuratedAdmin):
         (_("Why"), {"fields": ("change_reason",)}),
         (_("Record"), {"fields": ("slug", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # On the add form: the confirmation a near-duplicate warning asks for, just above the reason.
+        return (*fieldsets[:3], (_("Similar places"), {"fields": ("create_anyway",)}), *fieldsets[3:])
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/use/", self.admin_site.admin_view(self.use_view), name="twinning_place_use"),
+            *super().get_urls(),
+        ]
+
+    def use_view(self, request, object_id):
+        """“Use this one” after a near-duplicate warning: in a popup (adding a place from a pairing's
+        place picker) the existing place is chosen in the picker; otherwise its page opens."""
+        place = get_object_or_404(Place, pk=object_id)
+        if not self.has_view_permission(request, place):
+            raise PermissionDenied
+        if IS_POPUP_VAR in request.GET:
+            to_field = request.GET.get(TO_FIELD_VAR) or "pk"
+            if not self.to_field_allowed(request, to_field) and to_field != "pk":
+                raise PermissionDenied
+            value = place.pk if to_field == "pk" else getattr(place, to_field)
+            return TemplateResponse(request, self.popup_response_template or "admin/popup_response.html", {
+                "popup_response_data": json.dumps({"value": str(value), "obj": str(place)}),
+            })
+        messages.info(request, _("Using the place already recorded: %(place)s. Nothing new was created.") % {"place": place})
+        return HttpResponseRedirect(reverse("admin:twinning_place_change", args=[place.pk]))
 
     def get_queryset(self, request):
         pairings = Pairing.objects.all()
