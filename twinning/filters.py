@@ -192,8 +192,12 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
             return qs
         return qs.filter(Exists(Event.objects.filter(pairing=OuterRef("pk"), event_type__in=value)))
 
+    #: A `search.SearchResult` for this `q` already computed by the page (saves its one query).
+    search_result = None
+
     def filter_q(self, qs, name, value):
-        return search.pairings_matching(qs, _search_text(value))
+        result = self.search_result if self.search_result is not None and self.search_result.text == value else None
+        return search.pairings_matching(qs, _search_text(value), result=result)
 
     def filter_as_of(self, qs, name, value):
         return qs  # applied by the view, which annotates the status on that date before filtering

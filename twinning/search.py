@@ -97,6 +97,7 @@ class PlaceHit:
 
 @dataclass
 class SearchResult:
+    text: str
     terms: list[str]
     hits: list[PlaceHit]  # places matching at least one term, best first
 
@@ -164,7 +165,7 @@ def search(text: str, *, places: QuerySet[Place] | None = None) -> SearchResult:
     One query (an empty query: none)."""
     terms = terms_of(text)
     if not terms:
-        return SearchResult(terms=[], hits=[])
+        return SearchResult(text=text, terms=[], hits=[])
     variants = [sorted(script_variants(t)) for t in terms]
     candidates = _candidate_ids([v for vs in variants for v in vs])
     qs = (places if places is not None else Place.objects.all()).filter(pk__in=candidates)
@@ -182,7 +183,7 @@ def search(text: str, *, places: QuerySet[Place] | None = None) -> SearchResult:
         joined = {" ".join(w for w in _SEPARATORS.split(_fold(n)) if w) for n in names if n}
         hits.append(PlaceHit(place=place, tiers=tiers, similarity=sims, names=names, whole=whole in joined, _terms=terms))
     hits.sort(key=lambda h: (-h.score, h.place.name, h.place.pk))
-    return SearchResult(terms=terms, hits=hits)
+    return SearchResult(text=text, terms=terms, hits=hits)
 
 
 def _rank_case(ids: dict[int, int], field_name: str):
@@ -202,7 +203,7 @@ def places_matching(qs: QuerySet[Place], text: str, *, result: SearchResult | No
         return qs
     ranks = {h.place.pk: len(hits) - i for i, h in enumerate(hits)}
     rank = _rank_case(ranks, "pk")
-    return qs.filter(pk__in=list(ranks)).annotate(search_rank=rank).order_by("-search_rank", *qs.query.order_by)
+    return qs.filter(pk__in=list(ranks)).annotate(search_rank=rank).order_by("-search_rank", *qs.query.order_by, "id")
 
 
 def pairings_matching(qs: QuerySet[Pairing], text: str, *, result: SearchResult | None = None) -> QuerySet[Pairing]:
@@ -220,8 +221,9 @@ def pairings_matching(qs: QuerySet[Pairing], text: str, *, result: SearchResult 
         qs = qs.filter(Q(place_a_id__in=list(ids)) | Q(place_b_id__in=list(ids)))
         rank = rank + Greatest(_rank_case(ids, "place_a_id"), _rank_case(ids, "place_b_id"))
     listed_only = Case(When(status=Status.LISTED, then=Value(1)), default=Value(0), output_field=IntegerField())
+    then = tuple(qs.query.order_by) or ("place_a__name", "place_b__name")
     return qs.annotate(search_rank=rank, search_listed_only=listed_only).order_by(
-        "-search_rank", "search_listed_only", *qs.query.order_by
+        "-search_rank", "search_listed_only", *then, "id"
     )
 
 
@@ -235,7 +237,8 @@ def did_you_mean(result: SearchResult, *, limit: int = 3) -> list[str]:
     for index, term in enumerate(result.terms):
         strong = [h for h in result.hits if h.tiers[index] >= PREFIX]
         if strong:
-            choices.append([term])
+            exact = [h for h in strong if h.tiers[index] == EXACT]
+            choices.append([exact[0].place.name if len(exact) == 1 else term])  # "ningpo" → Ningbo
             continue
         weak = [h for h in result.hits if h.tiers[index]]
         weak.sort(key=lambda h: -h.similarity[index])

@@ -24,6 +24,7 @@ from twinning.models import (
     AgreementCitation,
     Event,
     EventCitation,
+    Listing,
     Pairing,
     PairingCitation,
     Place,
@@ -157,6 +158,36 @@ def place_name_add(
 @transaction.atomic
 def place_name_delete(other: PlaceName, *, user=None, reason: str = "") -> None:
     history_delete(other, user=user, reason=reason or "Other name removed")
+
+
+@transaction.atomic
+def place_names_from_listings(*, user=None, reason: str = "") -> int:
+    """Make the labels Wikidata snapshots list for a place (by its QID) searchable as its other names,
+    kind "wikidata": the 2016 crawl's "Peking" for Beijing, "Prag" for Prague. Labels that are already
+    the place's name, local name or another name (any case) are left out; nothing is removed. Bulk,
+    with history; returns the number of names added."""
+    from simple_history.utils import bulk_create_with_history
+
+    place_of = dict(PlaceIdentifier.objects.filter(scheme="wikidata").values_list("value", "place_id"))
+    labels = set(Listing.objects.values_list("item_qid", "item_label").distinct())
+    labels |= set(Listing.objects.values_list("twin_qid", "twin_label").distinct())
+    known: dict[int, set[str]] = {}
+    for pk, name, local_name in Place.objects.filter(pk__in=set(place_of.values())).values_list("pk", "name", "local_name"):
+        known[pk] = {name.casefold(), local_name.casefold()}
+    for pk, name in PlaceName.objects.values_list("place_id", "name"):
+        known.setdefault(pk, set()).add(name.casefold())
+    new = []
+    for qid, label in sorted(labels):
+        label = _clean_name(label)[:200]
+        pk = place_of.get(qid)
+        if not label or pk is None or label.casefold() in known.get(pk, set()):
+            continue
+        known.setdefault(pk, set()).add(label.casefold())
+        new.append(PlaceName(place_id=pk, name=label, kind=PlaceNameKind.WIKIDATA))
+    if new:
+        bulk_create_with_history(new, PlaceName, batch_size=1000, default_user=user,
+                                 default_change_reason=reason or "Labels listed by Wikidata")
+    return len(new)
 
 
 # --- Pairings ---------------------------------------------------------------------------------
