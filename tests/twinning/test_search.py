@@ -154,3 +154,22 @@ def test_wikidata_labels_become_other_names(register):
     assert services.place_names_from_listings(reason="labels") == 0  # once
     assert PlaceName.objects.get(name="Peking").place == beijing
     assert found("Peking Prag") == ["Prague–Beijing"]
+
+
+def test_a_curator_adds_an_other_name_in_the_admin_and_search_finds_by_it(client, curator, register):
+    from django.urls import reverse
+
+    from tests.twinning.admin_helpers import add_inline_row, errors_of, form_data
+
+    banes = PlaceName.objects.get(name="BANES").place
+    client.force_login(curator)
+    url = reverse("admin:twinning_place_change", args=[banes.pk])
+    data = add_inline_row(form_data(client.get(url)), "other_names", name="B&NES", kind="alternate", language="en")
+    data["change_reason"] = "The council's own abbreviation"
+    response = client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    added = PlaceName.objects.get(name="B&NES")
+    assert (added.place, added.history.get().history_user, added.history.get().history_change_reason) == (
+        banes, curator, "The council's own abbreviation",
+    )
+    assert found("B&NES") == ["Bath and North East Somerset–Jingdezhen"]
