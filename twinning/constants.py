@@ -193,6 +193,15 @@ class IdentifierScheme(models.TextChoices):
     GEONAMES = "geonames", _("GeoNames id")
 
 
+class PlaceNameKind(models.TextChoices):
+    """Why a place has another name; every kind is searchable."""
+
+    ALTERNATE = "alternate", _("Other name or abbreviation (e.g. BANES)")
+    HISTORICAL = "historical", _("Historical name or romanisation (e.g. Ningpo, Peking)")
+    TRANSLATION = "translation", _("Name in another language (e.g. 諾丁漢)")
+    WIKIDATA = "wikidata", _("Label listed by Wikidata")
+
+
 # The order statuses are shown in, from "in force" to "ended" (also the legend order).
 STATUS_ORDER = [
     Status.ACTIVE,

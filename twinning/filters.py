@@ -18,10 +18,21 @@ from core.api.filters import (
     either_side,
     resolve_one,
 )
+from twinning import search
 from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
 from twinning.countries import country_choices
 from twinning.models import Agreement, Event, Pairing, Place
-from twinning.selectors import place_name_match
+
+
+def _search_text(value: str) -> str:
+    """The query, or a 400 naming `q` when it cannot be searched."""
+    try:
+        search.terms_of(value)
+    except search.SearchError as exc:
+        from rest_framework.exceptions import ValidationError
+
+        raise ValidationError({"q": [str(exc)]}) from exc
+    return value
 
 
 class CountryFilter(filters.ChoiceFilter):
@@ -52,7 +63,12 @@ class PlaceFilter(UpperCaseQueryMixin, filters.FilterSet):
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 country code.")
     region = filters.CharFilter(field_name="region", lookup_expr="iexact", help_text="Region, exactly (any case).")
     kind = filters.MultipleChoiceFilter(distinct=False, choices=PlaceKind.choices, help_text="Kind of place; repeatable.")
-    q = filters.CharFilter(method="filter_q", help_text="Text in the place's name or local name.")
+    q = filters.CharFilter(
+        method="filter_q", max_length=search.MAX_QUERY_LENGTH,
+        help_text="Search: places with a name, local name (either Chinese script) or other name (e.g. BANES, "
+        "Ningpo, 諾丁漢) like every word given, typos allowed (pg_trgm word similarity); best match first "
+        "unless `ordering` is given. At most 100 characters.",
+    )
     identifier = filters.CharFilter(
         method="filter_identifier", help_text="An identifier as `scheme:value`, e.g. `wikidata:Q1794`."
     )
@@ -67,7 +83,7 @@ class PlaceFilter(UpperCaseQueryMixin, filters.FilterSet):
         fields = []
 
     def filter_q(self, qs, name, value):
-        return qs.filter(place_name_match(value))
+        return search.places_matching(qs, _search_text(value))
 
     def filter_identifier(self, qs, name, value):
         scheme, sep, ident = value.partition(":")
@@ -119,7 +135,14 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
         choices=EventType.choices, method="filter_event_type",
         help_text="Has at least one event of this type (repeat for any of several).",
     )
-    q = filters.CharFilter(method="filter_q", help_text="Text in either place's name or local name.")
+    q = filters.CharFilter(
+        method="filter_q", max_length=search.MAX_QUERY_LENGTH,
+        help_text="Search: pairings where every word matches one of the two places' names, local names "
+        "(either Chinese script) or other names, in any order and with typos allowed: `Nottingham Ningbo`, "
+        "`Nottingham – Ningbo`, `nottinghm ningpo` and `諾丁漢` all find Nottingham–Ningbo. Best match first "
+        "(exact name, then name start, then similar; checked pairings before those only listed by Wikidata) "
+        "unless `ordering` is given. At most 100 characters.",
+    )
     updated_since = UpdatedSinceFilter()
     as_of = ISODateFilter(
         method="filter_as_of",
@@ -169,8 +192,12 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
             return qs
         return qs.filter(Exists(Event.objects.filter(pairing=OuterRef("pk"), event_type__in=value)))
 
+    #: A `search.SearchResult` for this `q` already computed by the page (saves its one query).
+    search_result = None
+
     def filter_q(self, qs, name, value):
-        return qs.filter(place_name_match(value, "place_a__", "place_b__"))
+        result = self.search_result if self.search_result is not None and self.search_result.text == value else None
+        return search.pairings_matching(qs, _search_text(value), result=result)
 
     def filter_as_of(self, qs, name, value):
         return qs  # applied by the view, which annotates the status on that date before filtering

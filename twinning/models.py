@@ -24,6 +24,7 @@ from twinning.constants import (
     EventType,
     IdentifierScheme,
     PlaceKind,
+    PlaceNameKind,
     Relationship,
     Status,
     TextAvailability,
@@ -103,6 +104,33 @@ class PlaceIdentifier(models.Model):
 
     def __str__(self):
         return f"{self.scheme}:{self.value}"
+
+
+class PlaceName(models.Model):
+    """Another name a place is known by: an abbreviation, a historical name or romanisation, a name in
+    another language or a label Wikidata lists. Only for finding places (search, suggestions); the
+    place's own `name` and `local_name` are what pages show."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=PlaceNameKind.choices, default=PlaceNameKind.ALTERNATE)
+    language = models.CharField(
+        _("language"), max_length=16, blank=True, help_text=_("A language tag when it matters, e.g. en, zh-Hant, de.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        constraints = [
+            models.UniqueConstraint(fields=["place", "name"], name="place_name_unique_per_place"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="place_other_name_not_empty"),
+        ]
+        indexes = [GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="place_other_name_trgm")]
+
+    def __str__(self):
+        return self.name
 
 
 class Pairing(models.Model):

@@ -26,16 +26,6 @@ def script_variants(text: str) -> set[str]:
     return {text, _converter("t2s").convert(text), _converter("s2t").convert(text)}
 
 
-def place_name_match(text: str, *prefixes: str) -> Q:
-    """A filter matching `text` in the name or local name (either Chinese script) of the place at each
-    prefix ("" for a Place queryset; "place_a__", "place_b__" for pairings). Pages and API share it."""
-    match = Q()
-    for variant in script_variants(text.strip()):
-        for prefix in prefixes or ("",):
-            match |= Q(**{f"{prefix}name__icontains": variant}) | Q(**{f"{prefix}local_name__icontains": variant})
-    return match
-
-
 def similar_places(text: str, *, country: str = "", exclude_pk: int | None = None, limit: int = 5) -> list[Place]:
     """Places whose name or local name (either Chinese script) looks like `text` (pg_trgm similarity,
     served by the trigram indexes), most similar first, each with `similarity` set. With `country`,

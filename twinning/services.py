@@ -19,7 +19,7 @@ from core.partialdates import PartialDate, partial_date_of, partial_values
 from core.slugs import advisory_lock, save_with_unique_slug
 from core.text import is_ascii_digits
 from sources.services import Cite, citation_delete, citation_set
-from twinning.constants import IMPLIED_STATUS, EventType, Status
+from twinning.constants import IMPLIED_STATUS, EventType, PlaceNameKind, Status
 from twinning.models import (
     Agreement,
     AgreementCitation,
@@ -27,10 +27,12 @@ from twinning.models import (
     Event,
     EventCitation,
     ImportJob,
+    Listing,
     Pairing,
     PairingCitation,
     Place,
     PlaceIdentifier,
+    PlaceName,
     SlugRedirect,
 )
 from twinning.status import stored_fields
@@ -133,6 +135,62 @@ def place_identifier_set(*, place: Place, scheme: str, value: str, user=None, re
 @transaction.atomic
 def place_identifier_delete(identifier: PlaceIdentifier, *, user=None, reason: str = "") -> None:
     history_delete(identifier, user=user, reason=reason or "Identifier removed")
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.replace("\x00", "").split())
+
+
+@transaction.atomic
+def place_name_add(
+    *, place: Place, name: str, kind: str = PlaceNameKind.ALTERNATE, language: str = "", user=None, reason: str = ""
+) -> PlaceName:
+    """Give a place another searchable name (idempotent: the same name, in any case, is kept once;
+    its kind and language are updated). The place's own name and local name are refused."""
+    name = _clean_name(name)
+    if not name:
+        raise ValidationError(_("Give the other name."))
+    if name.casefold() in {place.name.casefold(), place.local_name.casefold()}:
+        raise ValidationError(_("“%(name)s” is already the place's name or local name.") % {"name": name})
+    other = PlaceName.objects.filter(place=place, name__iexact=name).first() or PlaceName(place=place)
+    other.name, other.kind, other.language = name, kind, language
+    history_save(other, user=user, reason=reason or "Other name added")
+    return other
+
+
+@transaction.atomic
+def place_name_delete(other: PlaceName, *, user=None, reason: str = "") -> None:
+    history_delete(other, user=user, reason=reason or "Other name removed")
+
+
+@transaction.atomic
+def place_names_from_listings(*, user=None, reason: str = "") -> int:
+    """Make the labels Wikidata snapshots list for a place (by its QID) searchable as its other names,
+    kind "wikidata": the 2016 crawl's "Peking" for Beijing, "Prag" for Prague. Labels that are already
+    the place's name, local name or another name (any case) are left out; nothing is removed. Bulk,
+    with history; returns the number of names added."""
+    from simple_history.utils import bulk_create_with_history
+
+    place_of = dict(PlaceIdentifier.objects.filter(scheme="wikidata").values_list("value", "place_id"))
+    labels = set(Listing.objects.values_list("item_qid", "item_label").distinct())
+    labels |= set(Listing.objects.values_list("twin_qid", "twin_label").distinct())
+    known: dict[int, set[str]] = {}
+    for pk, name, local_name in Place.objects.filter(pk__in=set(place_of.values())).values_list("pk", "name", "local_name"):
+        known[pk] = {name.casefold(), local_name.casefold()}
+    for pk, name in PlaceName.objects.values_list("place_id", "name"):
+        known.setdefault(pk, set()).add(name.casefold())
+    new = []
+    for qid, label in sorted(labels):
+        label = _clean_name(label)[:200]
+        pk = place_of.get(qid)
+        if not label or pk is None or label.casefold() in known.get(pk, set()):
+            continue
+        known.setdefault(pk, set()).add(label.casefold())
+        new.append(PlaceName(place_id=pk, name=label, kind=PlaceNameKind.WIKIDATA))
+    if new:
+        bulk_create_with_history(new, PlaceName, batch_size=1000, default_user=user,
+                                 default_change_reason=reason or "Labels listed by Wikidata")
+    return len(new)
 
 
 # --- Pairings ---------------------------------------------------------------------------------
@@ -637,6 +695,8 @@ def place_merge(*, keep: Place, merge: Place, user=None, reason: str = "") -> Pl
             _pairing_fold(keep=twin, merge=pairing, user=user, reason=reason)
     kept_schemes = set(keep.identifiers.values_list("scheme", flat=True))
     merge.identifiers.filter(scheme__in=kept_schemes).delete()
+    kept_names = {n.casefold() for n in keep.other_names.values_list("name", flat=True)}
+    merge.other_names.filter(pk__in=[o.pk for o in merge.other_names.all() if o.name.casefold() in kept_names]).delete()
     _fold_into(kind="place", keep=keep, merge=merge, user=user, reason=reason)
     return keep
 

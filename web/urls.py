@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
 from web.sitemaps import model_sitemap, sitemaps
-from web.views import drift, registry, site
+from web.views import drift, registry, search, site
 
 SITEMAPS = sitemaps(
     {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
@@ -16,6 +16,7 @@ SITEMAPS = sitemaps(
 urlpatterns = [
     path("", site.home, name="home"),
     path("pairings/", registry.pairing_list, name="pairing-list"),
+    path("search/suggest/", search.suggest, name="search-suggest"),
     path("pairings/<slug:slug>/", registry.pairing_detail, name="pairing-detail"),
     path("places/<slug:slug>/", registry.place_detail, name="place-detail"),
     path("places/<slug:slug>/feed/", feeds.PlaceDecisionsFeed(), name="place-feed"),

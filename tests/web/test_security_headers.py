@@ -55,8 +55,9 @@ def test_pages_send_a_strict_csp_and_every_inline_script_carries_its_nonce(clien
 
 def test_the_map_script_is_served_from_the_site(client):
     page = client.get("/map/").content.decode()
-    [src] = re.findall(r'<script src="([^"]+)"', page)
-    assert src.startswith("/static/")
+    srcs = re.findall(r'<script src="([^"]+)"', page)  # the map's and the search suggestions'
+    assert any(src.endswith("/map.js") for src in srcs)
+    assert all(src.startswith("/static/") for src in srcs)
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])

@@ -14,7 +14,7 @@ from twinning import services
 from twinning.admin.merge import MergeActionMixin
 from twinning.countries import country_name
 from twinning.forms import PlaceForm, PlaceIdentifierFormSet
-from twinning.models import Pairing, Place, PlaceIdentifier
+from twinning.models import Pairing, Place, PlaceIdentifier, PlaceName
 
 
 class PresentValuesFilter(admin.SimpleListFilter):
@@ -72,6 +72,23 @@ class PlaceIdentifierInline(CuratedInline, admin.TabularInline):
         services.place_identifier_delete(obj, user=user, reason=reason)
 
 
+class PlaceNameInline(CuratedInline, admin.TabularInline):
+    """Other names the public search finds the place by (BANES, Ningpo, 諾丁漢, Wikidata labels)."""
+
+    model = PlaceName
+    fields = ("name", "kind", "language")
+    row_key = ("name",)
+
+    def save_row(self, form, *, parent, user, reason):
+        data = form.cleaned_data
+        return services.place_name_add(
+            place=parent, name=data["name"], kind=data["kind"], language=data.get("language", ""), user=user, reason=reason
+        )
+
+    def delete_row(self, obj, *, user, reason) -> None:
+        services.place_name_delete(obj, user=user, reason=reason)
+
+
 @admin.register(Place)
 class PlaceAdmin(MergeActionMixin, CuratedAdmin):
     merge_service = staticmethod(services.place_merge)
@@ -80,7 +97,7 @@ class PlaceAdmin(MergeActionMixin, CuratedAdmin):
     list_filter = (CountryListFilter, "kind", RegionListFilter)
     search_fields = ("name", "local_name", "governing_body", "identifiers__value")
     readonly_fields = ("slug", "created_at", "updated_at")
-    inlines = [PlaceIdentifierInline]
+    inlines = [PlaceIdentifierInline, PlaceNameInline]
     fieldsets = (
         (None, {"fields": ("name", "local_name", "country", "region", "kind", "governing_body")}),
         (_("Coordinates"), {"fields": ("latitude", "longitude"), "description": _("Decimal degrees, e.g. 54.97, -1.61.")}),

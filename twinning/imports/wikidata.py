@@ -73,7 +73,7 @@ from twinning.models import (
     PlaceIdentifier,
     Snapshot,
 )
-from twinning.services import pairings_status_refresh_bulk
+from twinning.services import pairings_status_refresh_bulk, place_names_from_listings
 
 REQUIRED_COLUMNS = ("item", "itemLabel", "itemCountryCode", "itemCoord", "twin", "twinLabel", "twinCountryCode", "twinCoord")
 OPTIONAL_COLUMNS = ("start", "end", "endCause", "endCauseLabel")
@@ -548,6 +548,7 @@ class _Run:
             resolved = self.reconcile(nodes, snapshot)
             touched = self.apply_pairs(pairs, resolved, snapshot)
             self.flag_missing()
+            place_names_from_listings(user=self.user, reason=self.reason)  # labels become searchable names
             self.counts["statuses_changed"] = pairings_status_refresh_bulk(pairing_ids=touched) if touched else 0
             self.counts["rows_skipped"] = sum(1 for line in self.lines if line.kind == "skipped" and line.column in (
                 "item", "twin", "start", "end") and "pair " not in line.message)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -24,7 +25,7 @@ from campaigns.models import (
     SignatureCount,
 )
 from sources.models import Source
-from twinning import selectors, world
+from twinning import search, selectors, world
 from twinning.constants import DECISION_TYPES, STATUS_ORDER, Relationship
 from twinning.models import (
     AgreementCitation,
@@ -39,6 +40,7 @@ from twinning.models import (
 PAGE_SIZE = 25
 
 SORTS = {
+    "relevance": (gettext_lazy("Best match (with a search)"), ["id"]),  # the search's own ranking, then id
     "name": (gettext_lazy("Place name"), ["place_a__name", "place_b__name", "id"]),
     "-status_since": (gettext_lazy("Latest status change first"), [F("status_since").desc(nulls_last=True), "id"]),
     "status_since": (gettext_lazy("Oldest status change first"), [F("status_since").asc(nulls_last=True), "id"]),
@@ -49,7 +51,11 @@ SORTS = {
 
 
 class PairingFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Place name"), required=False, max_length=100)
+    q = forms.CharField(
+        label=gettext_lazy("Place name"), required=False, max_length=search.MAX_QUERY_LENGTH,
+        help_text=gettext_lazy("One place, or two: “Nottingham Ningbo”. Other and older names, Chinese and typos work too."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "data-suggest": reverse_lazy("search-suggest")}),
+    )
     status = forms.MultipleChoiceField(
         label=gettext_lazy("Status"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(s.value, s.label) for s in STATUS_ORDER],
@@ -84,7 +90,7 @@ class PairingFilterForm(forms.Form):
 PAGE_FILTERS = ("q", "status", "country", "relationship", "campaign")  # the rest of the form is the page's own
 
 
-def _filtered_pairings(form):
+def _filtered_pairings(form, search_result=None):
     """The form's choices through the one pairing FilterSet (the API's and the map's); `decided` is the
     page's own. A value the FilterSet refuses becomes an error on the form, never a server error."""
     data = QueryDict(mutable=True)
@@ -92,6 +98,7 @@ def _filtered_pairings(form):
         value = form.cleaned_data.get(name)
         data.setlist(name, value if isinstance(value, list) else [value] if value else [])
     filterset = PairingWithCampaignFilter(data, queryset=selectors.pairings_with_status())
+    filterset.search_result = search_result
     try:
         errors = {} if filterset.is_valid() else filterset.errors
         qs = filterset.qs if not errors else None
@@ -112,18 +119,59 @@ def pairing_list(request):
     form = PairingFilterForm(request.GET, countries=countries, campaigns=campaigns)
     page = None
     status = 200
-    qs = _filtered_pairings(form) if form.is_valid() else None
+    found = None
+    if form.is_valid() and form.cleaned_data.get("q"):
+        try:
+            found = search.search(form.cleaned_data["q"])
+        except search.SearchError as exc:
+            form.add_error("q", str(exc))
+    qs = _filtered_pairings(form, found) if form.is_valid() else None
     if qs is None:
         status = 400
     else:
-        qs = qs.order_by(*SORTS[form.cleaned_data.get("sort") or "name"][1])
+        searching = bool(found and found.terms)
+        sort = form.cleaned_data.get("sort") or ("relevance" if searching else "name")
+        if sort != "relevance" or not searching:  # a search's ranking is already its order
+            qs = qs.order_by(*SORTS["name" if sort == "relevance" else sort][1])
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "twinning/pairing_list.html",
-        {"form": form, "page": page, "filtered": bool(request.GET) and not form.errors and any(form.cleaned_data.values())},
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(request.GET) and not form.errors and any(form.cleaned_data.values()),
+            **(_search_context(found, page) if found is not None and page is not None else {}),
+        },
         status=status,
     )
+
+
+def _search_context(found: search.SearchResult, page) -> dict:
+    """What the list says about a search: the places it found, "did you mean" when a word needed a
+    guess, and an honest "not in the register" when nothing matched."""
+    places = found.all_terms()[:5]
+    pairings_found = page.paginator.count > 0
+    return {
+        "search": found,
+        "search_places": places,
+        "did_you_mean": search.did_you_mean(found) if not (places and found.exact) else [],
+        "not_in_register": not pairings_found and not places,
+        "suggest_url": suggest_url(),
+    }
+
+
+def suggest_url() -> str:
+    """Where to suggest a missing place or pairing: the correction form when the site has one, else
+    the corrections section of the About page."""
+    from django.urls import NoReverseMatch, reverse
+
+    for name in ("correction", "correction-form", "suggest"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("about") + "#corrections"
 
 
 def _redirect_or_404(kind: str, slug: str):

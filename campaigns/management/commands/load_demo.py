@@ -151,6 +151,13 @@ class DemoLoader:
                     place=place, scheme=IdentifierScheme.WIKIDATA, value=spec["wikidata"], reason=self.reason
                 )
         self.places[spec["key"]] = place
+        known = {n.casefold() for n in place.other_names.values_list("name", flat=True)}
+        for other in spec.get("other_names", ()):
+            if other["name"].casefold() not in known:
+                services.place_name_add(
+                    place=place, name=other["name"], kind=other.get("kind", "alternate"),
+                    language=other.get("language", ""), reason=self.reason,
+                )
 
     def _create_place(self, spec: dict, name: str, country: str) -> Place:
         coordinates, identifiers = {}, {}
