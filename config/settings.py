@@ -265,6 +265,10 @@ if not SITE_URL:
         "TWINWATCH_SITE_URL (the public https:// address, used in feeds and API links) must be set in production."
     )
 CORRECTIONS_EMAIL = os.environ.get("TWINWATCH_CORRECTIONS_EMAIL", "corrections@twinwatch.invalid")
+# Public forms (suggest a correction, follow by e-mail): refused when sent sooner than this after being
+# shown (bots), and at most this many per client address per hour (core.ratelimit).
+PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("TWINWATCH_PUBLIC_FORM_MIN_SECONDS") or 3)
+CORRECTIONS_PER_HOUR = int(os.environ.get("TWINWATCH_CORRECTIONS_PER_HOUR") or 10)
 
 # How many reverse proxies stand in front of the app (0: clients connect directly). Only then are
 # X-Forwarded-For (throttling, axes) and X-Forwarded-Proto trusted. Production must say (a deploy check).

@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
 from web.sitemaps import model_sitemap, sitemaps
-from web.views import drift, registry, site
+from web.views import corrections, drift, registry, site
 
 SITEMAPS = sitemaps(
     {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
@@ -34,5 +34,8 @@ urlpatterns = [
     path("feeds/decisions/", feeds.DecisionsFeed(), name="feed-decisions"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", site.robots_txt, name="robots"),
+    path("correction/", corrections.correction, name="correction"),
+    path("correction/thanks/", corrections.correction_thanks, name="correction-thanks"),
+    path("pairings/<slug:slug>/correction/", corrections.correction, name="correction-pairing"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,59 @@
+"""What the public sends in: suggested corrections (triaged by curators) and e-mail follows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    NEW_PAIRING = "new_pairing", _("A pairing not in the register")
+
+
+class CorrectionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    TRIAGED = "triaged", _("Triaged")
+    DONE = "done", _("Done")
+
+
+class Correction(models.Model):
+    """A member of the public's suggestion, from a pairing or place page or the general form.
+
+    Never shown publicly: curators read it in the admin, check it against its source and change the
+    register through the usual services (with their own reason)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=CorrectionKind.choices, default=CorrectionKind.CORRECTION)
+    pairing = models.ForeignKey(
+        "twinning.Pairing", verbose_name=_("pairing"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place = models.ForeignKey(
+        "twinning.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page = models.CharField(_("page"), max_length=500, blank=True, help_text=_("The page it was sent from."))
+    text = models.TextField(_("what should change"), max_length=5000)
+    source_url = models.URLField(_("source"), max_length=1000, blank=True)
+    email = models.EmailField(_("e-mail (optional)"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.NEW)
+    curator_note = models.TextField(_("curator's note"), blank=True, help_text=_("Internal; never shown publicly."))
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["email", "text"])
+
+    class Meta:
+        verbose_name = _("suggested correction")
+        verbose_name_plural = _("suggested corrections")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CorrectionStatus.values), name="correction_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.pairing or self.place
+        label = str(subject) if subject else self.get_kind_display()
+        return f"{label}: {self.text[:60]}"
