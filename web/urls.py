@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
 from web.sitemaps import model_sitemap, sitemaps
-from web.views import corrections, drift, registry, site
+from web.views import corrections, drift, pairing_extras, registry, site
 
 SITEMAPS = sitemaps(
     {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
@@ -37,5 +37,6 @@ urlpatterns = [
     path("correction/", corrections.correction, name="correction"),
     path("correction/thanks/", corrections.correction_thanks, name="correction-thanks"),
     path("pairings/<slug:slug>/correction/", corrections.correction, name="correction-pairing"),
+    path("pairings/<slug:slug>/history/", pairing_extras.pairing_history, name="pairing-history"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
