@@ -38,5 +38,7 @@ urlpatterns = [
     path("correction/thanks/", corrections.correction_thanks, name="correction-thanks"),
     path("pairings/<slug:slug>/correction/", corrections.correction, name="correction-pairing"),
     path("pairings/<slug:slug>/history/", pairing_extras.pairing_history, name="pairing-history"),
+    path("pairings/<slug:slug>/cite.bib", pairing_extras.pairing_cite_bibtex, name="pairing-cite-bibtex"),
+    path("pairings/<slug:slug>/cite.json", pairing_extras.pairing_cite_csl, name="pairing-cite-csl"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
