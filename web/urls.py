@@ -40,5 +40,7 @@ urlpatterns = [
     path("pairings/<slug:slug>/history/", pairing_extras.pairing_history, name="pairing-history"),
     path("pairings/<slug:slug>/cite.bib", pairing_extras.pairing_cite_bibtex, name="pairing-cite-bibtex"),
     path("pairings/<slug:slug>/cite.json", pairing_extras.pairing_cite_csl, name="pairing-cite-csl"),
+    path("pairings/<slug:slug>/badge.svg", pairing_extras.pairing_badge, name="pairing-badge"),
+    path("pairings/<slug:slug>/embed/", pairing_extras.pairing_embed, name="pairing-embed"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
