@@ -36,3 +36,10 @@ class CorrectionForm(SpamResistantForm):
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or CorrectionKind.CORRECTION
+
+
+class FollowForm(SpamResistantForm):
+    email = forms.EmailField(
+        label=_("Your e-mail"), max_length=254,
+        help_text=_("We send a link to confirm. Every e-mail has a link to stop them. We never publish or share it."),
+    )

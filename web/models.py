@@ -57,3 +57,38 @@ class Correction(models.Model):
         subject = self.pairing or self.place
         label = str(subject) if subject else self.get_kind_display()
         return f"{label}: {self.text[:60]}"
+
+
+class Follow(models.Model):
+    """An e-mail address following a place or a campaign (one of the two), with double opt-in: it gets
+    digests (send_follow_digest) only once confirmed through the signed link mailed to it. Unsubscribing
+    deletes the row, so the address is forgotten."""
+
+    email = models.EmailField(_("e-mail"))
+    place = models.ForeignKey("twinning.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Events recorded after this moment go in the next digest (set on confirmation, then on each send).
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail follow")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(place__isnull=False, campaign__isnull=True)
+                | models.Q(place__isnull=True, campaign__isnull=False),
+                name="follow_place_or_campaign",
+            ),
+            models.UniqueConstraint(fields=["email", "place"], name="follow_unique_place", condition=models.Q(place__isnull=False)),
+            models.UniqueConstraint(
+                fields=["email", "campaign"], name="follow_unique_campaign", condition=models.Q(campaign__isnull=False)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.place or self.campaign}"
+
+    @property
+    def subject(self):
+        return self.place or self.campaign

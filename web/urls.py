@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
 from web.sitemaps import model_sitemap, sitemaps
-from web.views import corrections, drift, pairing_extras, registry, site
+from web.views import corrections, drift, follows, pairing_extras, registry, site
 
 SITEMAPS = sitemaps(
     {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
@@ -42,5 +42,10 @@ urlpatterns = [
     path("pairings/<slug:slug>/cite.json", pairing_extras.pairing_cite_csl, name="pairing-cite-csl"),
     path("pairings/<slug:slug>/badge.svg", pairing_extras.pairing_badge, name="pairing-badge"),
     path("pairings/<slug:slug>/embed/", pairing_extras.pairing_embed, name="pairing-embed"),
+    path("follow/sent/", follows.follow_sent, name="follow-sent"),
+    path("follow/confirm/<str:token>/", follows.follow_confirm, name="follow-confirm"),
+    path("follow/unsubscribe/<str:token>/", follows.follow_unsubscribe, name="follow-unsubscribe"),
+    path("follow/place/<slug:slug>/", follows.follow, {"kind": "place"}, name="follow-place"),
+    path("follow/campaign/<slug:slug>/", follows.follow, {"kind": "campaign"}, name="follow-campaign"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
