@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
 from web.sitemaps import model_sitemap, sitemaps
-from web.views import corrections, drift, follows, pairing_extras, registry, site
+from web.views import compare, corrections, drift, follows, pairing_extras, registry, site
 
 SITEMAPS = sitemaps(
     {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
@@ -47,5 +47,6 @@ urlpatterns = [
     path("follow/unsubscribe/<str:token>/", follows.follow_unsubscribe, name="follow-unsubscribe"),
     path("follow/place/<slug:slug>/", follows.follow, {"kind": "place"}, name="follow-place"),
     path("follow/campaign/<slug:slug>/", follows.follow, {"kind": "campaign"}, name="follow-campaign"),
+    path("compare/", compare.compare, name="compare"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
