@@ -281,6 +281,46 @@ if not SITE_URL:
         "TWINWATCH_SITE_URL (the public https:// address, used in feeds and API links) must be set in production."
     )
 CORRECTIONS_EMAIL = os.environ.get("TWINWATCH_CORRECTIONS_EMAIL", "corrections@twinwatch.invalid")
+# Public forms (suggest a correction, follow by e-mail): refused when sent sooner than this after being
+# shown (bots), and at most this many per client address per hour (core.ratelimit).
+PUBLIC_FORM_MIN_SECONDS = int(os.environ.get("TWINWATCH_PUBLIC_FORM_MIN_SECONDS") or 3)
+CORRECTIONS_PER_HOUR = int(os.environ.get("TWINWATCH_CORRECTIONS_PER_HOUR") or 10)
+FOLLOWS_PER_HOUR = int(os.environ.get("TWINWATCH_FOLLOWS_PER_HOUR") or 10)
+
+# E-mail (follow confirmations and digests): SMTP from the environment — EMAIL_URL
+# (smtp://user:password@host:587, smtps://… for implicit TLS, ?tls=0 to turn STARTTLS off) or
+# EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS — else printed to
+# the console (development, and production until SMTP is configured).
+def email_settings(environ) -> dict:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if environ.get("EMAIL_URL"):
+        url = urlsplit(environ["EMAIL_URL"])
+        query = parse_qs(url.query)
+        implicit = url.scheme == "smtps"
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": url.hostname or "localhost",
+            "EMAIL_PORT": url.port or (465 if implicit else 587),
+            "EMAIL_HOST_USER": unquote(url.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+            "EMAIL_USE_SSL": implicit,
+            "EMAIL_USE_TLS": not implicit and query.get("tls", ["1"])[0].lower() not in {"0", "false", "no"},
+        }
+    if environ.get("EMAIL_HOST"):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": environ["EMAIL_HOST"],
+            "EMAIL_PORT": int(environ.get("EMAIL_PORT") or 587),
+            "EMAIL_HOST_USER": environ.get("EMAIL_HOST_USER") or environ.get("EMAIL_USER", ""),
+            "EMAIL_HOST_PASSWORD": environ.get("EMAIL_HOST_PASSWORD") or environ.get("EMAIL_PASSWORD", ""),
+            "EMAIL_USE_TLS": (environ.get("EMAIL_USE_TLS") or "1").strip().lower() in {"1", "true", "yes", "on"},
+        }
+    return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+globals().update(email_settings(os.environ))
+DEFAULT_FROM_EMAIL = os.environ.get("TWINWATCH_FROM_EMAIL", "Twinwatch <noreply@twinwatch.invalid>")
 
 # How many reverse proxies stand in front of the app (0: clients connect directly). Only then are
 # X-Forwarded-For (throttling, axes) and X-Forwarded-Proto trusted. Production must say (a deploy check).

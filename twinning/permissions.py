@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 CURATORS = "Curators"
 EDITORS = "Editors"
 
-CURATED_APPS = ("sources", "twinning", "campaigns")
+CURATED_APPS = ("sources", "twinning", "campaigns", "web")  # web: the public's suggested corrections
 # Curators may not delete these (nor anything else in the register: deletion is an editor's job).
 PROTECTED_FROM_CURATORS = {("sources", "source"), ("twinning", "event")}
 

@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
 from web.sitemaps import model_sitemap, sitemaps
-from web.views import drift, registry, search, site
+from web.views import compare, corrections, drift, follows, pairing_extras, registry, search, site
 
 SITEMAPS = sitemaps(
     {"campaigns": model_sitemap(Campaign.objects.all(), 0.5), "sources": model_sitemap(Source.objects.all(), 0.3)}
@@ -35,5 +35,19 @@ urlpatterns = [
     path("feeds/decisions/", feeds.DecisionsFeed(), name="feed-decisions"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", site.robots_txt, name="robots"),
+    path("correction/", corrections.correction, name="correction"),
+    path("correction/thanks/", corrections.correction_thanks, name="correction-thanks"),
+    path("pairings/<slug:slug>/correction/", corrections.correction, name="correction-pairing"),
+    path("pairings/<slug:slug>/history/", pairing_extras.pairing_history, name="pairing-history"),
+    path("pairings/<slug:slug>/cite.bib", pairing_extras.pairing_cite_bibtex, name="pairing-cite-bibtex"),
+    path("pairings/<slug:slug>/cite.json", pairing_extras.pairing_cite_csl, name="pairing-cite-csl"),
+    path("pairings/<slug:slug>/badge.svg", pairing_extras.pairing_badge, name="pairing-badge"),
+    path("pairings/<slug:slug>/embed/", pairing_extras.pairing_embed, name="pairing-embed"),
+    path("follow/sent/", follows.follow_sent, name="follow-sent"),
+    path("follow/confirm/<str:token>/", follows.follow_confirm, name="follow-confirm"),
+    path("follow/unsubscribe/<str:token>/", follows.follow_unsubscribe, name="follow-unsubscribe"),
+    path("follow/place/<slug:slug>/", follows.follow, {"kind": "place"}, name="follow-place"),
+    path("follow/campaign/<slug:slug>/", follows.follow, {"kind": "campaign"}, name="follow-campaign"),
+    path("compare/", compare.compare, name="compare"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -42,7 +42,7 @@ def test_pairing_page_shows_status_date_decision_and_sources(client, newcastle):
     assert "The Epoch Times" in text and "3 November 2022" in text
     assert "[1]" in text and "[2]" in text
     assert "Last updated" in text
-    assert "Suggest a correction" in text and "mailto:" in html
+    assert "Suggest a correction" in text and f'href="/pairings/{newcastle.slug}/correction/"' in html
 
 
 def test_pairing_page_shows_conflicting_sources_agreement_campaign_and_petition(client, nottingham):
