@@ -145,3 +145,65 @@ def events_with_sources(ids) -> dict[int, Event]:
         .prefetch_related(Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id")))
     )
     return {event.pk: event for event in events}
+
+
+# --- Map and statistics ----------------------------------------------------------------------------
+
+
+def data_fingerprint(*models) -> str:
+    """A cheap token that changes whenever rows of these models are added, deleted or changed: per
+    table its row count and its latest `updated_at` (or highest id when it has none), in one query.
+    Cached maps and statistics are keyed by it, so a write is seen on the next request."""
+    from django.db import connection
+
+    parts = []
+    for model in models:
+        table = connection.ops.quote_name(model._meta.db_table)
+        field_names = {f.name for f in model._meta.concrete_fields}
+        stamp = "max(updated_at)" if "updated_at" in field_names else "max(id)"
+        parts.append(f"(SELECT count(*)::text || '/' || coalesce({stamp}::text, '-') FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT concat_ws('|', {', '.join(parts)})")
+        return cursor.fetchone()[0]
+
+
+def pairings_for_map() -> QuerySet[Pairing]:
+    """A lean pairing queryset the pairing FilterSet can filter by status, country, place, campaign
+    and relationship (the stored status as `current_status`), without the list's per-row subqueries."""
+    return Pairing.objects.annotate(current_status=F("status"), current_since=F("status_since"))
+
+
+def country_flows(pairings: QuerySet[Pairing]) -> list[dict]:
+    """Pairings grouped by the (unordered) pair of countries, status and evidence ("listed" when only
+    Wikidata brought the status), with their count; pairings with a place lacking coordinates left
+    out. Largest first. One query."""
+    from twinning.world import EVIDENCE
+
+    rows = (
+        pairings.filter(place_a__latitude__isnull=False, place_b__latitude__isnull=False)
+        .annotate(evidence=EVIDENCE)
+        .order_by()
+        .values_list("place_a__country", "place_b__country", "status", "evidence")
+        .annotate(n=Count("id"))
+    )
+    merged: dict[tuple, int] = {}
+    for a, b, status, evidence, n in rows:
+        key = (*sorted((a, b)), status, evidence)
+        merged[key] = merged.get(key, 0) + n
+    flows = [{"countries": (k[0], k[1]), "status": k[2], "evidence": k[3], "count": n} for k, n in merged.items()]
+    flows.sort(key=lambda f: (-f["count"], f["countries"], f["status"]))
+    return flows
+
+
+def country_centres() -> dict[str, tuple[float, float]]:
+    """The mean position of each country's places that have coordinates: where the map draws a country
+    when it aggregates. One query."""
+    from django.db.models import Avg
+
+    rows = (
+        Place.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by()
+        .values_list("country")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+    )
+    return {country: (float(lat), float(lon)) for country, lat, lon in rows}
