@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F
-from django.db.models.functions import ExtractYear
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -37,7 +36,13 @@ from twinning.constants import (
     Status,
 )
 from twinning.models import Event, Pairing, Place
-from twinning.selectors import country_centres, country_flows, data_fingerprint, pairings_for_map
+from twinning.selectors import (
+    country_centres,
+    country_flows,
+    data_fingerprint,
+    pairings_for_map,
+    register_stats,
+)
 from web.templatetags.svgmap import flows_map_data, map_data
 from web.templatetags.twinwatch import country as country_label
 
@@ -204,57 +209,78 @@ def _chart(rows: list[dict], keys: list, labels: dict, css: str) -> dict:
     return {"rows": _bars(rows, used, css), "legend": [{"css": f"{css}-{k}", "label": labels[k]} for k in used]}
 
 
-@require_safe
-def stats(request):
-    per_year = defaultdict(dict)
-    rows = (
-        Event.objects.filter(event_type__in=DECISION_TYPES)
-        .annotate(year=ExtractYear("date"))
-        .order_by()
-        .values_list("year", "event_type")
-        .annotate(n=Count("id"))
-    )
-    for year, event_type, n in rows:
-        per_year[year][event_type] = n
+def _stats_tables(stats: dict) -> dict:
+    """The three tables of /stats/ (and their CSV files) from `register_stats`: decisions per year (every
+    year from the first to the last, zero years as zeros), pairings by country and status, and pairings by
+    status and evidence (checked by curators or listed by Wikidata only)."""
+    per_year = {year: {} for year in stats["years"]}
+    events_per_year = {year: 0 for year in stats["years"]}
+    for row in stats["decisions"]:
+        per_year[row["year"]][row["event_type"]] = row["decisions"]
+        events_per_year[row["year"]] += row["events"]
     years = _chart(
-        [{"label": str(y), "counts": c, "total": sum(c.values())} for y, c in sorted(per_year.items())],
+        [{"label": str(y), "counts": c, "total": sum(c.values()), "events": events_per_year[y]} for y, c in per_year.items()],
         [t.value for t in DECISION_ORDER],
         {t.value: t.label for t in DECISION_ORDER},
         "decision",
     )
-
-    per_country = defaultdict(lambda: defaultdict(int))
-    side_a = Pairing.objects.order_by().values_list("place_a__country", "status").annotate(n=Count("id"))
-    side_b = (
-        Pairing.objects.exclude(place_b__country=F("place_a__country"))
-        .order_by()
-        .values_list("place_b__country", "status")
-        .annotate(n=Count("id"))
-    )
-    for code, status, n in list(side_a) + list(side_b):
-        per_country[code][status] += n
     countries = _chart(
-        sorted(
-            ({"country": c, "label": country_label(c), "counts": dict(v), "total": sum(v.values())}
-             for c, v in per_country.items()),
-            key=lambda r: (-r["total"], r["label"]),
-        ),
+        [{"country": c["country"], "label": country_label(c["country"]), "counts": c["by_status"], "total": c["pairings"],
+          "verified": c["verified"], "listed": c["listed"]} for c in stats["countries"]],
         [s.value for s in STATUS_ORDER],
         {s.value: s.label for s in STATUS_ORDER},
         "status",
     )
-    evidence = world.evidence_counts()
+    evidence = stats["evidence"]
     evidence_rows = [
         {"status": st, "label": st.label, "verified": evidence["verified_by_status"][st.value],
          "listed": evidence["listed_by_status"][st.value]}
         for st in STATUS_ORDER
         if evidence["verified_by_status"][st.value] or evidence["listed_by_status"][st.value]
     ]
-    return render(
-        request,
-        "twinning/stats.html",
-        {"years": years, "countries": countries, "evidence": evidence["by_evidence"], "evidence_rows": evidence_rows},
-    )
+    return {"years": years, "countries": countries, "evidence": evidence["by_evidence"], "evidence_rows": evidence_rows}
+
+
+STATS_TOP_COUNTRIES = 30  # on the page; the CSV has every country
+STATS_CSV = ("decisions-per-year", "pairings-by-country", "pairings-by-evidence")
+
+
+@require_safe
+def stats(request):
+    """Statistics from `register_stats` (cached under the data's fingerprint): one query on a hit."""
+    context = _stats_tables(register_stats())
+    rows = context["countries"]["rows"]
+    context["country_count"] = len(rows)
+    context["countries"]["rows"] = rows[:STATS_TOP_COUNTRIES]
+    context["top_countries"] = STATS_TOP_COUNTRIES
+    context["csv"] = {name.replace("-", "_"): reverse("stats-csv", kwargs={"table": name}) for name in STATS_CSV}
+    return render(request, "twinning/stats.html", context)
+
+
+@require_safe
+def stats_csv(request, table: str):
+    """The numbers behind one chart or table of /stats/, as CSV (codes, not translated labels)."""
+    if table not in STATS_CSV:
+        raise Http404(_("No such table."))
+    tables = _stats_tables(register_stats())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="twinwatch-{table}.csv"'
+    writer = csv.writer(response)
+    if table == "decisions-per-year":
+        keys = [t.value for t in DECISION_ORDER]
+        writer.writerow(["year", *keys, "decisions", "decision_events"])
+        for row in tables["years"]["rows"]:
+            writer.writerow([row["label"], *(row["counts"].get(k, 0) for k in keys), row["total"], row["events"]])
+    elif table == "pairings-by-country":
+        keys = [s.value for s in STATUS_ORDER]
+        writer.writerow(["country", *keys, "verified", "listed", "pairings"])
+        for row in tables["countries"]["rows"]:
+            writer.writerow([row["country"], *(row["counts"].get(k, 0) for k in keys), row["verified"], row["listed"], row["total"]])
+    else:
+        writer.writerow(["status", "verified", "listed"])
+        for row in tables["evidence_rows"]:
+            writer.writerow([row["status"].value, row["verified"], row["listed"]])
+    return response
 
 
 @require_safe
