@@ -4,6 +4,7 @@ number of queries however many rows they return (select_related / prefetch / ann
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from functools import cache
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -200,3 +201,169 @@ def events_with_sources(ids) -> dict[int, Event]:
         .prefetch_related(Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id")))
     )
     return {event.pk: event for event in events}
+
+
+# --- Map and statistics ----------------------------------------------------------------------------
+
+
+def data_fingerprint(*models) -> str:
+    """A cheap token that changes whenever rows of these models are added, deleted or changed: per
+    table its row count and its latest `updated_at` (or highest id when it has none), in one query.
+    Cached maps and statistics are keyed by it, so a write is seen on the next request."""
+    from django.db import connection
+
+    parts = []
+    for model in models:
+        table = connection.ops.quote_name(model._meta.db_table)
+        field_names = {f.name for f in model._meta.concrete_fields}
+        stamp = "max(updated_at)" if "updated_at" in field_names else "max(id)"
+        parts.append(f"(SELECT count(*)::text || '/' || coalesce({stamp}::text, '-') FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT concat_ws('|', {', '.join(parts)})")
+        return cursor.fetchone()[0]
+
+
+def pairings_for_map() -> QuerySet[Pairing]:
+    """A lean pairing queryset the pairing FilterSet can filter by status, country, place, campaign
+    and relationship (the stored status as `current_status`), without the list's per-row subqueries."""
+    return Pairing.objects.annotate(current_status=F("status"), current_since=F("status_since"))
+
+
+def country_flows(pairings: QuerySet[Pairing]) -> list[dict]:
+    """Pairings grouped by the (unordered) pair of countries, status and evidence ("listed" when only
+    Wikidata brought the status), with their count; pairings with a place lacking coordinates left
+    out. Largest first. One query."""
+    from twinning.world import EVIDENCE
+
+    rows = (
+        pairings.filter(place_a__latitude__isnull=False, place_b__latitude__isnull=False)
+        .annotate(evidence=EVIDENCE)
+        .order_by()
+        .values_list("place_a__country", "place_b__country", "status", "evidence")
+        .annotate(n=Count("id"))
+    )
+    merged: dict[tuple, int] = {}
+    for a, b, status, evidence, n in rows:
+        key = (*sorted((a, b)), status, evidence)
+        merged[key] = merged.get(key, 0) + n
+    flows = [{"countries": (k[0], k[1]), "status": k[2], "evidence": k[3], "count": n} for k, n in merged.items()]
+    flows.sort(key=lambda f: (-f["count"], f["countries"], f["status"]))
+    return flows
+
+
+def country_centres() -> dict[str, tuple[float, float]]:
+    """The mean position of each country's places that have coordinates: where the map draws a country
+    when it aggregates. One query."""
+    from django.db.models import Avg
+
+    rows = (
+        Place.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by()
+        .values_list("country")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+    )
+    return {country: (float(lat), float(lon)) for country, lat, lon in rows}
+
+
+DECISION_RULE = (
+    "A decision is counted once however many pairings it covers: decision events with the same outcome, "
+    "taken by the same council (the place on the side that acted), on the same date (at the same precision) "
+    "and by the same body are one decision. An event whose acting side is not one of the two places counts alone."
+)
+
+
+def decisions_by_year() -> list[dict]:
+    """Decisions (DECISION_RULE) per year and outcome, with the events and pairings behind them, every
+    year from the first decision to the last (zero years included, with no rows). One query."""
+    from django.db.models import Case, CharField, When
+    from django.db.models.functions import Cast, Concat, ExtractYear
+
+    from twinning.constants import DECISION_TYPES, Actor
+
+    decider = Case(
+        When(actor=Actor.SIDE_A, then=Cast("pairing__place_a_id", CharField())),
+        When(actor=Actor.SIDE_B, then=Cast("pairing__place_b_id", CharField())),
+        default=Concat(Value("event-"), Cast("id", CharField())),
+        output_field=CharField(),
+    )
+    key = Concat(decider, Value("|"), Cast("date", CharField()), Value("|"), "date_precision", Value("|"), "body",
+                 output_field=CharField())
+    rows = (
+        Event.objects.filter(event_type__in=DECISION_TYPES)
+        .annotate(year=ExtractYear("date"), decision=key)
+        .order_by()
+        .values_list("year", "event_type")
+        .annotate(decisions=Count("decision", distinct=True), events=Count("id"), pairings=Count("pairing", distinct=True))
+    )
+    return [
+        {"year": year, "event_type": event_type, "decisions": decisions, "events": events, "pairings": pairings}
+        for year, event_type, decisions, events, pairings in sorted(rows)
+    ]
+
+
+def pairings_by_country() -> list[dict]:
+    """Per country: pairings by status and by what the status rests on (verified by a curator's event,
+    listed by Wikidata only, unknown). A pairing counts once for each country it involves (once when
+    both places are in it). Most pairings first. Two queries."""
+    from twinning.world import EVIDENCE
+
+    countries: dict[str, dict] = {}
+    side_a = Pairing.objects.order_by().annotate(evidence=EVIDENCE).values_list("place_a__country", "status", "evidence")
+    side_b = (
+        Pairing.objects.exclude(place_b__country=F("place_a__country"))
+        .order_by().annotate(evidence=EVIDENCE).values_list("place_b__country", "status", "evidence")
+    )
+    for qs in (side_a, side_b):
+        for code, status, evidence, n in qs.annotate(n=Count("id")):
+            entry = countries.setdefault(
+                code, {"country": code, "pairings": 0, "by_status": {}, "verified": 0, "listed": 0, "unknown": 0}
+            )
+            entry["pairings"] += n
+            entry["by_status"][status] = entry["by_status"].get(status, 0) + n
+            entry[evidence] += n
+    return sorted(countries.values(), key=lambda c: (-c["pairings"], c["country"]))
+
+
+def register_stats() -> dict:
+    """The register's statistics, shared by /stats/ and /api/v1/stats/, cached under the data's
+    fingerprint (one query on a hit, six on a miss; the totals are the fingerprint's own counts), so a write is counted on the next request."""
+    import datetime as _dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from sources.models import Source
+    from twinning import world
+    from twinning.models import PairingCitation
+
+    fingerprint = data_fingerprint(Pairing, Event, Place, Source, EventCitation, PairingCitation)
+    key = "register-stats:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    stats = cache.get(key)
+    if stats is None:
+        pairings, events, places, sources = (int(part.split("/")[0]) for part in fingerprint.split("|")[:4])
+        evidence = world.evidence_counts()
+        totals = Pairing.objects.order_by().aggregate(
+            **{f"rel_{r}": Count("id", filter=Q(relationship=r)) for r in _relationships()},
+        )
+        decisions = decisions_by_year()
+        years = [row["year"] for row in decisions]
+        stats = {
+            "generated_at": timezone.now().replace(microsecond=0).astimezone(_dt.UTC),
+            "places": places,
+            "pairings": pairings,
+            "events": events,
+            "sources": sources,
+            "evidence": evidence,
+            "pairings_by_relationship": {r: totals[f"rel_{r}"] for r in _relationships()},
+            "countries": pairings_by_country(),
+            "decisions": decisions,
+            "years": list(range(min(years), max(years) + 1)) if years else [],
+        }
+        cache.set(key, stats, 24 * 3600)
+    return stats
+
+
+def _relationships() -> list[str]:
+    from twinning.constants import Relationship
+
+    return list(Relationship.values)

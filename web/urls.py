@@ -29,6 +29,7 @@ urlpatterns = [
     path("drift/quickstatements.txt", drift.drift_quickstatements, name="drift-quickstatements"),
     path("map/", site.map_view, name="map"),
     path("stats/", site.stats, name="stats"),
+    path("stats/<slug:table>.csv", site.stats_csv, name="stats-csv"),
     path("about/", site.about, name="about"),
     path("data/", site.data, name="data"),
     path("data/files/<path:name>", site.data_file, name="data-file"),

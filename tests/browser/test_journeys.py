@@ -122,3 +122,54 @@ def test_keyboard_only_reader_skips_to_content_and_opens_a_map_line(page, live_s
     assert " – " in name and ":" in name
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/pairings/[\w-]+/$"))
+
+
+def test_world_map_filtered_to_severed_shows_only_severed_lines_and_the_right_count(page, live_server, demo, monkeypatch):
+    """Issue 11 item 4: at world scale the map aggregates; filtered to Severed it draws each severed
+    pairing, and the count, the lines and the list below agree."""
+    from twinning.models import Pairing
+    from web.views import site
+
+    severed = Pairing.objects.filter(status="severed").count()
+    assert severed < Pairing.objects.count()
+    monkeypatch.setattr(site, "ARC_CAP", severed)  # the demo's 10 pairings stand for the world's 10,000
+    page.goto(live_server.url + "/map/")
+    expect(page.locator("svg.pairing-map a.flow-line").first).to_be_visible()
+    assert page.locator("svg.pairing-map a.pairing-line").count() == 0
+    expect(page.locator(".map-legend")).to_be_visible()
+    assert page.locator("svg.pairing-map path.land").count() == 1
+
+    page.get_by_label("Severed").check()
+    expect(page).to_have_url(re.compile(r"/map/\?status=severed$"))
+    expect(page.locator("#map-count")).to_have_text(re.compile(rf"^{severed} pairings shown"))
+    lines = page.locator("svg.pairing-map a.pairing-line")
+    expect(lines.first).to_be_visible()
+    statuses = lines.evaluate_all("els => els.map(el => el.dataset.status)")
+    undrawn = page.locator("figure.map figcaption .note").filter(has_text="not drawn").count()
+    assert set(statuses) == {"severed"} and severed - 1 <= len(statuses) <= severed and (len(statuses) == severed or undrawn)
+    assert page.locator("svg.pairing-map a.flow-line").count() == 0
+    assert page.locator("#map-list li").count() == severed
+    # Told apart by pattern as well as colour.
+    dash = lines.first.locator("path.line").evaluate("el => getComputedStyle(el).strokeDasharray")
+    assert dash not in ("", "none")
+    assert lines.first.locator("path.line").evaluate("el => getComputedStyle(el).stroke") == SEVERED_RED
+
+
+def test_phone_map_shows_uk_and_chinese_ends_on_screen(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/map/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    dots = page.locator("svg.pairing-map circle.place-dot").evaluate_all(
+        "els => els.map(el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; })"
+    )
+    assert len(dots) >= 10 and all(0 <= left and right <= 375 for left, right in dots)
+    # Only the phone-sized labels show, and they do not overlap.
+    boxes = page.locator("svg.pairing-map text.map-label").evaluate_all(
+        "els => els.filter(el => getComputedStyle(el).display !== 'none').map(el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert boxes
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5), (a, b)
+    context.close()

@@ -172,21 +172,19 @@ def test_browse_sorts_and_paginates_with_shareable_urls(client):
     assert 'href="?sort=established&amp;page=1"' in second.content.decode()
 
 
-def test_map_page_draws_lines_coloured_by_status_and_embeds_geojson(client, newcastle, nottingham):
+def test_map_page_draws_lines_by_status_and_links_the_api_geojson(client, newcastle, nottingham):
     response = client.get("/map/")
     html = response.content.decode()
     assert html.count('class="pairing-line"') == 2
     assert 'class="line status-severed"' in html and 'class="line status-retained"' in html
     assert f'href="{newcastle.get_absolute_url()}"' in html
-    geojson = response.context["geojson"]
-    assert {f["properties"]["status"] for f in geojson["features"]} == {"severed", "retained"}
-    assert geojson["features"][0]["geometry"]["type"] == "LineString"
-    assert 'id="pairings-geojson"' in html
-    # The same filter works without JavaScript.
+    # No copy of every pairing as JSON in the page (16 MB at world scale): the API serves it.
+    assert 'id="pairings-geojson"' not in html
     assert 'href="/api/v1/pairings/?format=geojson"' in html
+    # The same filter works without JavaScript.
     filtered = client.get("/map/?status=severed&country=CN").content.decode()
     assert 'href="/api/v1/pairings/?format=geojson&amp;status=severed&amp;country=CN"' in filtered
-    assert filtered.count('class="pairing-line"') == 1 and "status-retained\"" not in filtered.split("<svg")[1].split("</svg>")[0]
+    assert filtered.count('class="pairing-line"') == 1 and "status-retained\"" not in filtered.split('class="pairing-map"')[1].split("</svg>")[0]
 
 
 def test_stats_page_has_charts_and_the_same_numbers_in_tables(client, newcastle, nottingham):

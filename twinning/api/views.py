@@ -3,10 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -22,7 +20,6 @@ from core.api.views import ResearchViewSetMixin, service_errors
 from core.text import is_ascii_digits
 from sources.api.views import SourceViewSet
 from sources.filters import SourceFilter
-from sources.models import Source
 from twinning import services, world
 from twinning.api.serializers import (
     AGREEMENT_CSV_COLUMNS,
@@ -43,10 +40,16 @@ from twinning.api.serializers import (
     cites,
     pairing_feature,
 )
-from twinning.constants import DECISION_TYPES, Relationship, Status
+from twinning.constants import Status
 from twinning.filters import AgreementFilter, EventFilter, PairingFilter, PlaceFilter
-from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place
-from twinning.selectors import attach_latest_events, pairings_with_status, places_with_pairing_counts
+from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation
+from twinning.selectors import (
+    DECISION_RULE,
+    attach_latest_events,
+    pairings_with_status,
+    places_with_pairing_counts,
+    register_stats,
+)
 
 GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -431,13 +434,21 @@ class StatsView(ConditionalGetMixin, APIView):
                         },
                     )
                 ),
+                "decision_rule": serializers.CharField(help_text="How decisions are counted."),
+                "years": serializers.ListField(
+                    child=serializers.IntegerField(), help_text="Every year from the first decision to the last, zero years included."
+                ),
                 "decisions_by_year": serializers.ListField(
                     child=inline_serializer(
                         "DecisionYear",
                         fields={
                             "year": serializers.IntegerField(),
                             "event_type": serializers.CharField(),
-                            "count": serializers.IntegerField(),
+                            "count": serializers.IntegerField(
+                                help_text="Decisions (see decision_rule): one vote covering two pairings counts once."
+                            ),
+                            "events": serializers.IntegerField(help_text="Decision events behind them (one per pairing)."),
+                            "pairings": serializers.IntegerField(help_text="Pairings these decisions concern."),
                         },
                     )
                 ),
@@ -448,48 +459,32 @@ class StatsView(ConditionalGetMixin, APIView):
         unknown = sorted(set(request.query_params) - {"format"})
         if unknown:
             raise ValidationError({name: ["Unknown query parameter. Allowed here: format."] for name in unknown})
-        evidence = world.evidence_counts()
-        by_status = evidence["by_status"]
-        by_relationship = {r: 0 for r in Relationship.values} | _counts(Pairing.objects.all(), "relationship")
-        countries = {}
-        for side in ("place_a__country", "place_b__country"):
-            rows = (
-                Pairing.objects.values(side)
-                .annotate(
-                    n=Count("id"),
-                    severed=Count("id", filter=Q(status=Status.SEVERED)),
-                    verified=Count("id", filter=world.VERIFIED_Q),
-                    listed=Count("id", filter=world.LISTED_Q),
-                )
-                .order_by()
-            )
-            for row in rows:
-                entry = countries.setdefault(
-                    row[side], {"country": row[side], "pairings": 0, "severed": 0, "verified": 0, "listed": 0}
-                )
-                for key in ("pairings", "severed", "verified", "listed"):
-                    entry[key] += row["n" if key == "pairings" else key]
-        decisions = (
-            Event.objects.filter(event_type__in=DECISION_TYPES)
-            .annotate(year=ExtractYear("date"))
-            .values("year", "event_type")
-            .annotate(count=Count("id"))
-            .order_by("year", "event_type")
-        )
+        stats = register_stats()
+        evidence = stats["evidence"]
         return Response(
             {
-                "generated_at": timezone.now().replace(second=0, microsecond=0),
-                "places": Place.objects.count(),
-                "pairings": sum(by_status.values()),
-                "events": Event.objects.count(),
-                "sources": Source.objects.count(),
-                "pairings_by_status": by_status,
+                "generated_at": stats["generated_at"],
+                "places": stats["places"],
+                "pairings": stats["pairings"],
+                "events": stats["events"],
+                "sources": stats["sources"],
+                "pairings_by_status": evidence["by_status"],
                 "pairings_by_evidence": evidence["by_evidence"],
                 "verified_pairings_by_status": evidence["verified_by_status"],
                 "listed_pairings_by_status": evidence["listed_by_status"],
-                "pairings_by_relationship": by_relationship,
-                "countries": sorted(countries.values(), key=lambda c: (-c["pairings"], c["country"])),
-                "decisions_by_year": list(decisions),
+                "pairings_by_relationship": stats["pairings_by_relationship"],
+                "countries": [
+                    {"country": c["country"], "pairings": c["pairings"], "severed": c["by_status"].get(Status.SEVERED, 0),
+                     "verified": c["verified"], "listed": c["listed"]}
+                    for c in stats["countries"]
+                ],
+                "decision_rule": DECISION_RULE,
+                "years": stats["years"],
+                "decisions_by_year": [
+                    {"year": d["year"], "event_type": d["event_type"], "count": d["decisions"],
+                     "events": d["events"], "pairings": d["pairings"]}
+                    for d in stats["decisions"]
+                ],
             }
         )
 

@@ -1,6 +1,13 @@
-"""A map drawn on the server as SVG: a graticule and one line per pairing between its two places,
-coloured by status. Equirectangular projection over the data's own bounding box, so no tile server,
-CDN or world outline is needed; each line is a link to its pairing (keyboard-focusable)."""
+"""A map drawn on the server as SVG: Natural Earth land and coastlines (web.land), a graticule, and
+lines between paired places, told apart by status through colour *and* line pattern (CSS dash arrays,
+shown in a legend). Equirectangular projection over the data's own bounding box, so both ends of every
+line are on screen, on a phone too; no tile server or CDN. Two kinds of line:
+
+- one per pairing (`map_data`): a link to the pairing, keyboard-focusable;
+- one per pair of countries and status (`flows_map_data`), for world-scale views: a link to the map
+  filtered to those two countries, where each pairing gets its own line.
+
+Labels are placed greedily (most-paired places first, four candidate positions, no overlaps)."""
 
 from __future__ import annotations
 
@@ -8,10 +15,18 @@ import math
 from dataclasses import dataclass
 
 from django import template
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from web import land
 
 register = template.Library()
 
 WIDTH = 1000
+LABELS_MAX = 40  # labels drawn at most
+PHONE_LABELS = 8  # labels on a phone, larger
+LABEL_FONT = 13  # viewBox units, as in the CSS
+PHONE_FONT = 30  # the size of a phone's labels (the CSS)
 
 
 @dataclass
@@ -77,7 +92,7 @@ def _graticule(frame: Frame):
     return lines
 
 
-def _arc(x1, y1, x2, y2) -> str:
+def _arc(x1, y1, x2, y2, bend: float = 0.12) -> str:
     """A gentle arc bowed towards the pole (like a great circle), so lines from one place separate."""
     if (x2, y2) < (x1, y1):
         x1, y1, x2, y2 = x2, y2, x1, y1
@@ -87,7 +102,7 @@ def _arc(x1, y1, x2, y2) -> str:
     nx, ny = dy / length, -dx / length  # normal
     if ny > 0:
         nx, ny = -nx, -ny  # bow upwards (north)
-    bend = 0.12 * length
+    bend = bend * length
     return f"M{x1},{y1} Q{round(mx + nx * bend, 1)},{round(my + ny * bend, 1)} {x2},{y2}"
 
 
@@ -95,13 +110,73 @@ def _has_coords(place) -> bool:
     return place.latitude is not None and place.longitude is not None
 
 
+def text_width(text: str, font: float) -> float:
+    """Roughly how wide a label is: CJK characters are square, Latin ones a little over half as wide."""
+    return sum(font if ord(ch) >= 0x2E80 else font * 0.58 for ch in text)
+
+
+def place_labels(candidates: list[dict], height: float, *, font: float = LABEL_FONT, limit: int = LABELS_MAX) -> list[dict]:
+    """Greedy label placement. `candidates` hold x, y, text and weight; the heaviest are placed first,
+    each at the first of four positions (right, left, above, below its dot) that stays inside the map
+    and overlaps no label or dot already placed; a label that fits nowhere is left out."""
+    boxes: list[tuple[float, float, float, float]] = []
+    dots = [(c["x"] - 4, c["y"] - 4, c["x"] + 4, c["y"] + 4) for c in candidates]
+    placed = []
+    for c in sorted(candidates, key=lambda c: (-c["weight"], c["text"])):
+        if len(placed) >= limit:
+            break
+        w, h = text_width(c["text"], font), font
+        x, y = c["x"], c["y"]
+        gap = 4 + font * 0.25
+        for lx, ly, anchor, box in (
+            (x + gap, y + h * 0.35, "start", (x + gap, y - h * 0.65, x + gap + w, y + h * 0.6)),
+            (x - gap, y + h * 0.35, "end", (x - gap - w, y - h * 0.65, x - gap, y + h * 0.6)),
+            (x, y - gap, "middle", (x - w / 2, y - gap - h, x + w / 2, y - gap + h * 0.25)),
+            (x, y + gap + h * 0.8, "middle", (x - w / 2, y + gap - h * 0.2, x + w / 2, y + gap + h * 1.05)),
+        ):
+            if box[0] < 0 or box[1] < 0 or box[2] > WIDTH or box[3] > height:
+                continue
+            own = (x - 4, y - 4, x + 4, y + 4)
+            if any(_overlaps(box, other) for other in boxes) or any(_overlaps(box, d) for d in dots if d != own):
+                continue
+            boxes.append(box)
+            placed.append({"text": c["text"], "lx": round(lx, 1), "ly": round(ly, 1), "anchor": anchor})
+            break
+    return placed
+
+
+def _labels(dots: list[dict], height: float) -> list[dict]:
+    """Two placements: every label that fits at the desktop size, and the few that fit at phone size
+    (a phone shows the map about a third of its drawn size); CSS shows one set or the other."""
+    desktop = place_labels(dots, height)
+    phone = place_labels(dots, height, font=PHONE_FONT, limit=PHONE_LABELS)
+    return [{**label, "phone": False} for label in desktop] + [{**label, "phone": True} for label in phone]
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _base(frame: Frame) -> dict:
+    return {
+        "width": WIDTH,
+        "height": frame.height,
+        "graticule": _graticule(frame),
+        "land": land.land_path(frame.west, frame.east, frame.south, frame.north, frame.kx, frame.scale),
+    }
+
+
 def map_data(pairings, *, highlight=None, labels: bool | None = None) -> dict:
-    """Everything the SVG template needs: frame size, graticule, lines and place dots."""
+    """Everything the SVG template needs for one line per pairing: frame size, land, graticule, lines,
+    place dots and the labels that fit."""
+    pairings = list(pairings)
     drawable = [p for p in pairings if _has_coords(p.place_a) and _has_coords(p.place_b)]
     places = {}
+    degree: dict[int, int] = {}
     for p in drawable:
-        places[p.place_a.pk] = p.place_a
-        places[p.place_b.pk] = p.place_b
+        for place in (p.place_a, p.place_b):
+            places[place.pk] = place
+            degree[place.pk] = degree.get(place.pk, 0) + 1
     if highlight is not None and _has_coords(highlight):
         places[highlight.pk] = highlight
     frame = frame_for([(pl.latitude, pl.longitude) for pl in places.values()])
@@ -113,21 +188,77 @@ def map_data(pairings, *, highlight=None, labels: bool | None = None) -> dict:
     dots = []
     for pl in places.values():
         x, y = frame.xy(pl.latitude, pl.longitude)
-        dots.append({"place": pl, "x": x, "y": y, "lx": round(x + 7, 1), "ly": round(y + 4, 1), "highlight": highlight is not None and pl.pk == highlight.pk})
-    show_labels = labels if labels is not None else len(dots) <= 40
-    return {
-        "width": WIDTH,
-        "height": frame.height,
-        "graticule": _graticule(frame),
+        is_highlight = highlight is not None and pl.pk == highlight.pk
+        weight = 10**6 if is_highlight else degree.get(pl.pk, 0)
+        dots.append({"place": pl, "x": x, "y": y, "text": pl.name, "weight": weight, "highlight": is_highlight})
+    show_labels = labels if labels is not None else True
+    data = _base(frame)
+    data.update({
         "lines": lines,
         "dots": dots,
-        "labels": show_labels,
-        "undrawn": len(list(pairings)) - len(drawable),
-    }
+        "placed_labels": _labels(dots, frame.height) if show_labels else [],
+        "undrawn": len(pairings) - len(drawable),
+        "statuses": sorted({p.status for p in drawable}),
+    })
+    return data
+
+
+def flows_map_data(flows: list[dict], centres: dict, *, names: dict, limit: int = 300, map_url: str = "",
+                   params: dict | None = None) -> dict:
+    """The SVG data for pairings aggregated by pair of countries and status (`selectors.country_flows`):
+    one line per group between the two countries' centres, as thick as the log of its count, linking
+    to the map filtered to those two countries. At most `limit` groups, the largest; a pair of places
+    in one country is drawn as a ring around it."""
+    drawn = [f for f in flows if f["countries"][0] in centres and f["countries"][1] in centres][:limit]
+    countries = {c for f in drawn for c in f["countries"]}
+    frame = frame_for([centres[c] for c in countries])
+    order = {}
+    lines = []
+    totals: dict[str, int] = {}
+    for f in drawn:
+        a, b = f["countries"]
+        totals[a] = totals.get(a, 0) + f["count"]
+        if b != a:
+            totals[b] = totals.get(b, 0) + f["count"]
+        nth = order[(a, b)] = order.get((a, b), -1) + 1  # fan the statuses of one pair of countries out
+        x1, y1 = frame.xy(*centres[a])
+        x2, y2 = frame.xy(*centres[b])
+        if a == b:
+            r = 6 + 3 * nth
+            d = f"M{x1 - r},{y1} a{r},{r} 0 1,0 {2 * r},0 a{r},{r} 0 1,0 {-2 * r},0"
+        else:
+            d = _arc(x1, y1, x2, y2, bend=0.08 + 0.06 * nth)
+        query = dict(params or {})
+        query["countries"] = f"{a},{b}"
+        query["status"] = f["status"]
+        if f["evidence"] == "listed":
+            query["listed"] = "1"
+        lines.append({
+            **f,
+            "d": d,
+            "width": round(0.8 + 0.9 * math.log2(f["count"] + 1), 1),
+            "href": f"{map_url}?{urlencode(query)}",
+            "label_a": names.get(a, a),
+            "label_b": names.get(b, b),
+        })
+    lines.reverse()  # the largest drawn last, on top
+    dots = []
+    for c in countries:
+        x, y = frame.xy(*centres[c])
+        dots.append({"country": c, "x": x, "y": y, "text": names.get(c, c), "weight": totals.get(c, 0)})
+    data = _base(frame)
+    data.update({
+        "flows": lines,
+        "dots": dots,
+        "placed_labels": _labels(dots, frame.height),
+        "flows_left_out": max(0, len([f for f in flows if f["countries"][0] in centres and f["countries"][1] in centres]) - len(drawn)),
+        "statuses": sorted({f["status"] for f in drawn}),
+    })
+    return data
 
 
 @register.inclusion_tag("includes/svgmap.html")
 def pairing_map(pairings, highlight=None, title="", compact=False):
-    data = map_data(list(pairings), highlight=highlight)
-    data.update({"title": title, "compact": compact})
+    data = map_data(list(pairings), highlight=highlight, labels=None if not compact else True)
+    data.update({"title": title, "compact": compact, "map_url": reverse("map")})
     return data

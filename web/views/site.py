@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import hashlib
 import json
-from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, F
-from django.db.models.functions import ExtractYear
+from django.core.cache import cache
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from rest_framework.exceptions import ValidationError
 
 from campaigns.filters import PairingWithCampaignFilter
+from campaigns.models import CampaignTarget
 from twinning import world
-from twinning.api.serializers import PairingSerializer, pairing_feature
 from twinning.constants import (
     DECISION_TYPES,
     EVENT_DEFINITIONS,
@@ -31,7 +36,14 @@ from twinning.constants import (
     Status,
 )
 from twinning.models import Event, Pairing, Place
-from twinning.selectors import attach_latest_events, pairings_with_status
+from twinning.selectors import (
+    country_centres,
+    country_flows,
+    data_fingerprint,
+    pairings_for_map,
+    register_stats,
+)
+from web.templatetags.svgmap import flows_map_data, map_data
 from web.templatetags.twinwatch import country as country_label
 
 DECISION_ORDER = [t for t in EventType if t in DECISION_TYPES]
@@ -66,56 +78,110 @@ def home(request):
     )
 
 
-MAP_FILTERS = ("status", "country")  # the map's form; the GeoJSON link passes the same to the API
+MAP_FILTERS = ("status", "country", "countries", "place", "campaign", "relationship")
+ARC_CAP = 400  # above this many pairings the map draws one line per pair of countries and status
+FLOW_CAP = 300  # country-pair lines drawn at most
+CACHE_SECONDS = 24 * 3600  # keyed by the data's fingerprint: a write makes a new key at once
 
 
-def _map_filterset(request) -> PairingWithCampaignFilter:
-    """The one pairing FilterSet on the map's parameters. A filter it cannot read is left out (the
-    map shows every pairing rather than none), as the map always did."""
+def _map_filterset(request) -> tuple[PairingWithCampaignFilter, QueryDict]:
+    """The one pairing FilterSet on the map's parameters. A filter it cannot read (a bad value, an
+    unknown place or campaign) is left out: the map shows more rather than nothing, as it always did."""
     data = QueryDict(mutable=True)
     for name in MAP_FILTERS:
-        data.setlist(name, request.GET.getlist(name))
-    filterset = PairingWithCampaignFilter(data, queryset=pairings_with_status())
-    if not filterset.is_valid():
-        for name in filterset.errors:
-            data.pop(name, None)
-        filterset = PairingWithCampaignFilter(data, queryset=pairings_with_status())
-    return filterset
+        values = [v for v in request.GET.getlist(name) if v]
+        if values:
+            data.setlist(name, values)
+    for _attempt in range(3):
+        filterset = PairingWithCampaignFilter(data, queryset=pairings_for_map())
+        if not filterset.is_valid():
+            for name in filterset.errors:
+                data.pop(name, None)
+            continue
+        try:
+            filterset.qs  # noqa: B018 (resolves places and campaigns by slug)
+        except ValidationError as exc:
+            for name in getattr(exc, "detail", {}) or {}:
+                data.pop(name, None)
+            continue
+        return filterset, data
+    return PairingWithCampaignFilter(QueryDict(), queryset=pairings_for_map()), QueryDict()
 
 
-def pairings_geojson(pairings) -> dict:
-    """The pairings as the API serves them at /api/v1/pairings/?format=geojson: the same serializer
-    and the same feature builder, so both give the same properties."""
-    attach_latest_events(pairings)
-    rows = PairingSerializer(pairings, many=True, context={"as_of": None}).data
-    return {"type": "FeatureCollection", "features": [pairing_feature(row) for row in rows]}
+def _map_fingerprint() -> str:
+    return data_fingerprint(Pairing, Event, Place, CampaignTarget)
+
+
+def _map_results(filterset, *, show_listed: bool, params: QueryDict) -> dict:
+    """The map, its count and its list for one set of filters: one line per pairing up to ARC_CAP,
+    else one per pair of countries and status. At most five queries."""
+    qs = filterset.qs
+    numbers = world.coverage(qs)
+    if not show_listed:
+        qs = qs.exclude(world.LISTED_Q)
+    shown = numbers["total"] if show_listed else numbers["total"] - numbers["listed"]
+    link_params = params.copy()
+    if show_listed:
+        link_params["listed"] = "1"
+    context = {
+        "shown": shown,
+        "listed_count": numbers["listed"],
+        "checked_count": numbers["checked"],
+        "show_listed": show_listed,
+        "list_url": f"{reverse('pairing-list')}?{params.urlencode()}" if params else reverse("pairing-list"),
+        "geojson_url": f"/api/v1/pairings/?format=geojson{'&' + params.urlencode() if params else ''}",
+        "arc_cap": ARC_CAP,
+    }
+    if shown <= ARC_CAP:
+        pairings = list(
+            qs.select_related("place_a", "place_b").annotate(evidence=world.EVIDENCE).order_by("status", "place_a__name", "id")
+        )
+        context.update({"aggregated": False, "pairings": pairings, "map": map_data(pairings)})
+    else:
+        flows = country_flows(qs)
+        codes = {c for f in flows for c in f["countries"]}
+        names = {c: country_label(c) for c in codes}
+        drawn = flows_map_data(flows, country_centres(), names=names, limit=FLOW_CAP, map_url=reverse("map"),
+                               params={k: v for k, v in link_params.items() if k not in ("countries", "status")})
+        context.update({"aggregated": True, "map": drawn, "flows": drawn["flows"][::-1][:50],
+                        "flow_count": len(drawn["flows"]), "flows_total": len(flows)})
+    context["map"].update({"title": "", "compact": False})
+    return context
 
 
 @require_safe
 def map_view(request):
-    filterset = _map_filterset(request)
-    matching = list(filterset.qs.annotate(evidence=world.EVIDENCE).order_by("current_status", "place_a__name", "id"))
+    """The map: server-drawn SVG (works without JavaScript); the count, the map and the list below
+    come from one FilterSet and one cached fragment, so they always agree. Cached per language and
+    filters under the data's fingerprint (one query on a hit)."""
+    filterset, params = _map_filterset(request)
     chosen = filterset.form.cleaned_data
-    listed = [p for p in matching if p.evidence == "listed"]
     # Pairings known only from Wikidata are hidden unless asked for (or their status is asked for by name).
     show_listed = request.GET.get("listed") == "1" or Status.LISTED in (chosen.get("status") or [])
-    pairings = matching if show_listed else [p for p in matching if p.evidence != "listed"]
-    countries = sorted(
-        set(Place.objects.filter(latitude__isnull=False).values_list("country", flat=True).distinct())
-    )
+    fingerprint = _map_fingerprint()
+    query = sorted((k, v) for k in params for v in params.getlist(k)) + [("listed", show_listed)]
+    key = "map:" + hashlib.sha256(f"{fingerprint}|{get_language()}|{query}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        countries = sorted(set(
+            Place.objects.filter(latitude__isnull=False).order_by().values_list("country", flat=True).distinct()
+        ))
+        results = _map_results(filterset, show_listed=show_listed, params=params)
+        html = render_to_string("twinning/map_results.html", results)
+        cached = {"html": html, "countries": countries, "listed_count": results["listed_count"]}
+        cache.set(key, cached, CACHE_SECONDS)
     return render(
         request,
         "twinning/map.html",
         {
-            "pairings": pairings,
-            "geojson": pairings_geojson(pairings),
+            "results_html": mark_safe(cached["html"]),  # rendered (and escaped) by the template above
             "selected_statuses": chosen.get("status") or [],
             "selected_country": chosen.get("country") or "",
-            "countries": countries,
+            "hidden_filters": [(k, v) for k in ("countries", "place", "campaign", "relationship") for v in params.getlist(k)],
+            "countries": cached["countries"],
             "statuses": STATUS_ORDER,
             "show_listed": show_listed,
-            "listed_count": len(listed),
-            "checked_count": len(matching) - len(listed),
+            "listed_count": cached["listed_count"],
         },
     )
 
@@ -143,57 +209,78 @@ def _chart(rows: list[dict], keys: list, labels: dict, css: str) -> dict:
     return {"rows": _bars(rows, used, css), "legend": [{"css": f"{css}-{k}", "label": labels[k]} for k in used]}
 
 
-@require_safe
-def stats(request):
-    per_year = defaultdict(dict)
-    rows = (
-        Event.objects.filter(event_type__in=DECISION_TYPES)
-        .annotate(year=ExtractYear("date"))
-        .order_by()
-        .values_list("year", "event_type")
-        .annotate(n=Count("id"))
-    )
-    for year, event_type, n in rows:
-        per_year[year][event_type] = n
+def _stats_tables(stats: dict) -> dict:
+    """The three tables of /stats/ (and their CSV files) from `register_stats`: decisions per year (every
+    year from the first to the last, zero years as zeros), pairings by country and status, and pairings by
+    status and evidence (checked by curators or listed by Wikidata only)."""
+    per_year = {year: {} for year in stats["years"]}
+    events_per_year = {year: 0 for year in stats["years"]}
+    for row in stats["decisions"]:
+        per_year[row["year"]][row["event_type"]] = row["decisions"]
+        events_per_year[row["year"]] += row["events"]
     years = _chart(
-        [{"label": str(y), "counts": c, "total": sum(c.values())} for y, c in sorted(per_year.items())],
+        [{"label": str(y), "counts": c, "total": sum(c.values()), "events": events_per_year[y]} for y, c in per_year.items()],
         [t.value for t in DECISION_ORDER],
         {t.value: t.label for t in DECISION_ORDER},
         "decision",
     )
-
-    per_country = defaultdict(lambda: defaultdict(int))
-    side_a = Pairing.objects.order_by().values_list("place_a__country", "status").annotate(n=Count("id"))
-    side_b = (
-        Pairing.objects.exclude(place_b__country=F("place_a__country"))
-        .order_by()
-        .values_list("place_b__country", "status")
-        .annotate(n=Count("id"))
-    )
-    for code, status, n in list(side_a) + list(side_b):
-        per_country[code][status] += n
     countries = _chart(
-        sorted(
-            ({"country": c, "label": country_label(c), "counts": dict(v), "total": sum(v.values())}
-             for c, v in per_country.items()),
-            key=lambda r: (-r["total"], r["label"]),
-        ),
+        [{"country": c["country"], "label": country_label(c["country"]), "counts": c["by_status"], "total": c["pairings"],
+          "verified": c["verified"], "listed": c["listed"]} for c in stats["countries"]],
         [s.value for s in STATUS_ORDER],
         {s.value: s.label for s in STATUS_ORDER},
         "status",
     )
-    evidence = world.evidence_counts()
+    evidence = stats["evidence"]
     evidence_rows = [
         {"status": st, "label": st.label, "verified": evidence["verified_by_status"][st.value],
          "listed": evidence["listed_by_status"][st.value]}
         for st in STATUS_ORDER
         if evidence["verified_by_status"][st.value] or evidence["listed_by_status"][st.value]
     ]
-    return render(
-        request,
-        "twinning/stats.html",
-        {"years": years, "countries": countries, "evidence": evidence["by_evidence"], "evidence_rows": evidence_rows},
-    )
+    return {"years": years, "countries": countries, "evidence": evidence["by_evidence"], "evidence_rows": evidence_rows}
+
+
+STATS_TOP_COUNTRIES = 30  # on the page; the CSV has every country
+STATS_CSV = ("decisions-per-year", "pairings-by-country", "pairings-by-evidence")
+
+
+@require_safe
+def stats(request):
+    """Statistics from `register_stats` (cached under the data's fingerprint): one query on a hit."""
+    context = _stats_tables(register_stats())
+    rows = context["countries"]["rows"]
+    context["country_count"] = len(rows)
+    context["countries"]["rows"] = rows[:STATS_TOP_COUNTRIES]
+    context["top_countries"] = STATS_TOP_COUNTRIES
+    context["csv"] = {name.replace("-", "_"): reverse("stats-csv", kwargs={"table": name}) for name in STATS_CSV}
+    return render(request, "twinning/stats.html", context)
+
+
+@require_safe
+def stats_csv(request, table: str):
+    """The numbers behind one chart or table of /stats/, as CSV (codes, not translated labels)."""
+    if table not in STATS_CSV:
+        raise Http404(_("No such table."))
+    tables = _stats_tables(register_stats())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="twinwatch-{table}.csv"'
+    writer = csv.writer(response)
+    if table == "decisions-per-year":
+        keys = [t.value for t in DECISION_ORDER]
+        writer.writerow(["year", *keys, "decisions", "decision_events"])
+        for row in tables["years"]["rows"]:
+            writer.writerow([row["label"], *(row["counts"].get(k, 0) for k in keys), row["total"], row["events"]])
+    elif table == "pairings-by-country":
+        keys = [s.value for s in STATUS_ORDER]
+        writer.writerow(["country", *keys, "verified", "listed", "pairings"])
+        for row in tables["countries"]["rows"]:
+            writer.writerow([row["country"], *(row["counts"].get(k, 0) for k in keys), row["verified"], row["listed"], row["total"]])
+    else:
+        writer.writerow(["status", "verified", "listed"])
+        for row in tables["evidence_rows"]:
+            writer.writerow([row["status"].value, row["verified"], row["listed"]])
+    return response
 
 
 @require_safe

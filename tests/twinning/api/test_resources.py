@@ -82,4 +82,6 @@ def test_stats(api, world):
     gb = next(c for c in stats["countries"] if c["country"] == "GB")
     assert gb == {"country": "GB", "pairings": 5, "severed": 3, "verified": 5, "listed": 0}
     assert stats["pairings_by_evidence"] == {"verified": 6, "listed": 0, "unknown": 0}
-    assert {"year": 2022, "event_type": "decision_sever", "count": 3} in stats["decisions_by_year"]
+    # Three councils' decisions, one pairing each.
+    assert {"year": 2022, "event_type": "decision_sever", "count": 3, "events": 3, "pairings": 3} in stats["decisions_by_year"]
+    assert stats["years"] == list(range(stats["years"][0], stats["years"][-1] + 1))
