@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.models import Campaign, CampaignTarget
 from tests.web.conftest import many_pairings
@@ -54,8 +55,10 @@ def test_campaign_feed_follows_targeted_places_and_pairings(client, newcastle, n
 
 
 def test_zh_hant_feed_is_translated(client, newcastle):
-    client.cookies["django_language"] = "zh-hant"
-    _root, entries = atom_entries(client, reverse("feed-decisions"))
+    with translation.override("zh-hant"):
+        url = reverse("feed-decisions")
+    assert url == "/zh-hant/feeds/decisions/"  # the language is in the address, not a cookie
+    _root, entries = atom_entries(client, url)
     assert entries[0].find(f"{ATOM}title").text == "Newcastle upon Tyne – Taiyuan: 決定斷絕 (2022年11月2日)"
 
 

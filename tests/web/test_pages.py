@@ -61,8 +61,7 @@ def test_pairing_page_shows_conflicting_sources_agreement_campaign_and_petition(
 
 
 def test_zh_hant_pairing_page_shows_translated_status_and_date(client, newcastle):
-    client.cookies["django_language"] = "zh-hant"
-    response = client.get(newcastle.get_absolute_url())
+    response = client.get(f"/zh-hant{newcastle.get_absolute_url()}")
     text = text_of(response)
     assert 'lang="zh-Hant"' in response.content.decode()
     assert "已斷絕" in text
@@ -71,10 +70,17 @@ def test_zh_hant_pairing_page_shows_translated_status_and_date(client, newcastle
     assert "Severed" not in text
 
 
-def test_language_switch_sets_the_language(client, newcastle):
-    response = client.post("/i18n/setlang/", {"language": "zh-hant", "next": newcastle.get_absolute_url()})
-    assert response.status_code == 302 and response["Location"] == newcastle.get_absolute_url()
-    assert "已斷絕" in text_of(client.get(newcastle.get_absolute_url()))
+def test_language_switch_keeps_the_page(client, newcastle):
+    """The switch is a plain link to the same page (and its filters) in the other language."""
+    path = newcastle.get_absolute_url()
+    page = client.get(f"{path}?x=1").content.decode()
+    assert f'href="/zh-hant{path}?x=1" hreflang="zh-Hant" lang="zh-Hant"' in page
+    zh = client.get(f"/zh-hant{path}").content.decode()
+    assert f'href="{path}" hreflang="en" lang="en"' in zh
+    assert "已斷絕" in text_of(client.get(f"/zh-hant{path}"))
+    # The old POST switch still answers, and sends the reader to the page in the chosen language.
+    response = client.post("/i18n/setlang/", {"language": "zh-hant", "next": path})
+    assert response.status_code == 302 and response["Location"] == f"/zh-hant{path}"
 
 
 def test_old_pairing_slug_redirects(client, newcastle):

@@ -27,7 +27,9 @@ from twinning.forms import (
 )
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation
 
-AGREEMENT_DETAILS = ("title", "signatories", "term_years", "text_availability", "text_url", "foi_url", "notes", "confidence")
+AGREEMENT_DETAILS = (
+    "title", "signatories", "term_years", "text_availability", "text_url", "foi_url", "notes", "notes_zh_hant", "confidence",
+)
 
 # --- Saving events through the services -------------------------------------------------------
 
@@ -164,14 +166,14 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
     add_fieldsets = (
         (None, {"fields": ("place_a", "place_b", "relationship", "separate_relationship")}),
         (_("Established"), {"fields": ("established", "established_sources")}),
-        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
+        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes", "notes_zh_hant")}),
         (_("Why"), {"fields": ("change_reason",)}),
     )
     change_fieldsets = (
         (None, {"fields": ("place_a", "place_b", "relationship", "identity_note")}),
         (_("Status (derived from the timeline below; never typed in)"), {"fields": ("status_panel",)}),
         (_("Timeline with its sources"), {"fields": ("timeline",)}),
-        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
+        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes", "notes_zh_hant")}),
         (_("Why"), {"fields": ("change_reason",)}),
         (_("Record"), {"fields": ("slug", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -279,6 +281,7 @@ class PairingAdmin(PairingMoveMixin, ImportViewsMixin, MergeActionMixin, Curated
             established=data.get("established"),
             citations=[services.Cite(source=s) for s in data.get("established_sources") or []],
             notes=data.get("notes", ""),
+            notes_zh_hant=data.get("notes_zh_hant", ""),
             confidence=data.get("confidence") or "high",
             confidence_note=data.get("confidence_note", ""),
             user=request.user,
@@ -321,7 +324,7 @@ class EventAdmin(CuratedAdmin):
             {"fields": ("actor", "body", ("mover", "mover_party"), ("seconder", "seconder_party"),
                         ("votes_for", "votes_against", "abstentions"), ("unanimous", "casting_vote"))},
         ),
-        (_("Details"), {"fields": ("summary", "agreement", "confidence", "confidence_note")}),
+        (_("Details"), {"fields": ("summary", "summary_zh_hant", "agreement", "confidence", "confidence_note")}),
         (_("Why"), {"fields": ("change_reason",)}),
         (_("Record"), {"fields": ("withdraw_link", "created_at", "updated_at")}),
     )
@@ -439,7 +442,7 @@ class AgreementAdmin(CuratedAdmin):
     fieldsets = (
         (None, {"fields": ("pairing", "kind", "title", "signed", "signatories", "term_years", "renewal_due")}),
         (_("Text"), {"fields": ("text_availability", "text_url", "foi_url")}),
-        (_("Notes"), {"fields": ("notes", "confidence")}),
+        (_("Notes"), {"fields": ("notes", "notes_zh_hant", "confidence")}),
         (_("Why"), {"fields": ("change_reason",)}),
     )
 
