@@ -19,6 +19,12 @@ def english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    """/data/ builds an export on demand: into the test's own directory, never the checkout's."""
+    settings.EXPORT_DIR = tmp_path / "export"
+
+
 NEWCASTLE_URL = "https://www.ffhr.cz/post/newcastle-to-sever-ties-with-sister-city-in-china-over-horrific-treatment-of-uyghur-muslims"
 
 
