@@ -110,7 +110,7 @@ class SignatureCountForm(PartialDateModelForm):
 
 class CampaignTargetInline(CuratedInline, admin.TabularInline):
     model = CampaignTarget
-    fields = ("pairing", "place", "outcome", "note")
+    fields = ("pairing", "place", "outcome", "note", "note_zh_hant")
     autocomplete_fields = ("pairing", "place")
     show_change_link = False
     verbose_name_plural = _("Targets (a pairing, or a whole place meaning all its ties)")
@@ -119,7 +119,8 @@ class CampaignTargetInline(CuratedInline, admin.TabularInline):
     def save_row(self, form, *, parent, user, reason):
         fields = {name: form.cleaned_data.get(name) for name in ("pairing", "place", "outcome")}
         return services.campaign_target_set(
-            campaign=parent, **fields, note=form.cleaned_data.get("note", ""), user=user, reason=reason
+            campaign=parent, **fields, note=form.cleaned_data.get("note", ""),
+            note_zh_hant=form.cleaned_data.get("note_zh_hant", ""), user=user, reason=reason
         )
 
     def delete_row(self, obj, *, user, reason) -> None:

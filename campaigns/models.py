@@ -24,6 +24,10 @@ class Organisation(models.Model):
         "self", symmetrical=False, blank=True, related_name="coalitions", verbose_name=_("member groups")
     )
     description = models.TextField(_("description"), blank=True)
+    description_zh_hant = models.TextField(
+        _("description (Traditional Chinese)"), blank=True,
+        help_text=_("Shown on Traditional Chinese pages; left empty, the English is shown there, marked as English."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -49,6 +53,10 @@ class Campaign(models.Model):
     launched_circa = models.BooleanField(default=False)
     website = models.URLField(_("website"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_zh_hant = models.TextField(
+        _("description (Traditional Chinese)"), blank=True,
+        help_text=_("Shown on Traditional Chinese pages; left empty, the English is shown there, marked as English."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -80,6 +88,10 @@ class CampaignTarget(models.Model):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, null=True, blank=True, related_name="campaign_targets")
     outcome = models.CharField(_("outcome"), max_length=14, choices=TargetOutcome.choices, default=TargetOutcome.PENDING)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    note_zh_hant = models.CharField(
+        _("note (Traditional Chinese)"), max_length=500, blank=True,
+        help_text=_("Shown on Traditional Chinese pages; left empty, the English is shown there, marked as English."),
+    )
 
     history = HistoricalRecords()
 

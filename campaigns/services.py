@@ -77,6 +77,7 @@ def organisation_create(
     website: str = "",
     base_place: Place | None = None,
     description: str = "",
+    description_zh_hant: str = "",
     member_groups: list[Organisation] = (),
     citations: list[Cite] = (),
     user=None,
@@ -93,6 +94,7 @@ def organisation_create(
         website=website,
         base_place=base_place,
         description=description,
+        description_zh_hant=description_zh_hant,
     )
     save_with_unique_slug(organisation, slugify(name), lambda: history_save(organisation, user=user, reason=reason or "Organisation recorded"))
     _set_m2m(organisation, "member_groups", member_groups, user=user, reason=reason or "Member groups set")
@@ -138,6 +140,7 @@ def campaign_create(
     local_name: str = "",
     website: str = "",
     description: str = "",
+    description_zh_hant: str = "",
     citations: list[Cite] = (),
     user=None,
     reason: str = "",
@@ -151,6 +154,7 @@ def campaign_create(
         local_name=local_name.strip(),
         website=website,
         description=description,
+        description_zh_hant=description_zh_hant,
         **partial_values("launched", launched),
     )
     save_with_unique_slug(campaign, slugify(name), lambda: history_save(campaign, user=user, reason=reason or "Campaign recorded"))
@@ -198,6 +202,7 @@ def campaign_target_set(
     place: Place | None = None,
     outcome: str = TargetOutcome.PENDING,
     note: str = "",
+    note_zh_hant: str = "",
     user=None,
     reason: str = "",
 ) -> CampaignTarget:
@@ -213,9 +218,9 @@ def campaign_target_set(
     lookup = {"pairing": pairing} if pairing is not None else {"place": place}
     target = CampaignTarget.objects.filter(campaign=campaign, **lookup).first()
     if target is None:
-        target = CampaignTarget(campaign=campaign, outcome=outcome, note=note, **lookup)
+        target = CampaignTarget(campaign=campaign, outcome=outcome, note=note, note_zh_hant=note_zh_hant, **lookup)
         history_save(target, user=user, reason=reason or "Campaign target recorded")
-    elif _apply(target, {"outcome": outcome, "note": note}):
+    elif _apply(target, {"outcome": outcome, "note": note, "note_zh_hant": note_zh_hant}):
         history_save(target, user=user, reason=reason or "Campaign target outcome changed")
     return target
 

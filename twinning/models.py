@@ -49,6 +49,10 @@ class Place(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    notes_zh_hant = models.TextField(
+        _("notes (Traditional Chinese)"), blank=True,
+        help_text=_("Shown on Traditional Chinese pages; left empty, the English is shown there, marked as English."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -154,6 +158,10 @@ class Pairing(models.Model):
         "Event", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_zh_hant = models.TextField(
+        _("notes (Traditional Chinese)"), blank=True,
+        help_text=_("Shown on Traditional Chinese pages; left empty, the English is shown there, marked as English."),
+    )
     confidence = models.CharField(
         _("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH,
         help_text=_("How sure the sources make us that this relationship exists between these two places."),
@@ -218,6 +226,10 @@ class Agreement(models.Model):
     text_url = models.URLField(_("text URL"), max_length=1000, blank=True)
     foi_url = models.URLField(_("FOI request URL"), max_length=1000, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    notes_zh_hant = models.TextField(
+        _("notes (Traditional Chinese)"), blank=True,
+        help_text=_("Shown on Traditional Chinese pages; left empty, the English is shown there, marked as English."),
+    )
     confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -285,6 +297,10 @@ class Event(models.Model):
     actor = models.CharField(_("who acted"), max_length=20, choices=Actor.choices, default=Actor.UNKNOWN)
     body = models.CharField(_("body"), max_length=16, choices=Body.choices, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_zh_hant = models.TextField(
+        _("summary (Traditional Chinese)"), blank=True,
+        help_text=_("Shown on Traditional Chinese pages; left empty, the English is shown there, marked as English."),
+    )
     mover = models.CharField(_("mover"), max_length=200, blank=True)
     mover_party = models.CharField(_("mover's party"), max_length=100, blank=True)
     seconder = models.CharField(_("seconder"), max_length=200, blank=True)

@@ -59,6 +59,7 @@ def place_create(
     longitude=None,
     identifiers: dict[str, str] | None = None,
     notes: str = "",
+    notes_zh_hant: str = "",
     user=None,
     reason: str = "",
 ) -> Place:
@@ -99,6 +100,7 @@ def place_create(
         latitude=latitude,
         longitude=longitude,
         notes=notes,
+        notes_zh_hant=notes_zh_hant,
     )
     save_with_unique_slug(place, base, lambda: history_save(place, user=user, reason=reason or "Place recorded"))
     for scheme, value in (identifiers or {}).items():
@@ -213,6 +215,7 @@ def pairing_create(
     established: PartialDate | None = None,
     citations: list[Cite] = (),
     notes: str = "",
+    notes_zh_hant: str = "",
     confidence: str = "high",
     confidence_note: str = "",
     user=None,
@@ -233,6 +236,7 @@ def pairing_create(
         place_b=place_b,
         relationship=relationship,
         notes=notes,
+        notes_zh_hant=notes_zh_hant,
         confidence=confidence,
         confidence_note=confidence_note,
     )
@@ -439,7 +443,7 @@ def _next_order(pairing: Pairing, date) -> int:
 
 
 EVENT_FIELDS = {
-    "actor", "body", "summary", "mover", "mover_party", "seconder", "seconder_party", "votes_for",
+    "actor", "body", "summary", "summary_zh_hant", "mover", "mover_party", "seconder", "seconder_party", "votes_for",
     "votes_against", "abstentions", "unanimous", "casting_vote", "agreement", "confidence", "confidence_note",
 }
 

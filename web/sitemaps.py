@@ -6,7 +6,16 @@ from django.urls import reverse
 from twinning.models import Pairing, Place
 
 
-class StaticSitemap(Sitemap):
+class I18nSitemap:
+    """Every page in each language (/… and /zh-hant/…), each URL naming its alternates and x-default
+    (hreflang in the sitemap, as in the pages' heads)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticSitemap(I18nSitemap, Sitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -16,8 +25,12 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
+class I18nGenericSitemap(I18nSitemap, GenericSitemap):
+    pass
+
+
 def model_sitemap(queryset, priority: float) -> GenericSitemap:
-    return GenericSitemap({"queryset": queryset.order_by("pk"), "date_field": "updated_at"}, priority=priority)
+    return I18nGenericSitemap({"queryset": queryset.order_by("pk"), "date_field": "updated_at"}, priority=priority)
 
 
 def sitemaps(extra: dict | None = None) -> dict:

@@ -1,6 +1,7 @@
 """Test data for the public pages, built through the services (as the admin and importer do)."""
 
 import pytest
+from django.utils import translation
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
 from core.partialdates import PartialDate
@@ -8,6 +9,21 @@ from tests.sources.factories import SourceFactory
 from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import Body, EventType, Relationship
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Each test starts in English: a request to a /zh-hant/ page leaves Chinese active in the thread
+    (LocaleMiddleware activates the URL's language), which would prefix the next reverse()."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    """/data/ builds an export on demand: into the test's own directory, never the checkout's."""
+    settings.EXPORT_DIR = tmp_path / "export"
+
 
 NEWCASTLE_URL = "https://www.ffhr.cz/post/newcastle-to-sever-ties-with-sister-city-in-china-over-horrific-treatment-of-uyghur-muslims"
 

@@ -61,8 +61,7 @@ def test_pairing_page_shows_conflicting_sources_agreement_campaign_and_petition(
 
 
 def test_zh_hant_pairing_page_shows_translated_status_and_date(client, newcastle):
-    client.cookies["django_language"] = "zh-hant"
-    response = client.get(newcastle.get_absolute_url())
+    response = client.get(f"/zh-hant{newcastle.get_absolute_url()}")
     text = text_of(response)
     assert 'lang="zh-Hant"' in response.content.decode()
     assert "已斷絕" in text
@@ -71,10 +70,17 @@ def test_zh_hant_pairing_page_shows_translated_status_and_date(client, newcastle
     assert "Severed" not in text
 
 
-def test_language_switch_sets_the_language(client, newcastle):
-    response = client.post("/i18n/setlang/", {"language": "zh-hant", "next": newcastle.get_absolute_url()})
-    assert response.status_code == 302 and response["Location"] == newcastle.get_absolute_url()
-    assert "已斷絕" in text_of(client.get(newcastle.get_absolute_url()))
+def test_language_switch_keeps_the_page(client, newcastle):
+    """The switch is a plain link to the same page (and its filters) in the other language."""
+    path = newcastle.get_absolute_url()
+    page = client.get(f"{path}?x=1").content.decode()
+    assert f'href="/zh-hant{path}?x=1" hreflang="zh-Hant" lang="zh-Hant"' in page
+    zh = client.get(f"/zh-hant{path}").content.decode()
+    assert f'href="{path}" hreflang="en" lang="en"' in zh
+    assert "已斷絕" in text_of(client.get(f"/zh-hant{path}"))
+    # The old POST switch still answers, and sends the reader to the page in the chosen language.
+    response = client.post("/i18n/setlang/", {"language": "zh-hant", "next": path})
+    assert response.status_code == 302 and response["Location"] == f"/zh-hant{path}"
 
 
 def test_old_pairing_slug_redirects(client, newcastle):
@@ -210,7 +216,7 @@ def test_about_page_uses_the_code_vocabulary(client):
     assert "Sourcing policy" in text
 
 
-def test_data_page_lists_and_serves_the_export(client, settings, tmp_path):
+def test_data_page_lists_and_serves_the_export(client, settings, tmp_path, db):
     settings.EXPORT_DIR = tmp_path
     (tmp_path / "pairings-2026-11-23.csv").write_text("id,slug\n1,a\n")
     (tmp_path / "pairings-2026-11-01.csv").write_text("id,slug\n")
@@ -233,9 +239,30 @@ def test_data_page_lists_and_serves_the_export(client, settings, tmp_path):
     assert client.get("/data/files/events-2026-11-23.csv.part").status_code == 404
 
 
-def test_data_page_without_export(client, settings, tmp_path):
+def test_data_page_without_export_builds_one_on_demand(client, settings, tmp_path, newcastle):
     settings.EXPORT_DIR = tmp_path / "none"
-    assert "No export has been published yet." in text_of(client.get("/data/"))
+    text = text_of(client.get("/data/"))
+    assert "No export has been published yet." not in text
+    assert "Latest export generated at" in text and "CC-BY-4.0" in text
+    name = next(p.name for p in (tmp_path / "none").glob("pairings-*.csv"))
+    assert f"pairings {name} 1" in text  # one pairing, counted in the description
+    download = client.get(f"/data/files/{name}")
+    assert download.status_code == 200 and "newcastle-upon-tyne-taiyuan" in b"".join(download.streaming_content).decode("utf-8-sig")
+
+
+def test_data_page_rebuilds_the_export_after_the_register_changed(client, settings, tmp_path, newcastle, nottingham):
+    settings.EXPORT_DIR = tmp_path
+    (tmp_path / "datapackage.json").write_text(
+        '{"generated_at": "2000-01-01T00:00:00+00:00", "resources": []}'  # older than every record
+    )
+    text = text_of(client.get("/data/"))
+    assert "2000-01-01" not in text.split("Earlier exports")[0]
+    name = next(p.name for p in tmp_path.glob("pairings-*.csv"))
+    assert f"pairings {name} 2" in text
+    # Current now: the next visit serves the same files without building again.
+    before = (tmp_path / "datapackage.json").stat().st_mtime_ns
+    client.get("/data/")
+    assert (tmp_path / "datapackage.json").stat().st_mtime_ns == before
 
 
 def test_sitemap_and_robots(client, newcastle, nottingham):

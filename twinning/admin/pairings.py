@@ -43,7 +43,9 @@ from twinning.models import Agreement, AgreementCitation, Event, EventCitation, 
 
 _TIMELINE_AS_OF: contextvars.ContextVar = contextvars.ContextVar("timeline_as_of", default=None)
 
-AGREEMENT_DETAILS = ("title", "signatories", "term_years", "text_availability", "text_url", "foi_url", "notes", "confidence")
+AGREEMENT_DETAILS = (
+    "title", "signatories", "term_years", "text_availability", "text_url", "foi_url", "notes", "notes_zh_hant", "confidence",
+)
 
 # --- Saving events through the services -------------------------------------------------------
 
@@ -201,14 +203,14 @@ class PairingAdmin(ChangesQueueMixin, PairingMoveMixin, ImportViewsMixin, MergeA
     add_fieldsets = (
         (None, {"fields": ("place_a", "place_b", "relationship", "separate_relationship")}),
         (_("Established"), {"fields": ("established", "established_sources")}),
-        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
+        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes", "notes_zh_hant")}),
         (_("Why"), {"fields": ("change_reason",)}),
     )
     change_fieldsets = (
         (None, {"fields": ("place_a", "place_b", "relationship", "identity_note")}),
         (_("Status (derived from the timeline below; never typed in)"), {"fields": ("status_panel",)}),
         (_("Timeline with its sources"), {"fields": ("timeline",)}),
-        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes")}),
+        (_("Confidence"), {"fields": ("confidence", "confidence_note", "notes", "notes_zh_hant")}),
         (_("Why"), {"fields": ("change_reason",)}),
         (_("Record"), {"fields": ("slug", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -342,6 +344,7 @@ class PairingAdmin(ChangesQueueMixin, PairingMoveMixin, ImportViewsMixin, MergeA
             established=data.get("established"),
             citations=[services.Cite(source=s) for s in data.get("established_sources") or []],
             notes=data.get("notes", ""),
+            notes_zh_hant=data.get("notes_zh_hant", ""),
             confidence=data.get("confidence") or "high",
             confidence_note=data.get("confidence_note", ""),
             user=request.user,
@@ -392,7 +395,7 @@ class EventAdmin(CuratedAdmin):
             {"fields": ("actor", "body", ("mover", "mover_party"), ("seconder", "seconder_party"),
                         ("votes_for", "votes_against", "abstentions"), ("unanimous", "casting_vote"))},
         ),
-        (_("Details"), {"fields": ("summary", "agreement", "confidence", "confidence_note")}),
+        (_("Details"), {"fields": ("summary", "summary_zh_hant", "agreement", "confidence", "confidence_note")}),
         (_("Why"), {"fields": ("change_reason",)}),
         (_("Record"), {"fields": ("withdraw_link", "created_at", "updated_at")}),
     )
@@ -515,7 +518,7 @@ class AgreementAdmin(CuratedAdmin):
     fieldsets = (
         (None, {"fields": ("pairing", "kind", "title", "signed", "signatories", "term_years", "renewal_due")}),
         (_("Text"), {"fields": ("text_availability", "text_url", "foi_url")}),
-        (_("Notes"), {"fields": ("notes", "confidence")}),
+        (_("Notes"), {"fields": ("notes", "notes_zh_hant", "confidence")}),
         (_("Why"), {"fields": ("change_reason",)}),
     )
 

@@ -101,7 +101,7 @@ class PlaceAdmin(MergeActionMixin, CuratedAdmin):
     fieldsets = (
         (None, {"fields": ("name", "local_name", "country", "region", "kind", "governing_body")}),
         (_("Coordinates"), {"fields": ("latitude", "longitude"), "description": _("Decimal degrees, e.g. 54.97, -1.61.")}),
-        (_("Notes"), {"fields": ("notes",)}),
+        (_("Notes"), {"fields": ("notes", "notes_zh_hant")}),
         (_("Why"), {"fields": ("change_reason",)}),
         (_("Record"), {"fields": ("slug", "created_at", "updated_at"), "classes": ("collapse",)}),
     )

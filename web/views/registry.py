@@ -26,7 +26,7 @@ from campaigns.models import (
 )
 from sources.models import Source
 from twinning import search, selectors, world
-from twinning.constants import DECISION_TYPES, STATUS_ORDER, Relationship
+from twinning.constants import DECISION_TYPES, STATUS_ORDER, Relationship, Status
 from twinning.models import (
     AgreementCitation,
     Event,
@@ -229,12 +229,21 @@ def pairing_detail(request, slug: str):
         event.date_conflicts = _date_conflicts(event)
         event.changed_status = bool(event.status_after) and event.status_after != previous
         previous = event.status_after or previous
+    # The status box says at a glance what the status rests on: the event it holds from (who decided,
+    # how, when) and that event's first source. A Wikidata listing is not a decision: none is shown.
+    status_event = None
+    if pairing.status != Status.LISTED:
+        status_event = next((e for e in events if e.pk == pairing.status_event_id), None)
+        if status_event is not None:
+            status_event.is_decision = status_event.event_type in DECISION_TYPES
     return render(
         request,
         "twinning/pairing_detail.html",
         {
             "pairing": pairing,
             "events": events,
+            "status_event": status_event,
+            "status_event_source": next(iter(status_event.citations.all()), None) if status_event else None,
             "agreements": agreements,
             "pairing_citations": pairing_citations,
             "sources": sources,

@@ -6,11 +6,13 @@ import csv
 import datetime as dt
 import hashlib
 import json
+from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.core.management import call_command
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -352,10 +354,47 @@ def _export_description(files: list[dict]) -> dict | None:
     return None
 
 
+def _register_changed_at():
+    """When the register last changed (the newest change to any exported kind of record), or None."""
+    from sources.models import Source
+
+    stamps = [
+        model.objects.aggregate(latest=Max("updated_at"))["latest"] for model in (Pairing, Event, Place, Source)
+    ]
+    return max((s for s in stamps if s), default=None)
+
+
+def _export_is_current(description: dict | None) -> bool:
+    if description is None:
+        return False
+    try:
+        generated = dt.datetime.fromisoformat(description["generated_at"])
+    except (TypeError, ValueError):
+        return False
+    changed = _register_changed_at()
+    return changed is None or generated >= changed.replace(microsecond=0)
+
+
+def export_ensure_current(files: list[dict]) -> tuple[list[dict], dict | None]:
+    """The latest export, built now when there is none or the register changed since (cached as files
+    in EXPORT_DIR: later requests serve them until the register changes). One build at a time: a
+    request that finds another building serves what exists."""
+    description = _export_description(files)
+    if _export_is_current(description):
+        return files, description
+    if cache.add("twinwatch:export-building", 1, timeout=300):
+        try:
+            call_command("export_dataset", str(settings.EXPORT_DIR), stdout=StringIO())
+        finally:
+            cache.delete("twinwatch:export-building")
+        files = _export_files()
+        description = _export_description(files)
+    return files, description
+
+
 @require_safe
 def data(request):
-    files = _export_files()
-    description = _export_description(files)
+    files, description = export_ensure_current(_export_files())
     latest = description["latest"] if description else set()
     return render(
         request,
