@@ -103,7 +103,9 @@ class PlaceForm(ReasonFormMixin, forms.ModelForm):
                 admin_link(same, place_label(same)),
             ))
             return cleaned
-        if cleaned.get("create_anyway") or (self.instance.pk is not None and not set(checked) & set(self.changed_data)):
+        if cleaned.get("create_anyway") or self.instance.pk is not None or not set(checked) & set(self.changed_data):
+            # Near-duplicates are looked for when a place is added (the add form has the confirmation
+            # box; a recorded place that turns out to be a duplicate is merged by an editor).
             return cleaned
         candidates = self.similar(cleaned)
         if candidates:

@@ -118,3 +118,18 @@ class TestEvents:
         assert Event.objects.filter(pairing=severed).count() == 2
         severed.refresh_from_db()
         assert severed.status == Status.SEVERED
+
+
+@pytest.mark.django_db
+def test_renaming_a_place_is_not_blocked_by_similar_ones_but_an_identical_one_is_a_sentence(client, editor, prague):
+    other = PlaceFactory(name="Brno", country="CZ", region="South Moravia", slug="brno")
+    client.force_login(editor)
+    url = reverse("admin:twinning_place_change", args=[other.pk])
+    data = form_data(client.get(url))
+    data["name"] = "Praga"  # similar to Prague: fine on the change page (no confirmation box there)
+    response = client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    data.update({"name": "Prague", "region": "Prague"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert any("already recorded with this name" in e for e in errors_of(response))
