@@ -160,7 +160,11 @@ def restore(path) -> str:
 
 def test_every_register_model_is_dumped():
     """A new model in sources, twinning or campaigns must be added to the dump (or to this list)."""
-    not_curated = set(history_models(REGISTER_MODELS))
+    from twinning.models import ImportJob
+
+    # Spreadsheet uploads waiting for their confirmation are working state, not the register (what an
+    # import wrote is in the register and its history).
+    not_curated = set(history_models(REGISTER_MODELS)) | {ImportJob}
     concrete = {
         m for app in ("sources", "twinning", "campaigns") for m in apps.get_app_config(app).get_models()
         if not m._meta.abstract and m not in not_curated

@@ -212,3 +212,20 @@ def test_the_bulk_near_duplicate_check_finds_what_similar_places_finds():
         ]
     assert [p.name for p in many[("寧波", "CN")]] == ["Ningbo"]  # either Chinese script
     assert many[("Zzz", "CN")] == []
+
+
+@pytest.mark.django_db
+def test_the_command_lists_flags_and_takes_answers(tmp_path, capsys, newcastle_taiyuan_severed):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "sheet.csv"
+    path.write_text(csv_of(TWINNED))
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("import_twinnings", str(path), "--no-progress")
+    err = capsys.readouterr().err
+    assert f"Answer 2:relationship=new or one of: {newcastle_taiyuan_severed.pk} = " in err
+    assert Pairing.objects.count() == 1
+
+    call_command("import_twinnings", str(path), "--no-progress", "--answer", "2:relationship=new")
+    assert Pairing.objects.count() == 2

@@ -8,7 +8,7 @@ with a digest of the file and the answers, so the confirmation applies exactly w
 """
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from twinning import services
+from twinning.admin.world import ReadOnlyAdmin
 from twinning.forms import ImportForm
 from twinning.imports.spreadsheet import ALL_COLUMNS, COLUMNS, OPTIONAL_COLUMNS, import_twinnings
 from twinning.models import ImportJob
@@ -120,3 +121,14 @@ class ImportViewsMixin:
             "problems_by_row": sorted(report.problems, key=lambda p: (p.row or 0, p.column)) if report else [],
         }
         return TemplateResponse(request, "admin/twinning/pairing/import.html", context)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Who uploaded which spreadsheet, the answers given to its flags and what became of it."""
+
+    list_display = ("file_name", "state", "user", "rows_total", "rows_done", "created_at", "finished_at")
+    list_filter = ("state",)
+    list_select_related = ("user",)
+    fields = ("file_name", "sha256", "user", "state", "rows_total", "rows_done", "counts", "resolutions", "created_at", "finished_at")
+    readonly_fields = fields

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_noop
 
 from core.partialdates import PartialDate, partial_date_of, partial_values
 from core.text import is_ascii_digits
@@ -36,6 +37,9 @@ from twinning.models import Agreement, AgreementCitation, Event, EventCitation, 
 from twinning.status import derive
 
 WIKIDATA = IdentifierScheme.WIKIDATA
+# How a match was made (translated where shown)
+BY_QID = gettext_noop("by Wikidata QID")
+AS_CHOSEN = gettext_noop("as you chose")
 
 
 class RowError(Exception):
@@ -238,7 +242,7 @@ class Planner:
         """The place `spec` names (None: a new one), and whether its QID is to be added to it."""
         if spec.wikidata and spec.wikidata in self.by_qid:
             place = self.by_qid[spec.wikidata]
-            out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place), "by Wikidata QID"))
+            out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place), BY_QID))
             return place, False
         matches = self.by_name.get((spec.country, spec.name.lower()), []) + [
             p for p in self.by_local.get((spec.country, spec.name.lower()), []) if p.name.lower() != spec.name.lower()
@@ -267,7 +271,7 @@ class Planner:
         )
         if choice and choice != NEW:
             place = self.places.get(int(choice)) or next(p for p in similar if str(p.pk) == choice)
-            out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place), "as you chose"))
+            out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place), AS_CHOSEN))
             return place, bool(spec.wikidata) and not self.qid_of.get(key(place))
         return None, False
 
@@ -360,7 +364,7 @@ class Planner:
             )
             if choice and choice != NEW:
                 pairing = next(p for p in recorded if self._value(p) == choice)
-                out.matched.append(Match("pairing", self._pairing_label(pairing), admin_url(pairing), "as you chose"))
+                out.matched.append(Match("pairing", self._pairing_label(pairing), admin_url(pairing), AS_CHOSEN))
         elif pairing is not None:
             out.matched.append(Match("pairing", self._pairing_label(pairing), admin_url(pairing)))
         if pairing is None:
@@ -473,7 +477,7 @@ class Planner:
             )
             if choice and choice != NEW:
                 event = next(e for e in overlapping if self._value(e) == choice)
-                out.matched.append(Match("event", f"{label} ({event.when.iso()})", admin_url(event), "as you chose"))
+                out.matched.append(Match("event", f"{label} ({event.when.iso()})", admin_url(event), AS_CHOSEN))
                 if self._cite("event", event, source, out, claimed=date):
                     out.changed.append(f"source cited for {label} ({event.when.iso()}), with the date it gives ({date.iso()})")
                 return
