@@ -160,10 +160,44 @@ def _similarity(variants: list[str], *, fn=TrigramWordSimilarity):
     return Greatest(*parts) if len(parts) > 1 else parts[0]
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _split_run_together(terms: list[str]) -> list[str]:
+    """Chinese is written without spaces: "諾丁漢寧波" is two names. A Chinese term of four or more
+    characters is replaced by the recorded names found inside it, when there are two or more (one
+    more query, only then)."""
+    from django.db.models.functions import StrIndex
+
+    out: list[str] = []
+    for term in terms:
+        if len(term) < 4 or not _CJK.search(term):
+            out.append(term)
+            continue
+        variants = sorted(script_variants(term))
+        names: set[str] = set()
+        for v in variants:
+            inside = Place.objects.exclude(local_name="").annotate(at=StrIndex(Value(v), F("local_name")))
+            others = PlaceName.objects.annotate(at=StrIndex(Value(v), F("name")))
+            names |= {n for n in inside.filter(at__gt=0).values_list("local_name", flat=True) if len(n) >= 2}
+            names |= {n for n in others.filter(at__gt=0).values_list("name", flat=True) if len(n) >= 2}
+        picked, covered = [], set()
+        for name in sorted(names, key=len, reverse=True):  # longest first, without overlaps
+            for v in variants:
+                at = v.find(name)
+                span = set(range(at, at + len(name)))
+                if at >= 0 and not span & covered:
+                    picked.append((at, name))
+                    covered |= span
+                    break
+        out.extend([name for _at, name in sorted(picked)] if len(picked) >= 2 else [term])
+    return out[:MAX_TERMS]
+
+
 def search(text: str, *, places: QuerySet[Place] | None = None) -> SearchResult:
     """Places matching any term of `text`, each with its tier and similarity per term, best first.
-    One query (an empty query: none)."""
-    terms = terms_of(text)
+    One query (an empty query: none; a run-together Chinese query: one more)."""
+    terms = _split_run_together(terms_of(text))
     if not terms:
         return SearchResult(text=text, terms=[], hits=[])
     variants = [sorted(script_variants(t)) for t in terms]

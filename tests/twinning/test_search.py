@@ -173,3 +173,8 @@ def test_a_curator_adds_an_other_name_in_the_admin_and_search_finds_by_it(client
         banes, curator, "The council's own abbreviation",
     )
     assert found("B&NES") == ["Bath and North East Somerset–Jingdezhen"]
+
+
+@pytest.mark.parametrize("text", ["諾丁漢寧波", "诺丁汉宁波", "寧波諾丁漢"])
+def test_chinese_written_without_a_space_still_finds_the_pairing(register, text):
+    assert found(text) == ["Nottingham–Ningbo"]
