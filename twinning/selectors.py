@@ -324,7 +324,15 @@ def pairings_by_country() -> list[dict]:
     return sorted(countries.values(), key=lambda c: (-c["pairings"], c["country"]))
 
 
-def register_stats() -> dict:
+def stats_fingerprint() -> str:
+    """The fingerprint the statistics are cached under (one query)."""
+    from sources.models import Source
+    from twinning.models import PairingCitation
+
+    return data_fingerprint(Pairing, Event, Place, Source, EventCitation, PairingCitation)
+
+
+def register_stats(fingerprint: str | None = None) -> dict:
     """The register's statistics, shared by /stats/ and /api/v1/stats/, cached under the data's
     fingerprint (one query on a hit, six on a miss; the totals are the fingerprint's own counts), so a write is counted on the next request."""
     import datetime as _dt
@@ -332,11 +340,9 @@ def register_stats() -> dict:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from sources.models import Source
     from twinning import world
-    from twinning.models import PairingCitation
 
-    fingerprint = data_fingerprint(Pairing, Event, Place, Source, EventCitation, PairingCitation)
+    fingerprint = fingerprint or stats_fingerprint()
     key = "register-stats:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     stats = cache.get(key)
     if stats is None:

@@ -44,6 +44,7 @@ from twinning.selectors import (
     data_fingerprint,
     pairings_for_map,
     register_stats,
+    stats_fingerprint,
 )
 from web.templatetags.svgmap import flows_map_data, map_data
 from web.templatetags.twinwatch import country as country_label
@@ -163,29 +164,23 @@ def map_view(request):
     fingerprint = _map_fingerprint()
     query = sorted((k, v) for k in params for v in params.getlist(k)) + [("listed", show_listed)]
     key = "map:" + hashlib.sha256(f"{fingerprint}|{get_language()}|{query}".encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is None:
+    body = cache.get(key)
+    if body is None:
         countries = sorted(set(
             Place.objects.filter(latitude__isnull=False).order_by().values_list("country", flat=True).distinct()
         ))
-        results = _map_results(filterset, show_listed=show_listed, params=params)
-        html = render_to_string("twinning/map_results.html", results)
-        cached = {"html": html, "countries": countries, "listed_count": results["listed_count"]}
-        cache.set(key, cached, CACHE_SECONDS)
-    return render(
-        request,
-        "twinning/map.html",
-        {
-            "results_html": mark_safe(cached["html"]),  # rendered (and escaped) by the template above
+        context = _map_results(filterset, show_listed=show_listed, params=params)
+        context.update({
             "selected_statuses": chosen.get("status") or [],
             "selected_country": chosen.get("country") or "",
             "hidden_filters": [(k, v) for k in ("countries", "place", "campaign", "relationship") for v in params.getlist(k)],
-            "countries": cached["countries"],
+            "countries": countries,
             "statuses": STATUS_ORDER,
-            "show_listed": show_listed,
-            "listed_count": cached["listed_count"],
-        },
-    )
+        })
+        body = render_to_string("twinning/map_body.html", context)
+        cache.set(key, body, CACHE_SECONDS)
+    # Rendered (and escaped) by the templates above; nothing in it depends on the request but the filters.
+    return render(request, "twinning/map.html", {"body_html": mark_safe(body)})  # noqa: S308
 
 
 def _bars(rows: list[dict], keys: list, css: str) -> list[dict]:
@@ -249,14 +244,26 @@ STATS_CSV = ("decisions-per-year", "pairings-by-country", "pairings-by-evidence"
 
 @require_safe
 def stats(request):
-    """Statistics from `register_stats` (cached under the data's fingerprint): one query on a hit."""
-    context = _stats_tables(register_stats())
+    """Statistics from `register_stats`; the page body is cached per language under the same data
+    fingerprint, so a hit costs one query and no table rendering."""
+    fingerprint = stats_fingerprint()
+    key = "stats-page:" + hashlib.sha256(f"{fingerprint}|{get_language()}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("twinning/stats_body.html", _stats_context(register_stats(fingerprint)))
+        cache.set(key, body, CACHE_SECONDS)
+    # Rendered (and escaped) by the template; nothing in it depends on the request.
+    return render(request, "twinning/stats.html", {"body_html": mark_safe(body)})  # noqa: S308
+
+
+def _stats_context(stats: dict) -> dict:
+    context = _stats_tables(stats)
     rows = context["countries"]["rows"]
     context["country_count"] = len(rows)
     context["countries"]["rows"] = rows[:STATS_TOP_COUNTRIES]
     context["top_countries"] = STATS_TOP_COUNTRIES
     context["csv"] = {name.replace("-", "_"): reverse("stats-csv", kwargs={"table": name}) for name in STATS_CSV}
-    return render(request, "twinning/stats.html", context)
+    return context
 
 
 @require_safe
