@@ -40,14 +40,16 @@ def test_visitor_searches_opens_newcastle_taiyuan_and_follows_a_source(page, liv
 def test_visitor_switches_to_traditional_chinese(page, live_server, demo):
     page.goto(live_server.url + "/pairings/newcastle-upon-tyne-taiyuan/")
     expect(page.locator(".status-box .badge")).to_have_text("Severed")
-    page.get_by_role("button", name="繁體中文").click()
-    expect(page).to_have_url(live_server.url + "/pairings/newcastle-upon-tyne-taiyuan/")
+    page.get_by_role("link", name="繁體中文").click()
+    # The same page, its language in the address (a link to share).
+    expect(page).to_have_url(live_server.url + "/zh-hant/pairings/newcastle-upon-tyne-taiyuan/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
     expect(page.locator(".status-box .badge")).to_have_text("已斷絕")
     expect(page.locator(".status-box")).to_contain_text("2022年11月2日")
-    expect(page.get_by_role("button", name="繁體中文")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("link", name="繁體中文")).to_have_attribute("aria-current", "true")
     # And back.
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(live_server.url + "/pairings/newcastle-upon-tyne-taiyuan/")
     expect(page.locator(".status-box .badge")).to_have_text("Severed")
 
 
