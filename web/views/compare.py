@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from twinning import selectors
+from twinning import search
 from twinning.constants import DECISION_TYPES
 from twinning.models import Agreement, Event, EventCitation, Pairing, PairingCitation
 
@@ -60,12 +60,13 @@ def compare(request):
     q = request.GET.get("q", "").strip()[:100]
     results = []
     if q and len(pairings) < MAX_COMPARED:
-        results = list(
-            Pairing.objects.select_related("place_a", "place_b")
-            .filter(selectors.place_name_match(q, "place_a__", "place_b__"))
-            .exclude(pk__in=ids)
-            .order_by("place_a__name", "place_b__name", "id")[:10]
-        )
+        try:
+            found = search.pairings_matching(
+                Pairing.objects.select_related("place_a", "place_b").exclude(pk__in=ids).order_by("place_a__name", "place_b__name"), q
+            )
+            results = list(found[:10])
+        except search.SearchError:
+            results = []
     return render(
         request, "web/compare.html",
         {"pairings": pairings, "slugs": [p.slug for p in pairings], "messages_": messages, "q": q, "results": results,
