@@ -5,7 +5,7 @@ a bare Django view answering the same first page from one SQL query, and a naive
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import include, path
-from rest_framework import routers, serializers, viewsets
+from rest_framework import pagination, routers, serializers, viewsets
 
 from config.urls import urlpatterns as project_urls
 from twinning.models import Pairing, Place
@@ -49,7 +49,12 @@ class NaivePairing(serializers.ModelSerializer):
         fields = ["id", "slug", "relationship", "status", "status_since", "status_since_precision", "place_a", "place_b"]
 
 
+class NaivePages(pagination.PageNumberPagination):
+    page_size = 50
+
+
 class NaiveViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = NaivePages
     serializer_class = NaivePairing
     queryset = Pairing.objects.order_by("place_a__name", "place_b__name", "id")
     authentication_classes = []
