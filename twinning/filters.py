@@ -21,7 +21,7 @@ from core.api.filters import (
 from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
 from twinning.countries import country_choices
 from twinning.models import Agreement, Event, Pairing, Place
-from twinning.selectors import place_name_match
+from twinning.selectors import filter_current_status, place_name_match
 
 
 class CountryFilter(filters.ChoiceFilter):
@@ -87,7 +87,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
 
     status = filters.MultipleChoiceFilter(
         distinct=False,
-        field_name="current_status", choices=Status.choices,
+        field_name="current_status", choices=Status.choices, method="filter_status",
         help_text="Current status (or the status on `as_of`); repeat for several: `status=severed&status=lapsed`.",
     )
     relationship = filters.MultipleChoiceFilter(distinct=False, choices=Relationship.choices, help_text="Kind of relationship; repeatable.")
@@ -171,6 +171,9 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
 
     def filter_q(self, qs, name, value):
         return qs.filter(place_name_match(value, "place_a__", "place_b__"))
+
+    def filter_status(self, qs, name, value):
+        return filter_current_status(qs, value) if value else qs
 
     def filter_as_of(self, qs, name, value):
         return qs  # applied by the view, which annotates the status on that date before filtering

@@ -47,6 +47,7 @@ from twinning.constants import DECISION_TYPES, Relationship, Status
 from twinning.filters import AgreementFilter, EventFilter, PairingFilter, PlaceFilter
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place
 from twinning.selectors import attach_latest_events, pairings_with_status, places_with_pairing_counts
+from twinning.status import TIMELINE_ORDER
 
 GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -195,7 +196,7 @@ class PairingViewSet(
             qs = qs.prefetch_related(
                 Prefetch(
                     "events",
-                    queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by("date", "order", "id"),
+                    queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by(*TIMELINE_ORDER),
                     to_attr="timeline",
                 ),
                 Prefetch(
@@ -288,7 +289,7 @@ class EventViewSet(ResearchViewSetMixin, viewsets.ModelViewSet):
         return (
             Event.objects.select_related("pairing__place_a", "pairing__place_b")
             .prefetch_related(CITATIONS)
-            .order_by("date", "order", "id")
+            .order_by(*TIMELINE_ORDER)
         )
 
     def _respond(self, event, code):

@@ -32,6 +32,7 @@ from twinning.constants import (
 )
 from twinning.models import Event, Pairing, Place
 from twinning.selectors import attach_latest_events, pairings_with_status
+from twinning.status import TIMELINE_ORDER_DESC
 from web.templatetags.twinwatch import country as country_label
 
 DECISION_ORDER = [t for t in EventType if t in DECISION_TYPES]
@@ -41,7 +42,7 @@ def latest_decisions(limit: int = 8):
     return list(
         Event.objects.filter(event_type__in=DECISION_TYPES)
         .select_related("pairing__place_a", "pairing__place_b")
-        .order_by("-date", "-order", "-id")[:limit]
+        .order_by(*TIMELINE_ORDER_DESC)[:limit]
     )
 
 
