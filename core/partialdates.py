@@ -73,11 +73,7 @@ class PartialDate:
     @property
     def end(self) -> dt.date:
         """The last day of the period this date names."""
-        if self.precision == Precision.YEAR:
-            return dt.date(self.date.year, 12, 31)
-        if self.precision == Precision.MONTH:
-            return dt.date(self.date.year, self.date.month, calendar.monthrange(self.date.year, self.date.month)[1])
-        return self.date
+        return period_end(self.date, self.precision)
 
     def iso(self) -> str:
         """The value at its precision: `2005`, `2023-03`, `2022-11-02` (with `c.` when circa)."""
@@ -120,6 +116,23 @@ def normalise(date: dt.date, precision: str) -> dt.date:
     if precision == Precision.MONTH:
         return dt.date(date.year, date.month, 1)
     return date
+
+
+def period_end(date: dt.date, precision: str) -> dt.date:
+    """The last day of the period a stored partial date names (2022-06-01 at month precision: 30 June)."""
+    if precision == Precision.YEAR:
+        return dt.date(date.year, 12, 31)
+    if precision == Precision.MONTH:
+        return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+    return date
+
+
+def period_end_sql(field: str, precision_field: str) -> str:
+    """`period_end` as an immutable SQL expression on two columns (for a generated column)."""
+    return (
+        f"CASE {precision_field} WHEN 'year' THEN ({field} + interval '1 year' - interval '1 day')::date "
+        f"WHEN 'month' THEN ({field} + interval '1 month' - interval '1 day')::date ELSE {field} END"
+    )
 
 
 def partial_values(prefix: str, value: PartialDate | None, *, circa: bool = True) -> dict:

@@ -22,6 +22,7 @@ from twinning import search
 from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
 from twinning.countries import country_choices
 from twinning.models import Agreement, Event, Pairing, Place
+from twinning.selectors import filter_current_status
 
 
 def _search_text(value: str) -> str:
@@ -103,7 +104,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
 
     status = filters.MultipleChoiceFilter(
         distinct=False,
-        field_name="current_status", choices=Status.choices,
+        field_name="current_status", choices=Status.choices, method="filter_status",
         help_text="Current status (or the status on `as_of`); repeat for several: `status=severed&status=lapsed`.",
     )
     relationship = filters.MultipleChoiceFilter(distinct=False, choices=Relationship.choices, help_text="Kind of relationship; repeatable.")
@@ -198,6 +199,9 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
     def filter_q(self, qs, name, value):
         result = self.search_result if self.search_result is not None and self.search_result.text == value else None
         return search.pairings_matching(qs, _search_text(value), result=result)
+
+    def filter_status(self, qs, name, value):
+        return filter_current_status(qs, value) if value else qs
 
     def filter_as_of(self, qs, name, value):
         return qs  # applied by the view, which annotates the status on that date before filtering

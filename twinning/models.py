@@ -6,7 +6,8 @@ A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_ev
 """
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Greatest, Least
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.partialdates import PartialDate, Precision, partial_date_of, precision_constraint
+from core.partialdates import PartialDate, Precision, partial_date_of, period_end_sql, precision_constraint
 from sources.models import CitationBase
 from twinning.constants import (
     Actor,
@@ -279,6 +280,13 @@ class Event(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order on the day"), default=0, help_text=_("Orders events that share a date (lower first).")
     )
+    # The last day of the period the date names: an event counts from there, and the timeline is ordered
+    # by it (twinning.status.timeline_key), so "June 2022" follows "12 June 2022".
+    effective_on = models.GeneratedField(
+        expression=models.expressions.RawSQL(period_end_sql('"date"', "date_precision"), []),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
     status_to = models.CharField(
         _("leads to status"), max_length=16, choices=Status.choices, blank=True,
         help_text=_("The status this event leads to. Leave empty to use the one its type implies, if any."),
@@ -294,6 +302,10 @@ class Event(models.Model):
     status_since_event = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    # Derived: the dates over which `status_after` is the pairing's status, [effective_on, next event's
+    # effective_on) — empty when a later event on the same day supersedes it, unbounded for the last one.
+    # `as_of` reads the one range containing the date (GiST index), not a subquery per pairing.
+    status_during = DateRangeField(null=True, blank=True, editable=False)
     actor = models.CharField(_("who acted"), max_length=20, choices=Actor.choices, default=Actor.UNKNOWN)
     body = models.CharField(_("body"), max_length=16, choices=Body.choices, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -318,10 +330,10 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["effective_on"])  # generated from `date`
 
     class Meta:
-        ordering = ["date", "order", "id"]
+        ordering = ["effective_on", "order", "-date", "id"]  # twinning.status.TIMELINE_ORDER
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
@@ -348,6 +360,8 @@ class Event(models.Model):
         ]
         indexes = [
             models.Index(fields=["pairing", "date", "order"]),
+            models.Index(fields=["pairing", "effective_on", "order"], name="event_pairing_timeline"),
+            GistIndex(fields=["status_after", "status_during"], name="event_status_during_gist"),
             models.Index(fields=["event_type", "date"]),
             models.Index(fields=["date"]),
             models.Index(fields=["status_after"]),

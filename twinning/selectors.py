@@ -7,11 +7,12 @@ import datetime as dt
 import hashlib
 from functools import cache
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from twinning.constants import EventType, Status
 from twinning.models import Event, EventCitation, Pairing, Place
+from twinning.status import TIMELINE_ORDER, TIMELINE_ORDER_DESC
 
 
 @cache
@@ -121,7 +122,7 @@ def pairing_timeline(pairing: Pairing) -> list[Event]:
         Event.objects.filter(pairing=pairing)
         .select_related("rescinds")
         .prefetch_related(Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id")))
-        .order_by("date", "order", "id")
+        .order_by(*TIMELINE_ORDER)
     )
 
 
@@ -143,11 +144,11 @@ def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
 
     Only reads what `pairing_status_refresh` stored from `twinning.status.derive`, and counts sources
     with a correlated subquery rather than a GROUP BY, so a page costs the same at any table size."""
-    established = Event.objects.filter(pairing=OuterRef("pk"), event_type=EventType.ESTABLISHED).order_by("date", "order", "id")
+    established = Event.objects.filter(pairing=OuterRef("pk"), event_type=EventType.ESTABLISHED).order_by(*TIMELINE_ORDER)
     latest = Event.objects.filter(pairing=OuterRef("pk"))
     if as_of is not None:
-        latest = latest.filter(date__lte=as_of)
-    latest = latest.order_by("-date", "-order", "-id")
+        latest = latest.filter(effective_on__lte=as_of)  # an event counts from the end of its period
+    latest = latest.order_by(*TIMELINE_ORDER_DESC)
     sources = (
         EventCitation.objects.filter(event__pairing=OuterRef("pk"))
         .order_by()
@@ -171,16 +172,25 @@ def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
             current_status_event_id=F("status_event_id"),
         )
 
-    def on_date(field: str) -> Subquery:
-        return Subquery(latest.values(field)[:1])
-
+    # The one event whose stored `status_during` contains the date (a LEFT JOIN served by the GiST index
+    # on (status_after, status_during)), not a correlated subquery per pairing. None before any event.
+    qs = qs.annotate(as_of_event=FilteredRelation("events", condition=Q(events__status_during__contains=as_of)))
     return qs.annotate(
-        current_status=Coalesce(on_date("status_after"), Value(Status.UNKNOWN.value)),
-        current_since=on_date("status_since_event__date"),
-        current_since_precision=on_date("status_since_event__date_precision"),
-        current_since_circa=on_date("status_since_event__date_circa"),
-        current_status_event_id=on_date("status_since_event_id"),
+        current_status=Coalesce(F("as_of_event__status_after"), Value(Status.UNKNOWN.value)),
+        current_since=F("as_of_event__status_since_event__date"),
+        current_since_precision=F("as_of_event__status_since_event__date_precision"),
+        current_since_circa=F("as_of_event__status_since_event__date_circa"),
+        current_status_event_id=F("as_of_event__status_since_event_id"),
     )
+
+
+def filter_current_status(qs: QuerySet[Pairing], statuses) -> QuerySet[Pairing]:
+    """Rows of `pairings_with_status` whose status (current, or on `as_of`) is one of `statuses`. With
+    `as_of` and no "unknown" asked for, it filters on the joined event itself, so the index serves it."""
+    statuses = list(statuses)
+    if "as_of_event" in qs.query._filtered_relations and Status.UNKNOWN not in statuses:
+        return qs.filter(as_of_event__status_after__in=statuses)
+    return qs.filter(current_status__in=statuses)
 
 
 def attach_latest_events(pairings) -> None:

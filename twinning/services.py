@@ -35,7 +35,7 @@ from twinning.models import (
     PlaceName,
     SlugRedirect,
 )
-from twinning.status import stored_fields
+from twinning.status import TIMELINE_ORDER, stored_fields
 
 
 def _set_partial(obj, prefix: str, value: PartialDate | None) -> None:
@@ -350,10 +350,10 @@ def pairing_status_refresh(*, pairing: Pairing) -> Pairing:
 
     The only writer of those fields. Called by every service that changes a pairing's events.
     """
-    events = list(Event.objects.filter(pairing=pairing).order_by("date", "order", "id"))
+    events = list(Event.objects.filter(pairing=pairing).order_by(*TIMELINE_ORDER))
     changed_events, pairing_fields = _apply_stored_fields(pairing, events)
     if changed_events:
-        Event.objects.bulk_update(changed_events, ["status_after", "status_since_event"])
+        Event.objects.bulk_update(changed_events, ["status_after", "status_since_event", "status_during"])
     if pairing_fields:
         # The derived cache is not a curator change, so it is written without a history row.
         Pairing.objects.filter(pk=pairing.pk).update(**pairing_fields)
@@ -377,7 +377,7 @@ def pairings_status_refresh_bulk(*, pairing_ids, batch_size: int = 2000) -> int:
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         by_pairing = defaultdict(list)
-        for event in Event.objects.filter(pairing_id__in=chunk).order_by("date", "order", "id"):
+        for event in Event.objects.filter(pairing_id__in=chunk).order_by(*TIMELINE_ORDER):
             by_pairing[event.pairing_id].append(event)
         changed_events, changed_pairings = [], []
         for pairing in Pairing.objects.filter(pk__in=chunk):
@@ -389,7 +389,7 @@ def pairings_status_refresh_bulk(*, pairing_ids, batch_size: int = 2000) -> int:
             changed_pairings.append(pairing)
         # The derived cache is not a curator change: no history rows, as in pairing_status_refresh.
         # (One UPDATE … FROM unnest per table: bulk_update's CASE per row cost seconds per thousand.)
-        update_rows(Event, changed_events, ["status_after", "status_since_event"])
+        update_rows(Event, changed_events, ["status_after", "status_since_event", "status_during"])
         update_rows(
             Pairing,
             changed_pairings,

@@ -1,8 +1,11 @@
 """The one place where a pairing's status is derived from its events.
 
 Rules:
-- Events are taken in timeline order: by date (a partial date sorts at the start of its period),
-  then by their explicit order on that day, then by when they were recorded.
+- Events are taken in timeline order (`timeline_key`, the one ordering used by the derivation, the
+  timeline, the lists and `as_of`): an event counts from the END of the period its date names ("June
+  2022" from 30 June 2022), so within one period a coarser date sorts after the finer dates it contains;
+  then by the curator's explicit order (which can put "June 2022" before "30 June 2022"); then coarser
+  after finer; then by when they were recorded.
 - An event's status is the one the curator recorded (`status_to`), else the one its type implies
   (`constants.IMPLIED_STATUS`); other events change nothing.
 - A rescinding event withdraws the earlier decision it names (`twinning.services` refuses one that names
@@ -26,7 +29,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.partialdates import partial_date_of, partial_values
+from django.db.backends.postgresql.psycopg_any import DateRange
+
+from core.partialdates import partial_date_of, partial_values, period_end
 from twinning.constants import IMPLIED_STATUS, WIKIDATA_EVENT_TYPES, EventType, Status
 
 
@@ -54,12 +59,26 @@ def event_status(event: EventLike) -> str | None:
     return event.status_to or IMPLIED_STATUS.get(event.event_type)
 
 
-def sort_key(event: EventLike):
-    return (event.date, event.order or 0, event.pk if isinstance(event.pk, int) else 0)
+# The same order in SQL (Event.Meta.ordering, the timeline selector, latest events): `effective_on` is the
+# stored period end; `-date` puts the coarser of two dates ending on the same day last.
+TIMELINE_ORDER = ("effective_on", "order", "-date", "id")
+TIMELINE_ORDER_DESC = ("-effective_on", "-order", "date", "-id")
+
+
+def effective_on(event) -> dt.date:
+    """The day from which an event counts: the last day of the period its date names."""
+    return period_end(event.date, getattr(event, "date_precision", None) or "day")
+
+
+def timeline_key(event) -> tuple:
+    return (effective_on(event), event.order or 0, -event.date.toordinal(), event.pk if isinstance(event.pk, int) else 0)
+
+
+sort_key = timeline_key  # the name earlier callers used
 
 
 def derive(events: Iterable[EventLike]) -> Derived:
-    ordered = sorted(events, key=sort_key)
+    ordered = sorted(events, key=timeline_key)
     effective: list = []  # status-bearing events still in force, in order
     after: dict = {}
     since_after: dict = {}
@@ -93,7 +112,9 @@ def derive(events: Iterable[EventLike]) -> Derived:
 def stored_fields(events: Iterable[EventLike]) -> tuple[dict, dict]:
     """What is stored from `derive` (by `pairing_status_refresh`, and by migrations re-deriving old rows):
     the pairing's `status`, `status_since` (+ precision, circa) and `status_event_id`; and for each event
-    pk its `status_after` and `status_since_event_id`. Events need `date_precision` and `date_circa` too."""
+    pk its `status_after`, `status_since_event_id` and `status_during` (the dates that status holds
+    over). Events need `date_precision` and `date_circa` too."""
+    events = sorted(events, key=timeline_key)
     derived = derive(events)
     since = derived.since_event
     pairing = {
@@ -101,8 +122,15 @@ def stored_fields(events: Iterable[EventLike]) -> tuple[dict, dict]:
         **partial_values("status_since", partial_date_of(since, "date") if since else None),
         "status_event_id": since.pk if since else None,
     }
-    per_event = {
-        pk: {"status_after": derived.after[pk], "status_since_event_id": getattr(derived.since_after[pk], "pk", None)}
-        for pk in derived.after
-    }
+    per_event = {}
+    for i, event in enumerate(events):
+        start = effective_on(event)
+        end = effective_on(events[i + 1]) if i + 1 < len(events) else None
+        per_event[event.pk] = {
+            "status_after": derived.after[event.pk],
+            "status_since_event_id": getattr(derived.since_after[event.pk], "pk", None),
+            # The dates over which that status holds (`as_of` reads it): empty when a later event of the
+            # same day supersedes it.
+            "status_during": DateRange(empty=True) if end == start else DateRange(start, end, "[)"),
+        }
     return pairing, per_event

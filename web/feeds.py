@@ -16,6 +16,7 @@ from campaigns import selectors as campaign_selectors
 from campaigns.models import Campaign
 from twinning.constants import DECISION_TYPES, Status
 from twinning.models import Event, Place
+from twinning.status import TIMELINE_ORDER_DESC
 
 FEED_SIZE = 50
 
@@ -46,7 +47,7 @@ class DecisionsFeed(Feed):
         return (
             Event.objects.filter(event_type__in=DECISION_TYPES)
             .select_related("pairing__place_a", "pairing__place_b")
-            .order_by("-date", "-order", "-id")
+            .order_by(*TIMELINE_ORDER_DESC)
         )
 
     def title(self, obj=None):

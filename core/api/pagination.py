@@ -5,13 +5,17 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 from collections import OrderedDict
 
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Q
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.text import is_ascii_digits
 
@@ -25,7 +29,39 @@ class LinkHeaderMixin:
             response["Link"] = ", ".join(parts)
 
 
+# Page numbers reach this many rows; deeper, OFFSET would cost a scan, so the cursor takes over.
+MAX_PAGED_ROWS = 10_000
+
+
+def estimated_count(queryset) -> int:
+    """The planner's row estimate for a queryset (no scan)."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    with connections[queryset.db].cursor() as cur:
+        cur.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cur.fetchone()[0]
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class CappedCountPaginator(Paginator):
+    """Counts exactly up to MAX_PAGED_ROWS (a bounded scan of at most that many rows); beyond it the
+    count is the planner's estimate, and `count_is_exact` says so."""
+
+    count_is_exact = True
+
+    @cached_property
+    def count(self):
+        qs = self.object_list
+        exact = qs.order_by()[: MAX_PAGED_ROWS + 1].count()
+        if exact <= MAX_PAGED_ROWS:
+            return exact
+        self.count_is_exact = False
+        return max(estimated_count(qs.order_by()), exact)
+
+
 class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
+    django_paginator_class = CappedCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
@@ -47,9 +83,17 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
         self.page_size_value = self.get_page_size(request)
         paginator = self.django_paginator_class(queryset, self.page_size_value)
         number = int(raw)
-        if number > max(paginator.num_pages, 1):
+        if (number - 1) * self.page_size_value >= MAX_PAGED_ROWS:
+            cursor = replace_query_param(request.build_absolute_uri(), "paginate", "cursor")
+            cursor = remove_query_param(remove_query_param(cursor, "page"), "page_size")
+            raise ValidationError(
+                {"page": [f"Page numbers reach the first {MAX_PAGED_ROWS} rows; to go deeper, crawl with a cursor: {cursor}"]}
+            )
+        if paginator.count_is_exact and number > max(paginator.num_pages, 1):
             raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
-        self.page = paginator.page(number)
+        self.page = paginator.page(number) if paginator.count_is_exact else paginator._get_page(
+            paginator.object_list[(number - 1) * self.page_size_value : number * self.page_size_value], number, paginator
+        )
         self.request = request
         return list(self.page)
 
@@ -58,6 +102,7 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             OrderedDict(
                 [
                     ("count", self.page.paginator.count),
+                    ("count_is_exact", self.page.paginator.count_is_exact),
                     ("next", self.get_next_link()),
                     ("previous", self.get_previous_link()),
                     ("results", data),
@@ -73,6 +118,10 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             "required": ["count", "results"],
             "properties": {
                 "count": {"type": "integer", "example": 123},
+                "count_is_exact": {
+                    "type": "boolean",
+                    "description": f"False when more than {MAX_PAGED_ROWS} rows match: `count` is then the planner's estimate.",
+                },
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
                 "results": schema,
@@ -160,9 +209,12 @@ class ResearchPagination(pagination.BasePagination):
         return {
             "type": "object",
             "required": ["results"],
-            "description": "`count`/`previous` are present with page numbers; with `paginate=cursor` only `next` and `results`.",
+            "description": "`count`/`count_is_exact`/`previous` are present with page numbers; with `paginate=cursor` "
+            f"only `next` and `results`. Page numbers reach the first {MAX_PAGED_ROWS} rows; crawl deeper with a cursor. "
+            f"Above {MAX_PAGED_ROWS} matching rows `count` is an estimate (`count_is_exact: false`).",
             "properties": {
                 "count": {"type": "integer", "example": 123},
+                "count_is_exact": {"type": "boolean"},
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
                 "results": schema,
@@ -175,7 +227,8 @@ class ResearchPagination(pagination.BasePagination):
                 "name": "page",
                 "in": "query",
                 "required": False,
-                "description": "Page number (from 1), with page-number pagination.",
+                "description": f"Page number (from 1), with page-number pagination, up to the first {MAX_PAGED_ROWS} rows; "
+                "deeper pages answer 400 with the cursor link to use instead (`paginate=cursor`).",
                 "schema": {"type": "integer", "minimum": 1},
                 "example": 1,
             },

@@ -11,7 +11,7 @@ from tests.twinning.factories import make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Status
 from twinning.models import EventCitation, Pairing
-from twinning.selectors import pairings_with_status
+from twinning.selectors import filter_current_status, pairing_timeline, pairings_with_status
 from twinning.status import derive
 
 
@@ -194,16 +194,42 @@ class TestDerivation:
         pairing.refresh_from_db()
         assert pairing.status == Status.SUSPENDED
 
-    def test_month_precision_event_sorts_before_a_day_in_that_month(self):
+    def test_a_month_precision_event_counts_from_the_end_of_its_month(self):
+        # Issue 11 item 6: "November 2022" follows "2 November 2022" on the timeline and in the status.
         pairing = make_pairing(established="2000")
         record(pairing, EventType.DECISION_SEVER, "2022-11-02")
         record(pairing, EventType.REVIEW_OPENED, "2022-11")
         pairing.refresh_from_db()
-        assert pairing.status == Status.SEVERED
-        assert as_of(pairing, "2022-11-01") == Status.UNDER_REVIEW
+        assert pairing.status == Status.UNDER_REVIEW
+        assert as_of(pairing, "2022-11-01") == Status.ACTIVE
+        assert as_of(pairing, "2022-11-02") == Status.SEVERED
+        assert as_of(pairing, "2022-11-29") == Status.SEVERED
+        assert as_of(pairing, "2022-11-30") == Status.UNDER_REVIEW
+        assert [e.event_type for e in pairing_timeline(pairing)] == [
+            EventType.ESTABLISHED, EventType.DECISION_SEVER, EventType.REVIEW_OPENED,
+        ]
         review = pairing.events.get(event_type=EventType.REVIEW_OPENED)
         assert review.when.display() == "November 2022"
         assert review.date_precision == "month"
+
+    def test_a_year_counts_from_its_last_day_and_the_curators_order_decides_on_that_day(self):
+        pairing = make_pairing(established="2000")
+        record(pairing, EventType.DECISION_SEVER, "2022-12-31", order=1)
+        record(pairing, EventType.REVIEW_OPENED, "2022")
+        pairing.refresh_from_db()
+        assert as_of(pairing, "2022-12-30") == Status.ACTIVE
+        assert [e.event_type for e in pairing_timeline(pairing)][1:] == [EventType.REVIEW_OPENED, EventType.DECISION_SEVER]
+        assert pairing.status == Status.SEVERED
+
+    def test_as_of_status_filter_agrees_with_the_described_status(self):
+        severed = make_pairing(established="2000")
+        record(severed, EventType.DECISION_SEVER, "2010")
+        active = make_pairing(established="2000-06")
+        both = pairings_with_status(as_of=dt.date(2010, 12, 31))
+        assert set(filter_current_status(both, ["severed"]).values_list("pk", flat=True)) == {severed.pk}
+        assert set(filter_current_status(both, ["active"]).values_list("pk", flat=True)) == {active.pk}
+        before = pairings_with_status(as_of=dt.date(2000, 6, 29))
+        assert set(filter_current_status(before, ["unknown"]).values_list("pk", flat=True)) == {severed.pk, active.pk}
 
     def test_curator_may_record_the_status_an_event_leads_to(self):
         pairing = make_pairing(established="2000")

@@ -50,6 +50,7 @@ from twinning.selectors import (
     places_with_pairing_counts,
     register_stats,
 )
+from twinning.status import TIMELINE_ORDER
 
 GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -198,7 +199,7 @@ class PairingViewSet(
             qs = qs.prefetch_related(
                 Prefetch(
                     "events",
-                    queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by("date", "order", "id"),
+                    queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by(*TIMELINE_ORDER),
                     to_attr="timeline",
                 ),
                 Prefetch(
@@ -291,7 +292,7 @@ class EventViewSet(ResearchViewSetMixin, viewsets.ModelViewSet):
         return (
             Event.objects.select_related("pairing__place_a", "pairing__place_b")
             .prefetch_related(CITATIONS)
-            .order_by("date", "order", "id")
+            .order_by(*TIMELINE_ORDER)
         )
 
     def _respond(self, event, code):

@@ -46,6 +46,7 @@ from twinning.selectors import (
     register_stats,
     stats_fingerprint,
 )
+from twinning.status import TIMELINE_ORDER_DESC
 from web.templatetags.svgmap import flows_map_data, map_data
 from web.templatetags.twinwatch import country as country_label
 
@@ -56,7 +57,7 @@ def latest_decisions(limit: int = 8):
     return list(
         Event.objects.filter(event_type__in=DECISION_TYPES)
         .select_related("pairing__place_a", "pairing__place_b")
-        .order_by("-date", "-order", "-id")[:limit]
+        .order_by(*TIMELINE_ORDER_DESC)[:limit]
     )
 
 

@@ -109,3 +109,17 @@ def test_throttling_anonymous_and_signed_in(api, many, curator):
     for _ in range(5):
         assert api.get(URL).status_code == 200
     assert api.get(URL).status_code == 429
+
+
+def test_deep_page_numbers_hand_over_to_the_cursor_and_big_counts_say_they_are_estimates(api, many, monkeypatch):
+    from core.api import pagination
+
+    monkeypatch.setattr(pagination, "MAX_PAGED_ROWS", 10)
+    first = api.get(URL, {"page_size": 5}).json()
+    assert first["count_is_exact"] is False and first["count"] >= 11  # 12 rows match: more than the cap
+    assert len(api.get(URL, {"page_size": 5, "page": 2}).json()["results"]) == 5
+    deep = api.get(URL, {"page_size": 5, "page": 3})
+    assert deep.status_code == 400
+    assert "paginate=cursor" in deep.json()["page"][0]
+    monkeypatch.setattr(pagination, "MAX_PAGED_ROWS", 100)
+    assert api.get(URL, {"page_size": 5}).json()["count_is_exact"] is True

@@ -1,0 +1,120 @@
+"""One table of what readers wait for, at the scale of the data in the database (in-process, through
+the full Django stack with Django's test client; p50/p95 of BENCH_RUNS runs, default 15).
+
+Run on generated data (see bench/generate.py):
+    BENCH_DB=bench_perf_20k ./bench/run bench/bench_scale.py            # or with DATABASE_URL set:
+    DJANGO_SETTINGS_MODULE=config.settings PYTHONPATH=. python bench/bench_scale.py [--slow]
+
+Prints each request's p50/p95, query count and size; the bare-view and naive-viewset yardsticks for
+the first page of the pairing list, as ratios; then a full CSV export and a full cursor crawl.
+`--slow` adds the pages known to take seconds (map, stats page, sitemap), measured once.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("TWINWATCH_THROTTLE_ANON", "100000000/minute")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from twinning.models import Pairing, Place  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+
+
+def body_of(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def measure(client, url, runs=RUNS):
+    times, queries, size = [], 0, 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            content = body_of(response)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code, content[:300])
+        queries, size = len(captured), len(content)
+    times.sort()
+    p50 = statistics.median(times) * 1000
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000
+    return p50, p95, queries, size
+
+
+def row(label, p50, p95, queries, size, note=""):
+    print(f"| {label:<44} | {p50:9.1f} | {p95:9.1f} | {queries:4d} | {size / 1024:9.1f} | {note}", flush=True)
+
+
+@override_settings(ROOT_URLCONF="bench.scale_urls", DEBUG=False)
+def main():
+    n = Pairing.objects.count()
+    client = Client()
+    pages = max(1, (n + 49) // 50)
+    deep = min(200, pages)  # page numbers reach the first 10,000 rows (core.api.pagination)
+    busiest = (
+        Place.objects.raw(
+            "SELECT p.id, p.slug FROM twinning_place p JOIN twinning_pairing x ON x.place_a_id = p.id "
+            "GROUP BY p.id ORDER BY count(*) DESC LIMIT 1"
+        )[0]
+    )
+    busiest_count = Pairing.objects.filter(place_a=busiest).count() + Pairing.objects.filter(place_b=busiest).count()
+    middle = Pairing.objects.order_by("pk")[n // 2]
+    print(f"\n{n} pairings, {RUNS} runs each; times in ms\n")
+    print(f"| {'request':<44} | {'p50 ms':>9} | {'p95 ms':>9} | {'qry':>4} | {'KiB':>9} |")
+    print(f"|{'-' * 46}|{'-' * 11}|{'-' * 11}|{'-' * 6}|{'-' * 11}|")
+    first = measure(client, "/api/v1/pairings/")
+    row("/api/v1/pairings/ first page", *first)
+    bare = measure(client, "/bench/bare/")
+    row("  bare Django view, same page (1 query)", *bare, f"ours = {first[0] / bare[0]:.1f}x bare")
+    naive = measure(client, "/bench/naive/")
+    row("  naive DRF ModelViewSet (N+1)", *naive, f"ours = {first[0] / naive[0]:.2f}x naive")
+    requests = [
+        (f"?page={deep}", f"/api/v1/pairings/?page={deep}"),
+        ("?as_of=2010-01-01&status=severed", "/api/v1/pairings/?as_of=2010-01-01&status=severed"),
+        ("?q=Taiyuan", "/api/v1/pairings/?q=Taiyuan"),
+        ("?format=csv&page_size=500", "/api/v1/pairings/?format=csv&page_size=500"),
+        ("?paginate=cursor", "/api/v1/pairings/?paginate=cursor"),
+        ("pairing detail", f"/api/v1/pairings/{middle.pk}/"),
+        ("/api/v1/stats/", "/api/v1/stats/"),
+        ("public /pairings/", "/pairings/"),
+        ("public /pairings/?status=severed&page=50", "/pairings/?status=severed&page=50"),
+        (f"place page ({busiest_count} pairings)", f"/places/{busiest.slug}/"),
+        ("public pairing page", f"/pairings/{middle.slug}/"),
+        ("/ (home)", "/"),
+    ]
+    for label, url in requests:
+        row(label, *measure(client, url))
+    if "--slow" in sys.argv:
+        for label, url in [("/map/", "/map/"), ("/stats/", "/stats/"), ("/sitemap.xml", "/sitemap.xml")]:
+            row(label + " (once)", *measure(client, url, runs=1))
+
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start, rows, url = time.perf_counter(), 0, "/api/v1/pairings/?paginate=cursor&page_size=1000"
+    while url:
+        body = client.get(url).json()
+        rows += len(body["results"])
+        url = body["next"]
+    crawl = time.perf_counter() - start
+    print(f"\nfull cursor crawl (page_size=1000): {crawl:.1f} s, {rows} rows")
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak RSS growth during the crawl: {(rss1 - rss0) / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# wrk req/s under gunicorn (2 workers) for the main routes, the bare view in the same run.
+# Run:  DATABASE_URL=postgres://…/bench_perf_20k bench/wrk.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${1:-5}"
+PORT="${BENCH_PORT:-8917}"
+export DJANGO_SETTINGS_MODULE=bench.settings_bench PYTHONPATH=. DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+export TWINWATCH_THROTTLE_ANON="${TWINWATCH_THROTTLE_ANON:-100000000/minute}"
+.venv/bin/gunicorn config.wsgi -w 2 -b "127.0.0.1:$PORT" --log-level warning &
+GUNICORN=$!
+trap 'kill $GUNICORN' EXIT
+sleep 3
+for route in /bench/bare/ /api/v1/pairings/ "/api/v1/pairings/?as_of=2010-01-01&status=severed" /pairings/ /; do
+  rps=$(wrk -t2 -c16 -d"${SECONDS_EACH}s" "http://127.0.0.1:$PORT$route" | awk '/Requests\/sec/ {print $2}')
+  printf '%-55s %10s req/s\n' "$route" "$rps"
+done
