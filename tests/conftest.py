@@ -1,6 +1,15 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Each test starts in English: a request to a /zh-hant/ page leaves Chinese active in the thread
+    (LocaleMiddleware activates the URL's language), which would prefix the next reverse()."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_visitor_switches_to_traditional_chinese(page, live_server, demo):
     expect(page.locator(".status-box")).to_contain_text("2022年11月2日")
     expect(page.get_by_role("link", name="繁體中文")).to_have_attribute("aria-current", "true")
     # And back.
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("navigation", name="語言").get_by_role("link", name="English").click()
     expect(page).to_have_url(live_server.url + "/pairings/newcastle-upon-tyne-taiyuan/")
     expect(page.locator(".status-box .badge")).to_have_text("Severed")
 

@@ -1,7 +1,6 @@
 """Test data for the public pages, built through the services (as the admin and importer do)."""
 
 import pytest
-from django.utils import translation
 
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition, SignatureCount
 from core.partialdates import PartialDate
@@ -9,14 +8,6 @@ from tests.sources.factories import SourceFactory
 from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import Body, EventType, Relationship
-
-
-@pytest.fixture(autouse=True)
-def english_outside_requests():
-    """Each test starts in English: a request to a /zh-hant/ page leaves Chinese active in the thread
-    (LocaleMiddleware activates the URL's language), which would prefix the next reverse()."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)
