@@ -55,16 +55,17 @@ def existing(world, resource):
     }[resource]()
 
 
-# resource: (create, change, delete) expected status for anonymous, curator, editor
+# resource: (create, change, delete) expected status for anonymous, curator, editor; a method the
+# endpoint lacks is a 405 for everyone, before authentication
 MATRIX = {
-    "places": ((401, 201, 201), (401, 200, 200), (401, 403, 405)),
-    "pairings": ((401, 201, 201), (401, 200, 200), (401, 403, 405)),
+    "places": ((401, 201, 201), (401, 200, 200), (405, 405, 405)),
+    "pairings": ((401, 201, 201), (401, 200, 200), (405, 405, 405)),
     "events": ((401, 201, 201), (401, 200, 200), (401, 403, 204)),
-    "agreements": ((401, 201, 201), (401, 405, 405), (401, 403, 405)),
-    "sources": ((401, 201, 201), (401, 200, 200), (401, 403, 405)),
-    "campaigns": ((401, 405, 405), (401, 405, 405), (401, 403, 405)),
-    "organisations": ((401, 405, 405), (401, 405, 405), (401, 403, 405)),
-    "petitions": ((401, 405, 405), (401, 405, 405), (401, 403, 405)),
+    "agreements": ((401, 201, 201), (405, 405, 405), (405, 405, 405)),
+    "sources": ((401, 201, 201), (401, 200, 200), (405, 405, 405)),
+    "campaigns": ((405, 405, 405), (405, 405, 405), (405, 405, 405)),
+    "organisations": ((405, 405, 405), (405, 405, 405), (405, 405, 405)),
+    "petitions": ((405, 405, 405), (405, 405, 405), (405, 405, 405)),
 }
 WHO = ("anonymous", "curator", "editor")
 
@@ -87,7 +88,7 @@ def test_permission_matrix(api, world, users, resource, who):
     assert changed.status_code == MATRIX[resource][1][column], changed.content
     deleted = client.delete(f"/api/v1/{resource}/{pk}/")
     assert deleted.status_code == MATRIX[resource][2][column], deleted.content
-    if who == "anonymous":
+    if who == "anonymous" and created.status_code == 401:
         assert created["WWW-Authenticate"].startswith("Token")
 
 
