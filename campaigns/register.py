@@ -28,6 +28,7 @@ from twinning.models import (
     PairingCitation,
     Place,
     PlaceIdentifier,
+    PlaceName,
     SlugRedirect,
     Snapshot,
 )
@@ -36,6 +37,7 @@ REGISTER_MODELS = [
     Source,
     Place,
     PlaceIdentifier,
+    PlaceName,
     Pairing,
     Agreement,
     Event,
