@@ -8,6 +8,7 @@ import django.db.models.expressions
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
+from core.bulk import update_rows
 from twinning.status import stored_fields
 
 
@@ -33,10 +34,9 @@ def rederive_every_pairing(apps, schema_editor):
             for name, value in pairing_fields.items():
                 setattr(pairing, name, value)
             pairings.append(pairing)
-        Event.objects.bulk_update(events, ["status_after", "status_since_event", "status_during"], batch_size=1000)
-        Pairing.objects.bulk_update(
-            pairings, ["status", "status_since", "status_since_precision", "status_since_circa", "status_event"], batch_size=1000
-        )
+        # One UPDATE ... FROM unnest per table (bulk_update's CASE per row took minutes at world scale).
+        update_rows(Event, events, ["status_after", "status_since_event", "status_during"])
+        update_rows(Pairing, pairings, ["status", "status_since", "status_since_precision", "status_since_circa", "status_event"])
 
 
 class Migration(migrations.Migration):
