@@ -355,7 +355,7 @@ class TestPages:
         with django_assert_max_num_queries(10):
             shown = client.get(reverse("map") + "?listed=1").content.decode()
         text = " ".join(re.sub(r"<[^>]+>", " ", shown).split())
-        assert "23 pairings shown: 1 checked by curators, 22 listed by Wikidata and not yet checked (dashed)" in text
+        assert "23 pairings shown: 1 checked by curators, 22 listed by Wikidata and not yet checked (thinner, faded)" in text
         assert shown.count('class="pairing-line"') == 23 and shown.count("listed-only") == 22
         # Asking for the status "listed" by name shows them too.
         assert client.get(reverse("map") + "?status=listed").content.decode().count('class="pairing-line"') == 22

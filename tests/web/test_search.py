@@ -54,8 +54,7 @@ def test_nothing_found_says_so_and_links_to_suggest_it(client, register):
     html = response.content.decode()
     assert response.status_code == 200
     assert "“Xyzzyville” is not in the register" in html
-    assert 'href="/about/#corrections"' in html
-    assert 'id="corrections"' in client.get("/about/").content.decode()
+    assert 'href="/correction/?kind=new_pairing"' in html  # the public correction form
 
 
 def test_the_header_search_form_works_without_javascript(client, register):

@@ -32,4 +32,4 @@ def test_a_decision_without_a_recorded_vote_says_so(client, nottingham):
 
 def test_status_box_in_traditional_chinese(client, nottingham):
     box = status_box(client.get(f"/zh-hant{nottingham.get_absolute_url()}"))
-    assert "時間 2023年3月" in box and "表決 未有記錄" in box and "首個來源" in box
+    assert "時間 2023年3月" in box and "表決 未有紀錄" in box and "最早來源" in box

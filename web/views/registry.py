@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -162,16 +162,8 @@ def _search_context(found: search.SearchResult, page) -> dict:
 
 
 def suggest_url() -> str:
-    """Where to suggest a missing place or pairing: the correction form when the site has one, else
-    the corrections section of the About page."""
-    from django.urls import NoReverseMatch, reverse
-
-    for name in ("correction", "correction-form", "suggest"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return reverse("about") + "#corrections"
+    """Where to suggest a missing place or pairing: the public correction form, asking for a new pairing."""
+    return reverse("correction") + "?kind=new_pairing"
 
 
 def _redirect_or_404(kind: str, slug: str):
