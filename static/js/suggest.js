@@ -21,6 +21,9 @@
     box.id = "suggest-" + index;
     box.hidden = true;
     status.setAttribute("role", "status");
+    // A text box with a list of suggestions is a combobox (ARIA 1.2), which may carry aria-expanded.
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", box.id);
     input.setAttribute("aria-expanded", "false");
     input.parentNode.classList.add("has-suggest");

@@ -21,7 +21,7 @@ def test_a_public_correction_reaches_the_curators_queue(page, live_server, demo,
     page.get_by_label("What should change?").fill("The 2023 review was by the cabinet, not full council.")
     page.get_by_label("A source (link)").fill("https://democracy.sheffield.gov.uk/minutes-2023")
     page.get_by_role("button", name="Send the suggestion").click()
-    expect(page.get_by_role("status")).to_contain_text("Your suggestion has been received")
+    expect(page.get_by_role("status").filter(has_text="Your suggestion")).to_contain_text("Your suggestion has been received")
 
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Username").fill("curator")

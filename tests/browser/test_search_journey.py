@@ -16,7 +16,7 @@ def test_phone_reader_finds_nottingham_ningbo_from_a_typo_by_suggestion(browser,
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(live_server.url + "/pairings/")
-    search = page.get_by_role("searchbox", name="Search places and pairings")
+    search = page.get_by_role("combobox", name="Search places and pairings")
     search.tap()  # 1
     search.press_sequentially("nottinghm ningpo", delay=20)
     suggestion = page.locator(".suggest").get_by_role("link", name=re.compile("Nottingham – Ningbo"))
@@ -47,4 +47,4 @@ def test_a_place_missing_from_the_register_says_so_and_offers_to_suggest_it(page
     page.goto(live_server.url + "/pairings/?q=Xyzzyville")
     expect(page.get_by_role("status").filter(has_text="is not in the register")).to_be_visible()
     page.get_by_role("link", name="suggest it, with a source").click()
-    expect(page).to_have_url(re.compile(r"/about/#corrections$"))
+    expect(page).to_have_url(re.compile(r"/correction/\?kind=new_pairing$"))
