@@ -203,7 +203,10 @@ def test_the_bulk_near_duplicate_check_finds_what_similar_places_finds():
     PlaceFactory(name="Taizhou", country="CN", slug="taizhou")
     PlaceFactory(name="Ningbo", local_name="宁波", country="CN", slug="ningbo")
     PlaceFactory(name="Newcastle upon Tyne", country="GB", slug="newcastle")
-    queries = [("Taiyuan City", "CN"), ("寧波", "CN"), ("Newcastle", "GB"), ("Newcastle", "CN"), ("Zzz", "CN")]
+    beijing = PlaceFactory(name="Beijing", local_name="北京", country="CN", slug="beijing")
+    services.place_name_add(place=beijing, name="Peking", reason="test")
+    queries = [("Taiyuan City", "CN"), ("寧波", "CN"), ("Newcastle", "GB"), ("Newcastle", "CN"), ("Zzz", "CN"),
+               ("Pekin", "CN"), ("Pekin", "GB")]
     many = similar_places_many(queries)
     for text, country in queries:
         expected = similar_places(text, country=country)
@@ -211,7 +214,8 @@ def test_the_bulk_near_duplicate_check_finds_what_similar_places_finds():
             (p.pk, round(p.similarity, 4)) for p in expected
         ]
     assert [p.name for p in many[("寧波", "CN")]] == ["Ningbo"]  # either Chinese script
-    assert many[("Zzz", "CN")] == []
+    assert [p.name for p in many[("Pekin", "CN")]] == ["Beijing"]  # through its other name Peking
+    assert many[("Zzz", "CN")] == [] and many[("Pekin", "GB")] == []
 
 
 @pytest.mark.django_db
@@ -229,3 +233,59 @@ def test_the_command_lists_flags_and_takes_answers(tmp_path, capsys, newcastle_t
 
     call_command("import_twinnings", str(path), "--no-progress", "--answer", "2:relationship=new")
     assert Pairing.objects.count() == 2
+
+
+@pytest.mark.django_db
+class TestOtherNames:
+    """Issue 10: "Peking" in a spreadsheet is Beijing, recorded with Peking among its other names."""
+
+    @pytest.fixture
+    def beijing(self, db):
+        from twinning.constants import PlaceNameKind
+
+        place = PlaceFactory(name="Beijing", local_name="北京", country="CN", slug="beijing", region="")
+        services.place_name_add(place=place, name="Peking", kind=PlaceNameKind.HISTORICAL, reason="test")
+        return place
+
+    ROW = "London,GB,Peking,CN,sister city,2006,,,,,,https://example.org/p,Partners,Example,"
+
+    def test_an_exact_other_name_in_the_same_country_matches_the_place(self, beijing):
+        preview = import_twinnings(csv_of(self.ROW), dry_run=True)
+        assert preview.ready, [str(p) for p in preview.problems]
+        [row] = preview.rows
+        assert ("place", "Beijing (CN)", "through its other name Peking") in [(m.kind, m.label, m.how) for m in row.matched]
+        assert row.created == ["place London (GB)", "source “Partners”", "pairing London – Beijing (sister city)",
+                               "event established (2006)"]
+
+        assert import_twinnings(csv_of(self.ROW)).applied
+        assert Place.objects.filter(country="CN").get() == beijing  # no second Beijing called Peking
+        assert Pairing.objects.get().place_b == beijing or Pairing.objects.get().place_a == beijing
+
+    def test_the_match_shows_on_the_admin_preview(self, beijing, client, curator):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        client.force_login(curator)
+        response = client.post(reverse("admin:twinning_pairing_import"), {
+            "file": SimpleUploadedFile("s.csv", csv_of(self.ROW).encode(), content_type="text/csv")})
+        page = response.content.decode()
+        assert f'<a href="/admin/twinning/place/{beijing.pk}/change/">Beijing (CN)</a> <em>(through its other name Peking)</em>' in page
+
+    def test_another_country_does_not_match(self, beijing):
+        row = "London,GB,Peking,US,sister city,,,,,,,,,,"
+        preview = import_twinnings(csv_of(row), dry_run=True)
+        assert "place Peking (US)" in preview.rows[0].created
+
+    def test_an_other_name_of_two_places_is_refused_by_row_and_column(self, beijing):
+        other = PlaceFactory(name="Beijing Shi", country="CN", slug="beijing-shi", region="")
+        services.place_name_add(place=other, name="peking", reason="test")
+        report = import_twinnings(csv_of(self.ROW))
+        assert [(p.row, p.column) for p in report.problems] == [(2, "partner")]
+        assert "another name of more than one place (Beijing, Beijing Shi)" in report.problems[0].message
+        assert not Pairing.objects.exists()
+
+    def test_a_misspelt_other_name_is_flagged_as_near_duplicate(self, beijing):
+        preview = import_twinnings(csv_of(self.ROW.replace("Peking", "Pekin")), dry_run=True)
+        [flag] = preview.unresolved
+        assert (flag.row, flag.column, flag.kind) == (2, "partner", "similar_place")
+        assert [c.value for c in flag.candidates] == [str(beijing.pk)]

@@ -33,7 +33,17 @@ from sources.models import Source
 from twinning import selectors, services
 from twinning.constants import EventType, IdentifierScheme, PlaceKind
 from twinning.imports.results import NEW, Candidate, Flag, Match, RowOutcome
-from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place, PlaceIdentifier
+from twinning.models import (
+    Agreement,
+    AgreementCitation,
+    Event,
+    EventCitation,
+    Pairing,
+    PairingCitation,
+    Place,
+    PlaceIdentifier,
+    PlaceName,
+)
 from twinning.status import derive
 
 WIKIDATA = IdentifierScheme.WIKIDATA
@@ -130,6 +140,18 @@ class Planner:
                 .filter(Q(lname__in=names) | Q(llocal__in=names))
             ):
                 places.setdefault(place.pk, place)
+        # Other names (PlaceName: "Peking" for Beijing) match exactly too, in the same country, when no
+        # place has that name or local name.
+        self.by_other: dict[tuple[str, str], list[tuple[Place, str]]] = defaultdict(list)
+        if names:
+            for other in (
+                PlaceName.objects.filter(place__country__in=countries).alias(lname=Lower("name"))
+                .filter(lname__in=names).select_related("place").order_by("place_id", "pk")
+            ):
+                place = places.setdefault(other.place_id, other.place)
+                found = self.by_other[(place.country, other.name.lower())]
+                if all(p is not place for p, _n in found):
+                    found.append((place, other.name))
         for place_id, value in PlaceIdentifier.objects.filter(scheme=WIKIDATA, place_id__in=places).values_list(
             "place_id", "value"
         ):
@@ -176,6 +198,7 @@ class Planner:
             (spec.name, spec.country) for spec in specs
             if spec.wikidata not in self.by_qid and not self.by_name.get((spec.country, spec.name.lower()))
             and not self.by_local.get((spec.country, spec.name.lower()))
+            and not self.by_other.get((spec.country, spec.name.lower()))
             and not (spec.local_name and self.by_local.get((spec.country, spec.local_name.lower())))
         ]
         self._similar = {
@@ -260,6 +283,19 @@ class Planner:
                 if known and known != spec.wikidata:
                     raise RowError(f"{prefix}_wikidata", f"{spec.wikidata} differs from {known}, the QID recorded for {place.name}.")
             out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place)))
+            return place, bool(spec.wikidata)
+        others = self.by_other.get((spec.country, spec.name.lower()), [])
+        if len(others) > 1:
+            names = ", ".join(f"{p.name}{f' ({p.region})' if p.region else ''}" for p, _n in others)
+            raise RowError(prefix, f"“{spec}” is another name of more than one place ({names}); add {prefix}_wikidata to say which.")
+        if others:
+            place, other_name = others[0]
+            if spec.wikidata:
+                known = self.qid_of.get(key(place), "")
+                if known and known != spec.wikidata:
+                    raise RowError(f"{prefix}_wikidata", f"{spec.wikidata} differs from {known}, the QID recorded for {place.name}.")
+            out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place),
+                                     f"through its other name {other_name}"))
             return place, bool(spec.wikidata)
         similar = self._similar_places(spec)
         if not similar:
