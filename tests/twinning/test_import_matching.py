@@ -151,9 +151,16 @@ class TestLikelyDuplicateEvents:
 
 @pytest.mark.django_db
 class TestBulk:
+    @staticmethod
+    def name(i: int, salt: str) -> str:
+        """A made-up name unlike the others ("Town 001"/"Town 002" would be flagged as two spellings)."""
+        import hashlib
+
+        return "".join(chr(97 + int(c, 16)) for c in hashlib.sha256(f"{salt}{i}".encode()).hexdigest()[:10]).capitalize()
+
     def rows(self, n: int) -> str:
         return csv_of(*(
-            f"Town {i:03d}x,GB,City {i:03d}y,CN,sister city,{1980 + i % 30},severed,2022-0{1 + i % 9},,,,"
+            f"{self.name(i, 'gb')},GB,{self.name(i, 'cn')},CN,sister city,{1980 + i % 30},severed,2022-0{1 + i % 9},,,,"
             f"https://example.org/{i},Report {i},Example,"
             for i in range(n)
         ))
@@ -289,3 +296,46 @@ class TestOtherNames:
         [flag] = preview.unresolved
         assert (flag.row, flag.column, flag.kind) == (2, "partner", "similar_place")
         assert [c.value for c in flag.candidates] == [str(beijing.pk)]
+
+
+@pytest.mark.django_db
+class TestTwoSpellingsOfOneNewPlace:
+    """Issue 10: "Praha" and "Prague", both new in one file and in the same country, are flagged."""
+
+    ROWS = (
+        "Praha,CZ,Taipei,TW,sister city,2019,,,,,,https://example.org/a,A,Example,",
+        "Prague,CZ,Shanghai,CN,sister city,2016,,,,,,https://example.org/b,B,Example,",
+    )
+
+    def test_the_later_spelling_is_flagged_with_the_earlier_new_place(self, db):
+        preview = import_twinnings(csv_of(*self.ROWS), dry_run=True)
+        [flag] = preview.unresolved
+        assert (flag.row, flag.column, flag.kind, flag.key) == (3, "place", "similar_place", "place:CZ:prague")
+        assert "a similar place named earlier in this file" in flag.message
+        assert [(c.value, c.label) for c in flag.candidates] == [("same:praha", "Praha (CZ) (new in row 2)")]
+        assert not import_twinnings(csv_of(*self.ROWS)).applied
+        assert not Place.objects.exists()
+
+    def test_answered_as_the_same_place(self, db):
+        report = import_twinnings(csv_of(*self.ROWS), resolutions={"place:CZ:prague": "same:praha"})
+        assert report.applied, [str(p) for p in report.problems]
+        assert list(Place.objects.filter(country="CZ").values_list("name", flat=True)) == ["Praha"]
+        assert Pairing.objects.filter(place_a__name="Praha").count() + Pairing.objects.filter(place_b__name="Praha").count() == 2
+
+    def test_answered_new(self, db):
+        assert import_twinnings(csv_of(*self.ROWS), resolutions={"place:CZ:prague": NEW}).applied
+        assert set(Place.objects.filter(country="CZ").values_list("name", flat=True)) == {"Praha", "Prague"}
+
+    def test_other_countries_and_unlike_names_are_not_flagged(self, db):
+        rows = (self.ROWS[0], self.ROWS[1].replace("Prague,CZ", "Prague,US"), "Brno,CZ,Taipei,TW,sister city,2019,,,,,,https://example.org/c,C,Example,")
+        assert import_twinnings(csv_of(*rows), dry_run=True).ready
+
+    def test_the_answer_holds_across_batches_of_a_background_import(self, curator):
+        from twinning.imports.spreadsheet import import_twinnings_in_batches
+
+        report = import_twinnings_in_batches(
+            csv_of(*self.ROWS).encode(), user=curator, resolutions={"place:CZ:prague": "same:praha"}, batch_rows=1,
+        )
+        assert report.applied, [str(p) for p in report.problems]
+        assert list(Place.objects.filter(country="CZ").values_list("name", flat=True)) == ["Praha"]
+        assert Pairing.objects.count() == 2

@@ -18,6 +18,7 @@ answered nothing is applied.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import cache
 
@@ -50,6 +51,20 @@ WIKIDATA = IdentifierScheme.WIKIDATA
 # How a match was made (translated where shown)
 BY_QID = gettext_noop("by Wikidata QID")
 AS_CHOSEN = gettext_noop("as you chose")
+
+
+SAME = "same:"  # an answer naming a place new earlier in the same file: "same:<its name, lower case>"
+SIMILARITY_THRESHOLD = 0.3  # pg_trgm.similarity_threshold's default, what `%` and similar_places use
+_WORD = re.compile(r"[^\W_]+")
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams of `text` (lower case; each word padded with two spaces before, one after)."""
+    grams: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
 
 
 class RowError(Exception):
@@ -115,6 +130,10 @@ class Planner:
         self.refresh: dict[object, Pairing] = {}  # pairings whose timeline changed (their status is re-derived)
         self.row_of: dict[int, int] = {}  # id(new record) -> the row that creates it
         self.asked: set[str] = set()  # flag keys already raised by an earlier row
+        # The places this file creates, by country, with their names' trigrams (an inverted index): a
+        # later row's new name is checked against them (two spellings of one new place).
+        self.new_places_by_country: dict[str, list[tuple[Place, set[str]]]] = {}
+        self.new_trigrams: dict[str, dict[str, list[int]]] = {}
         self._load()
 
     # --- Loading (a fixed number of queries, whatever the number of rows) ------------------------
@@ -131,6 +150,9 @@ class Planner:
             places.setdefault(identifier.place_id, identifier.place)
         # Places a curator chose for a near-duplicate name ("use this one") are loaded with the others.
         chosen = {int(v) for k, v in self.resolutions.items() if k.startswith("place:") and is_ascii_digits(str(v)) and len(str(v)) < 19}
+        # A new place chosen for another spelling earlier in the file ("same:<name>") is loaded by name:
+        # in a later batch of a background import, an earlier batch has recorded it.
+        names |= {str(v).removeprefix(SAME) for k, v in self.resolutions.items() if k.startswith("place:") and str(v).startswith(SAME)}
         for place in Place.objects.filter(pk__in=chosen) if chosen else ():
             places.setdefault(place.pk, place)
         if names:
@@ -297,19 +319,63 @@ class Planner:
             out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place),
                                      f"through its other name {other_name}"))
             return place, bool(spec.wikidata)
+        flag_key = f"place:{spec.country}:{spec.name.lower()}"
         similar = self._similar_places(spec)
-        if not similar:
+        same_file = self._similar_new(spec, flag_key)
+        similar = [p for p in similar if all(key(p) != key(q) for q in same_file)]
+        if not (similar or same_file):
             return None, False
-        choice = self._ask(
-            out, flag_key=f"place:{spec.country}:{spec.name.lower()}", column=prefix, kind="similar_place",
-            message=f"“{spec}” is not recorded, but similar places are: use one of them, or record a new place.",
-            candidates=[Candidate(str(p.pk), f"{p} ({p.country}{', ' + p.region if p.region else ''})", admin_url(p)) for p in similar],
-        )
+        candidates = [Candidate(str(p.pk), f"{p} ({p.country}{', ' + p.region if p.region else ''})", admin_url(p)) for p in similar]
+        candidates += [Candidate(f"{SAME}{p.name.lower()}", f"{p} ({p.country}) ({self._new_in(p)})", admin_url(p)) for p in same_file]
+        if same_file and not similar:
+            message = (f"“{spec}” is new, and so is a similar place named earlier in this file: the same place "
+                       "spelt differently (use that one), or a different place (record a new place)?")
+        elif same_file:
+            message = (f"“{spec}” is not recorded, but similar places are, and a similar new place is named earlier in "
+                       "this file: use one of them, or record a new place.")
+        else:
+            message = f"“{spec}” is not recorded, but similar places are: use one of them, or record a new place."
+        choice = self._ask(out, flag_key=flag_key, column=prefix, kind="similar_place", message=message, candidates=candidates)
         if choice and choice != NEW:
-            place = self.places.get(int(choice)) or next(p for p in similar if str(p.pk) == choice)
+            if choice.startswith(SAME):
+                place = next(p for p in same_file if p.name.lower() == choice.removeprefix(SAME))
+            else:
+                place = self.places.get(int(choice)) or next(p for p in similar if str(p.pk) == choice)
             out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place), AS_CHOSEN))
             return place, bool(spec.wikidata) and not self.qid_of.get(key(place))
         return None, False
+
+    def _new_in(self, place: Place) -> str:
+        row = self.row_of.get(id(place))
+        return f"new in row {row}" if row else "imported from this file"
+
+    def _similar_new(self, spec, flag_key: str) -> list[Place]:
+        """Places new in this file (named by an earlier row) in the same country whose names look like
+        `spec`'s (pg_trgm's similarity, computed here: they are not in the database yet); and the place
+        the curator chose this way, when an earlier batch has since recorded it."""
+        grams = trigrams(spec.name)
+        shared: dict[int, int] = defaultdict(int)
+        index = self.new_trigrams.get(spec.country, {})
+        for gram in grams:
+            for i in index.get(gram, ()):
+                shared[i] += 1
+        places = self.new_places_by_country.get(spec.country, [])
+        found = []
+        for i, common in shared.items():
+            place, place_grams = places[i]
+            if common / (len(grams) + len(place_grams) - common) < SIMILARITY_THRESHOLD:
+                continue
+            known = self.qid_of.get(key(place), "")
+            if spec.wikidata and known and known != spec.wikidata:
+                continue  # two QIDs: two places
+            found.append((-common / (len(grams) + len(place_grams) - common), place.name, i, place))
+        result = [place for *_rank, place in sorted(found, key=lambda item: item[:3])][:5]
+        answer = self.resolutions.get(flag_key, "")
+        if answer.startswith(SAME):
+            chosen = self.by_name.get((spec.country, answer.removeprefix(SAME)), [])
+            if chosen and all(chosen[0] is not p for p in result):
+                result.append(chosen[0])
+        return result
 
     def _similar_places(self, spec) -> list[Place]:
         cache_key = (spec.country, spec.name.strip().lower())
@@ -336,6 +402,11 @@ class Planner:
         self.new["places"].append(place)
         self.row_of[id(place)] = out.number
         self._index_place(place)
+        grams = trigrams(place.name)
+        country_places = self.new_places_by_country.setdefault(place.country, [])
+        for gram in grams:
+            self.new_trigrams.setdefault(place.country, {}).setdefault(gram, []).append(len(country_places))
+        country_places.append((place, grams))
         if spec.wikidata:
             self.new["identifiers"].append(PlaceIdentifier(place=place, scheme=WIKIDATA, value=spec.wikidata))
             self.by_qid[spec.wikidata] = place
