@@ -170,3 +170,33 @@ def test_the_database_worker_runs_a_queued_import(settings, curator):
     job.refresh_from_db()
     assert job.state == ImportJob.State.APPLIED and job.rows_done == 5
     assert Pairing.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_only_importers_run_a_job_again_and_only_a_failed_or_abandoned_one(client, curator, time_machine):
+    from tests.core.factories import UserFactory
+    from twinning.imports.jobs import STALE_AFTER
+    from twinning.permissions import ensure_groups
+
+    job = services.import_job_create(data=GOOD.read_bytes(), file_name="campaign.csv", rows=5, user=curator)
+    services.import_job_queue(job)
+    services.import_job_claim(job.pk)  # running: its worker is alive
+    run = reverse("admin:twinning_importjob_run", args=[job.pk])
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(*ensure_groups()[0].permissions.filter(codename="view_importjob"))
+    client.force_login(viewer)
+    assert client.post(run).status_code == 403
+
+    client.force_login(curator)
+    assert client.get(run).status_code == 405
+    client.post(run)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.RUNNING and not Pairing.objects.exists()  # not while it runs
+
+    time_machine.move_to(job.updated_at + STALE_AFTER * 2)  # its worker stopped long ago
+    page = client.get(reverse("admin:twinning_importjob_change", args=[job.pk])).content.decode()
+    assert "Run the import again" in page
+    client.post(run)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.APPLIED and Pairing.objects.count() == 3

@@ -1,9 +1,10 @@
 """Running a confirmed spreadsheet upload (`ImportJob`): in the request for a small file, else in the
 background through django.tasks (`twinning.tasks.import_job_run`, run by `manage.py db_worker`).
 
-Either way the import goes through `import_twinnings_in_batches`: the whole file is checked first
-(nothing written on any problem), then it is written in batches of whole pairing groups, each batch in
-its own transaction; `rows_done` is stored after each. A failed or interrupted job can be run again:
+A small file is imported in one transaction, as the shell command does. In the background the import
+goes through `import_twinnings_in_batches`: the whole file is checked first (nothing written on any
+problem), then it is written in batches of whole pairing groups, each batch in its own transaction;
+`rows_done` is stored after each. A failed or interrupted job can be run again:
 what its earlier batches wrote is found unchanged, so nothing is imported twice.
 """
 
@@ -57,11 +58,10 @@ def job_run(job_id: int) -> tuple[ImportJob | None, SpreadsheetImportResult | No
 
 
 def job_apply_now(job: ImportJob) -> SpreadsheetImportResult:
-    """Run a small previewed job in the request. When it is refused (an unanswered flag, the register
-    changed since the preview) it stays previewed, to be answered or previewed again."""
-    report = import_twinnings_in_batches(
-        bytes(job.data), user=job.user, reason=job_reason(job), resolutions=job.resolutions, batch_rows=spreadsheet.BATCH_ROWS,
-    )
+    """Run a small previewed job in the request, in one transaction (one batch: planned once, not
+    checked first). When it is refused (an unanswered flag, the register changed since the preview)
+    it stays previewed, to be answered or previewed again."""
+    report = spreadsheet.import_twinnings(bytes(job.data), user=job.user, reason=job_reason(job), resolutions=job.resolutions)
     if report.applied:
         services.import_job_finish(job, applied=True, counts=report.counts())
     return report
