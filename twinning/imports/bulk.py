@@ -19,8 +19,9 @@ answered nothing is applied.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import cache
+from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -54,7 +55,9 @@ AS_CHOSEN = gettext_noop("as you chose")
 
 
 SAME = "same:"  # an answer naming a place new earlier in the same file: "same:<its name, lower case>"
-SIMILARITY_THRESHOLD = 0.3  # pg_trgm.similarity_threshold's default, what `%` and similar_places use
+# pg_trgm.similarity_threshold's default (0.3), what `%` and similar_places use, as a fraction: shared
+# trigrams / all trigrams >= 3/10, compared in whole numbers (0.3 * 10 is 3.0000000000000004 in floats).
+SIMILAR_NUM, SIMILAR_DEN = 3, 10
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -119,8 +122,11 @@ def _overlap(a: PartialDate, b: PartialDate) -> bool:
 
 
 class Planner:
-    def __init__(self, plans, *, resolutions: dict[str, str] | None = None):
+    def __init__(self, plans, *, resolutions: dict[str, str] | None = None, similar: dict | None = None):
+        """`similar`: the near-duplicate candidates already looked up for these names (by a check of the
+        whole file before its batches), not asked of the database again."""
         self.plans = plans
+        self._known_similar = dict(similar or {})
         self.resolutions = dict(resolutions or {})
         # What is to be written, in dependency order.
         self.new = {name: [] for name in (
@@ -218,14 +224,15 @@ class Planner:
         # Names not found are checked for near-duplicates all at once (one query, not one per name).
         unmatched = [
             (spec.name, spec.country) for spec in specs
-            if spec.wikidata not in self.by_qid and not self.by_name.get((spec.country, spec.name.lower()))
+            if (spec.country, spec.name.strip().lower()) not in self._known_similar
+            and spec.wikidata not in self.by_qid and not self.by_name.get((spec.country, spec.name.lower()))
             and not self.by_local.get((spec.country, spec.name.lower()))
             and not self.by_other.get((spec.country, spec.name.lower()))
             and not (spec.local_name and self.by_local.get((spec.country, spec.local_name.lower())))
         ]
-        self._similar = {
+        self._similar = self._known_similar | {
             (country, text.strip().lower()): found
-            for (text, country), found in selectors.similar_places_many(unmatched).items()
+            for (text, country), found in (selectors.similar_places_many(unmatched) if unmatched else {}).items()
         }
 
         source_specs = [plan.source for plan in self.plans if plan.source is not None]
@@ -354,21 +361,18 @@ class Planner:
         `spec`'s (pg_trgm's similarity, computed here: they are not in the database yet); and the place
         the curator chose this way, when an earlier batch has since recorded it."""
         grams = trigrams(spec.name)
-        shared: dict[int, int] = defaultdict(int)
         index = self.new_trigrams.get(spec.country, {})
-        for gram in grams:
-            for i in index.get(gram, ()):
-                shared[i] += 1
+        # Counting shared trigrams in C (Counter over the posting lists), then Jaccard >= threshold.
+        shared = Counter(chain.from_iterable([index.get(gram, ()) for gram in grams]))
         places = self.new_places_by_country.get(spec.country, [])
+        size = len(grams)
         found = []
-        for i, common in shared.items():
+        for i, common in [(i, c) for i, c in shared.items() if SIMILAR_DEN * c >= SIMILAR_NUM * (size + len(places[i][1]) - c)]:
             place, place_grams = places[i]
-            if common / (len(grams) + len(place_grams) - common) < SIMILARITY_THRESHOLD:
-                continue
             known = self.qid_of.get(key(place), "")
             if spec.wikidata and known and known != spec.wikidata:
                 continue  # two QIDs: two places
-            found.append((-common / (len(grams) + len(place_grams) - common), place.name, i, place))
+            found.append((-common / (size + len(place_grams) - common), place.name, i, place))
         result = [place for *_rank, place in sorted(found, key=lambda item: item[:3])][:5]
         answer = self.resolutions.get(flag_key, "")
         if answer.startswith(SAME):

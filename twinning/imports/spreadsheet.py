@@ -540,9 +540,13 @@ def import_twinnings_in_batches(
     if report.problems:
         return report
     with transaction.atomic():
-        _plan(Planner(plans, resolutions=resolutions), plans, report)
+        check = Planner(plans, resolutions=resolutions)
+        _plan(check, plans, report)
         if _refuse_unanswered(report):
             return report
+    # The batches take the check's near-duplicate look-ups (every flag they raised is answered) rather
+    # than asking the database again for each batch.
+    similar = check._similar
     report.rows = []
     done = 0
     for batch in batches(plans, batch_rows):
@@ -550,7 +554,7 @@ def import_twinnings_in_batches(
         try:
             with transaction.atomic():
                 advisory_lock(IMPORT_LOCK)
-                planner = Planner(batch, resolutions=resolutions)
+                planner = Planner(batch, resolutions=resolutions, similar=similar)
                 _plan(planner, batch, part)
                 if not _refuse_unanswered(part):
                     planner.write(user=user, reason=reason)
