@@ -533,7 +533,8 @@ def import_twinnings_in_batches(
     problem or unanswered flag refuses it before anything is written, as `import_twinnings` does.
     Then each batch is planned again against the register as it then is (what earlier batches wrote
     included), written and committed, and `on_batch(rows_done)` is called. Should a batch be refused
-    (the register changed meanwhile: a clash, a new near-duplicate), it is rolled back, the batches
+    (the register changed meanwhile: a clash with a concurrent write, a row that now matches two
+    places), it is rolled back, the batches
     before it stay, and the problem says so; running the import again finds their rows unchanged (an
     import is idempotent) and goes on from there."""
     plans, report = _checked(data, dry_run=False, max_rows=max_rows)
