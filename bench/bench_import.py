@@ -8,7 +8,9 @@ or  ./bench/run bench/bench_import.py [ROWS ...]
 For each size it empties the register, records 500 existing places (so rows match existing places as
 well as create new ones), generates a sheet (`make_sheet`: about two rows per pairing, an established
 row and a decision row, a third of them with an agreement), then times the preview (a dry run) and
-the import, and prints rows/s (wall clock, and this process's CPU time: on a shared machine the
+the import (one transaction, as the shell command and small admin uploads), then on a register reset
+to the same start the background import (`import_twinnings_in_batches`, what the admin's worker runs:
+the whole file checked, then written in batches of 500 rows), and prints rows/s (wall clock, and this process's CPU time: on a shared machine the
 wall clock also measures the neighbours). Any near-duplicate the preview flags is answered "a new one" before
 importing, as a curator would after checking.
 """
@@ -27,6 +29,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from sources.models import Source  # noqa: E402
+from twinning.imports import spreadsheet  # noqa: E402
 from twinning.imports.spreadsheet import ALL_COLUMNS, import_twinnings  # noqa: E402
 from twinning.models import Agreement, Event, Pairing, Place, PlaceIdentifier  # noqa: E402
 
@@ -100,10 +103,20 @@ def run(rows: int) -> None:
     import_s, import_cpu = time.perf_counter() - start, time.process_time() - cpu
     assert report.applied, [str(p) for p in report.problems[:5]]
     flagged = len(extra.get("resolutions", {}))
+    batched = ""
+    if hasattr(spreadsheet, "import_twinnings_in_batches"):
+        counts = (Pairing.objects.count(), Event.objects.count())
+        reset()
+        start, cpu = time.perf_counter(), time.process_time()
+        report = spreadsheet.import_twinnings_in_batches(data, reason="bench", **extra)
+        batch_s, batch_cpu = time.perf_counter() - start, time.process_time() - cpu
+        assert report.applied, [str(p) for p in report.problems[:5]]
+        assert (Pairing.objects.count(), Event.objects.count()) == counts
+        batched = f"   background (batches) {batch_s:7.2f} s ({rows / batch_s:7.1f} rows/s, Python CPU {batch_cpu:6.2f} s)"
     print(
         f"{rows:>6} rows  preview {preview_s:7.2f} s ({rows / preview_s:7.1f} rows/s, Python CPU {preview_cpu:6.2f} s)   "
         f"import {import_s:7.2f} s ({rows / import_s:7.1f} rows/s, Python CPU {import_cpu:6.2f} s)   "
-        f"{Pairing.objects.count()} pairings, {Event.objects.count()} events, {flagged} near-duplicates answered"
+        f"{Pairing.objects.count()} pairings, {Event.objects.count()} events, {flagged} near-duplicates answered{batched}"
     )
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks_db",  # the database-backed queue of django.tasks (manage.py db_worker runs it)
     "core",
     "sources",
     "twinning",
@@ -142,6 +143,17 @@ if os.environ.get("TWINWATCH_TEST_DB"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TWINWATCH_TEST_DB"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (django.tasks): large spreadsheet imports confirmed in the admin are queued in the
+# database and run by `manage.py db_worker` (started by ./run and docker-compose's `worker`), so no
+# web request has to last as long as the import. TWINWATCH_TASKS_BACKEND may name another backend
+# (the test settings use django.tasks' ImmediateBackend, which runs a task at once, in the caller).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TWINWATCH_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # The cache holds API throttle counts and login failures, so every worker must share it: Redis when
 # REDIS_URL is set (production with several workers; a deploy check says so), else per process.

@@ -9,3 +9,6 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
 from config.settings import *  # noqa: E402,F401,F403
+
+# Tasks run at once in the test that enqueues them; a test of the worker itself chooses its backend.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

@@ -550,12 +550,18 @@ class AmbiguousMatch(models.Model):
 class ImportJob(models.Model):
     """A curator's spreadsheet upload between its preview and its import. The file is kept here, not
     in the session (a signed cookie, far too small for a spreadsheet), with who uploaded it, the
-    answers given to its flagged near-duplicates and what the import did (read-only in the admin)."""
+    answers given to its flagged near-duplicates and what the import did (read-only in the admin).
+
+    A confirmed upload is queued for the worker (`twinning.tasks.import_job_run`), which moves it to
+    running, counts `rows_done` as each batch is committed, and ends applied or failed (`error` says
+    why; the batches committed before a failure stay, and running the job again finds them unchanged)."""
 
     class State(models.TextChoices):
         PREVIEWED = "previewed", _("previewed, not imported")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("importing")
         APPLIED = "applied", _("imported")
-        FAILED = "failed", _("refused, nothing written")
+        FAILED = "failed", _("failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by")
@@ -569,7 +575,10 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the import failed, by row and column."))
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

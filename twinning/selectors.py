@@ -11,7 +11,7 @@ from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef,
 from django.db.models.functions import Coalesce
 
 from twinning.constants import EventType, Status
-from twinning.models import Event, EventCitation, Pairing, Place
+from twinning.models import Event, EventCitation, Pairing, Place, PlaceName
 from twinning.status import TIMELINE_ORDER, TIMELINE_ORDER_DESC
 
 
@@ -29,10 +29,12 @@ def script_variants(text: str) -> set[str]:
 
 
 def similar_places(text: str, *, country: str = "", exclude_pk: int | None = None, limit: int = 5) -> list[Place]:
-    """Places whose name or local name (either Chinese script) looks like `text` (pg_trgm similarity,
-    served by the trigram indexes), most similar first, each with `similarity` set. With `country`,
-    only places in that country. For near-duplicate warnings and "did you mean"."""
+    """Places whose name, local name or one of their other names (`PlaceName`), in either Chinese
+    script, looks like `text` (pg_trgm similarity, served by the trigram indexes), most similar first,
+    each with `similarity` set. With `country`, only places in that country. For near-duplicate
+    warnings and "did you mean"."""
     from django.contrib.postgres.search import TrigramSimilarity
+    from django.db.models import FloatField
     from django.db.models.functions import Greatest
 
     text = text.strip()
@@ -40,37 +42,52 @@ def similar_places(text: str, *, country: str = "", exclude_pk: int | None = Non
         return []
     variants = sorted(script_variants(text))
     match = Q()
+    other = Q()
     for variant in variants:
         match |= Q(name__trigram_similar=variant) | Q(local_name__trigram_similar=variant)
-    qs = Place.objects.filter(match)
+        other |= Q(name__trigram_similar=variant)
+    qs = Place.objects.filter(match | Q(pk__in=PlaceName.objects.filter(other).values("place_id")))
     if country:
         qs = qs.filter(country=country)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
+    other_best = Subquery(
+        PlaceName.objects.filter(place=OuterRef("pk"))
+        .annotate(s=Greatest(*[TrigramSimilarity("name", v) for v in variants], Value(0.0)))
+        .order_by("-s").values("s")[:1],
+        output_field=FloatField(),
+    )
     scores = [TrigramSimilarity(field, v) for v in variants for field in ("name", "local_name")]
-    return list(qs.annotate(similarity=Greatest(*scores)).order_by("-similarity", "name", "pk")[:limit])
+    return list(qs.annotate(similarity=Greatest(*scores, Coalesce(other_best, Value(0.0)))).order_by("-similarity", "name", "pk")[:limit])
 
 
 def similar_places_many(queries, *, limit: int = 5) -> dict[tuple[str, str], list[Place]]:
     """`similar_places(text, country=country)` for many (text, country) pairs in two queries (a bulk
-    import's near-duplicate check): the same matches (either Chinese script, the trigram threshold),
-    most similar first, each with `similarity` set."""
+    import's near-duplicate check): the same matches (name, local name or other names, either Chinese
+    script, the trigram threshold), most similar first, each with `similarity` set."""
     from django.db import connection
 
     keys = sorted({(text.strip(), country) for text, country in queries if text.strip()})
     probes = [(variant, country, i) for i, (text, country) in enumerate(keys) for variant in sorted(script_variants(text))]
     if not probes:
         return {}
-    table = Place._meta.db_table
+    table, names = Place._meta.db_table, PlaceName._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT q.ord, p.id, p.sim FROM unnest(%s::text[], %s::text[], %s::int[]) AS q(v, c, ord)
             CROSS JOIN LATERAL (
-                SELECT pl.id, pl.name, GREATEST(similarity(pl.name, q.v), similarity(pl.local_name, q.v)) AS sim
-                FROM {table} pl
-                WHERE pl.country = q.c AND (pl.name %% q.v OR pl.local_name %% q.v)
-                ORDER BY sim DESC, pl.name, pl.id
+                SELECT f.id, f.name, max(f.sim) AS sim FROM (
+                    SELECT pl.id, pl.name, GREATEST(similarity(pl.name, q.v), similarity(pl.local_name, q.v)) AS sim
+                    FROM {table} pl
+                    WHERE pl.country = q.c AND (pl.name %% q.v OR pl.local_name %% q.v)
+                    UNION ALL
+                    SELECT pl.id, pl.name, similarity(pn.name, q.v) AS sim
+                    FROM {names} pn JOIN {table} pl ON pl.id = pn.place_id
+                    WHERE pl.country = q.c AND pn.name %% q.v
+                ) f
+                GROUP BY f.id, f.name
+                ORDER BY sim DESC, f.name, f.id
                 LIMIT %s
             ) p
             """,
@@ -92,6 +109,8 @@ def similar_places_many(queries, *, limit: int = 5) -> dict[tuple[str, str], lis
             found.append(place)
         result[keys[i]] = found
     return result
+
+
 def overlapping_events(*, pairing_id, event_type: str, date, exclude_pk=None) -> list[Event]:
     """Events of this type on this pairing whose period overlaps `date`'s (a PartialDate): a decision
     of 2019-10-07 overlaps one of 2019-10 and one of 2019, not one of 2019-11. For duplicate warnings."""

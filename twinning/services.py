@@ -792,14 +792,49 @@ def import_job_answer(job: ImportJob, *, resolutions: dict[str, str]) -> ImportJ
     return job
 
 
-def import_job_finish(job: ImportJob, *, applied: bool, counts: dict) -> ImportJob:
+def import_job_queue(job: ImportJob) -> ImportJob:
+    """Mark a confirmed upload (or a failed or abandoned run of it, to run again) as waiting for the
+    worker. The task itself is enqueued by `twinning.imports.jobs.job_submit`."""
+    job.state = ImportJob.State.QUEUED
+    job.error = ""
+    job.rows_done = 0
+    job.finished_at = None
+    job.updated_at = timezone.now()
+    job.save(update_fields=["state", "error", "rows_done", "finished_at", "updated_at"])
+    return job
+
+
+def import_job_claim(job_id: int) -> ImportJob | None:
+    """The queued job with this id, now marked running, or None when it is not queued (already run,
+    or taken by another worker): running a task twice does not import twice."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, state=ImportJob.State.QUEUED).first()
+        if job is None:
+            return None
+        job.state = ImportJob.State.RUNNING
+        job.started_at = job.updated_at = timezone.now()
+        job.save(update_fields=["state", "started_at", "updated_at"])
+    return job
+
+
+def import_job_progress(job: ImportJob, *, rows_done: int) -> None:
+    """Store how many rows are imported so far (committed with the batch, so the admin sees it)."""
+    job.rows_done = rows_done
+    job.updated_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=rows_done, updated_at=job.updated_at)
+
+
+def import_job_finish(job: ImportJob, *, applied: bool, counts: dict, error: str = "", rows_done: int | None = None) -> ImportJob:
     job.state = ImportJob.State.APPLIED if applied else ImportJob.State.FAILED
     job.counts = counts
-    job.rows_done = job.rows_total if applied else 0
-    job.finished_at = timezone.now()
+    job.error = "" if applied else error
+    job.rows_done = job.rows_total if applied else (rows_done if rows_done is not None else job.rows_done)
+    job.finished_at = job.updated_at = timezone.now()
     job.data = b"" if applied else job.data  # an imported file's rows are in the register (and its history)
-    job.save(update_fields=["state", "counts", "rows_done", "finished_at", "data"])
+    job.save(update_fields=["state", "counts", "error", "rows_done", "finished_at", "updated_at", "data"])
     return job
+
+
 # --- Reviewing curator changes (editors) ------------------------------------------------------
 
 

@@ -130,3 +130,22 @@ def test_a_flagged_row_is_answered_on_the_preview_then_imported(client, curator)
     assert Pairing.objects.count() == 1
     assert severed.citations.filter(source__url="https://example.org/t").exists()
     assert ImportJob.objects.get().state == ImportJob.State.APPLIED
+
+
+@pytest.mark.django_db
+def test_two_spellings_of_one_new_place_are_answered_on_the_preview(client, curator):
+    from tests.twinning.test_import import csv_of
+
+    client.force_login(curator)
+    rows = ("Praha,CZ,Taipei,TW,sister city,2019,,,,,,https://example.org/a,A,Example,",
+            "Prague,CZ,Shanghai,CN,sister city,2016,,,,,,https://example.org/b,B,Example,")
+    preview = upload(client, csv_of(*rows).encode())
+    page = preview.content.decode()
+    assert '<input type="radio" name="flag:place:CZ:prague" value="same:praha">' in page
+    assert "Praha (CZ) (new in row 2)" in page and "Confirm import" not in page
+
+    answered = client.post(IMPORT, {"answer": preview.context["answer_digest"], "flag:place:CZ:prague": "same:praha"})
+    assert "Confirm import" in answered.content.decode()
+    assert client.post(IMPORT, {"confirm": answered.context["confirm_digest"]}).status_code == 302
+    assert list(Place.objects.filter(country="CZ").values_list("name", flat=True)) == ["Praha"]
+    assert Pairing.objects.count() == 2

@@ -151,9 +151,16 @@ class TestLikelyDuplicateEvents:
 
 @pytest.mark.django_db
 class TestBulk:
+    @staticmethod
+    def name(i: int, salt: str) -> str:
+        """A made-up name unlike the others ("Town 001"/"Town 002" would be flagged as two spellings)."""
+        import hashlib
+
+        return "".join(chr(97 + int(c, 16)) for c in hashlib.sha256(f"{salt}{i}".encode()).hexdigest()[:10]).capitalize()
+
     def rows(self, n: int) -> str:
         return csv_of(*(
-            f"Town {i:03d}x,GB,City {i:03d}y,CN,sister city,{1980 + i % 30},severed,2022-0{1 + i % 9},,,,"
+            f"{self.name(i, 'gb')},GB,{self.name(i, 'cn')},CN,sister city,{1980 + i % 30},severed,2022-0{1 + i % 9},,,,"
             f"https://example.org/{i},Report {i},Example,"
             for i in range(n)
         ))
@@ -203,7 +210,10 @@ def test_the_bulk_near_duplicate_check_finds_what_similar_places_finds():
     PlaceFactory(name="Taizhou", country="CN", slug="taizhou")
     PlaceFactory(name="Ningbo", local_name="宁波", country="CN", slug="ningbo")
     PlaceFactory(name="Newcastle upon Tyne", country="GB", slug="newcastle")
-    queries = [("Taiyuan City", "CN"), ("寧波", "CN"), ("Newcastle", "GB"), ("Newcastle", "CN"), ("Zzz", "CN")]
+    beijing = PlaceFactory(name="Beijing", local_name="北京", country="CN", slug="beijing")
+    services.place_name_add(place=beijing, name="Peking", reason="test")
+    queries = [("Taiyuan City", "CN"), ("寧波", "CN"), ("Newcastle", "GB"), ("Newcastle", "CN"), ("Zzz", "CN"),
+               ("Pekin", "CN"), ("Pekin", "GB")]
     many = similar_places_many(queries)
     for text, country in queries:
         expected = similar_places(text, country=country)
@@ -211,7 +221,8 @@ def test_the_bulk_near_duplicate_check_finds_what_similar_places_finds():
             (p.pk, round(p.similarity, 4)) for p in expected
         ]
     assert [p.name for p in many[("寧波", "CN")]] == ["Ningbo"]  # either Chinese script
-    assert many[("Zzz", "CN")] == []
+    assert [p.name for p in many[("Pekin", "CN")]] == ["Beijing"]  # through its other name Peking
+    assert many[("Zzz", "CN")] == [] and many[("Pekin", "GB")] == []
 
 
 @pytest.mark.django_db
@@ -229,3 +240,102 @@ def test_the_command_lists_flags_and_takes_answers(tmp_path, capsys, newcastle_t
 
     call_command("import_twinnings", str(path), "--no-progress", "--answer", "2:relationship=new")
     assert Pairing.objects.count() == 2
+
+
+@pytest.mark.django_db
+class TestOtherNames:
+    """Issue 10: "Peking" in a spreadsheet is Beijing, recorded with Peking among its other names."""
+
+    @pytest.fixture
+    def beijing(self, db):
+        from twinning.constants import PlaceNameKind
+
+        place = PlaceFactory(name="Beijing", local_name="北京", country="CN", slug="beijing", region="")
+        services.place_name_add(place=place, name="Peking", kind=PlaceNameKind.HISTORICAL, reason="test")
+        return place
+
+    ROW = "London,GB,Peking,CN,sister city,2006,,,,,,https://example.org/p,Partners,Example,"
+
+    def test_an_exact_other_name_in_the_same_country_matches_the_place(self, beijing):
+        preview = import_twinnings(csv_of(self.ROW), dry_run=True)
+        assert preview.ready, [str(p) for p in preview.problems]
+        [row] = preview.rows
+        assert ("place", "Beijing (CN)", "through its other name Peking") in [(m.kind, m.label, m.how) for m in row.matched]
+        assert row.created == ["place London (GB)", "source “Partners”", "pairing London – Beijing (sister city)",
+                               "event established (2006)"]
+
+        assert import_twinnings(csv_of(self.ROW)).applied
+        assert Place.objects.filter(country="CN").get() == beijing  # no second Beijing called Peking
+        assert Pairing.objects.get().place_b == beijing or Pairing.objects.get().place_a == beijing
+
+    def test_the_match_shows_on_the_admin_preview(self, beijing, client, curator):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        client.force_login(curator)
+        response = client.post(reverse("admin:twinning_pairing_import"), {
+            "file": SimpleUploadedFile("s.csv", csv_of(self.ROW).encode(), content_type="text/csv")})
+        page = response.content.decode()
+        assert f'<a href="/admin/twinning/place/{beijing.pk}/change/">Beijing (CN)</a> <em>(through its other name Peking)</em>' in page
+
+    def test_another_country_does_not_match(self, beijing):
+        row = "London,GB,Peking,US,sister city,,,,,,,,,,"
+        preview = import_twinnings(csv_of(row), dry_run=True)
+        assert "place Peking (US)" in preview.rows[0].created
+
+    def test_an_other_name_of_two_places_is_refused_by_row_and_column(self, beijing):
+        other = PlaceFactory(name="Beijing Shi", country="CN", slug="beijing-shi", region="")
+        services.place_name_add(place=other, name="peking", reason="test")
+        report = import_twinnings(csv_of(self.ROW))
+        assert [(p.row, p.column) for p in report.problems] == [(2, "partner")]
+        assert "another name of more than one place (Beijing, Beijing Shi)" in report.problems[0].message
+        assert not Pairing.objects.exists()
+
+    def test_a_misspelt_other_name_is_flagged_as_near_duplicate(self, beijing):
+        preview = import_twinnings(csv_of(self.ROW.replace("Peking", "Pekin")), dry_run=True)
+        [flag] = preview.unresolved
+        assert (flag.row, flag.column, flag.kind) == (2, "partner", "similar_place")
+        assert [c.value for c in flag.candidates] == [str(beijing.pk)]
+
+
+@pytest.mark.django_db
+class TestTwoSpellingsOfOneNewPlace:
+    """Issue 10: "Praha" and "Prague", both new in one file and in the same country, are flagged."""
+
+    ROWS = (
+        "Praha,CZ,Taipei,TW,sister city,2019,,,,,,https://example.org/a,A,Example,",
+        "Prague,CZ,Shanghai,CN,sister city,2016,,,,,,https://example.org/b,B,Example,",
+    )
+
+    def test_the_later_spelling_is_flagged_with_the_earlier_new_place(self, db):
+        preview = import_twinnings(csv_of(*self.ROWS), dry_run=True)
+        [flag] = preview.unresolved
+        assert (flag.row, flag.column, flag.kind, flag.key) == (3, "place", "similar_place", "place:CZ:prague")
+        assert "a similar place named earlier in this file" in flag.message
+        assert [(c.value, c.label) for c in flag.candidates] == [("same:praha", "Praha (CZ) (new in row 2)")]
+        assert not import_twinnings(csv_of(*self.ROWS)).applied
+        assert not Place.objects.exists()
+
+    def test_answered_as_the_same_place(self, db):
+        report = import_twinnings(csv_of(*self.ROWS), resolutions={"place:CZ:prague": "same:praha"})
+        assert report.applied, [str(p) for p in report.problems]
+        assert list(Place.objects.filter(country="CZ").values_list("name", flat=True)) == ["Praha"]
+        assert Pairing.objects.filter(place_a__name="Praha").count() + Pairing.objects.filter(place_b__name="Praha").count() == 2
+
+    def test_answered_new(self, db):
+        assert import_twinnings(csv_of(*self.ROWS), resolutions={"place:CZ:prague": NEW}).applied
+        assert set(Place.objects.filter(country="CZ").values_list("name", flat=True)) == {"Praha", "Prague"}
+
+    def test_other_countries_and_unlike_names_are_not_flagged(self, db):
+        rows = (self.ROWS[0], self.ROWS[1].replace("Prague,CZ", "Prague,US"), "Brno,CZ,Taipei,TW,sister city,2019,,,,,,https://example.org/c,C,Example,")
+        assert import_twinnings(csv_of(*rows), dry_run=True).ready
+
+    def test_the_answer_holds_across_batches_of_a_background_import(self, curator):
+        from twinning.imports.spreadsheet import import_twinnings_in_batches
+
+        report = import_twinnings_in_batches(
+            csv_of(*self.ROWS).encode(), user=curator, resolutions={"place:CZ:prague": "same:praha"}, batch_rows=1,
+        )
+        assert report.applied, [str(p) for p in report.problems]
+        assert list(Place.objects.filter(country="CZ").values_list("name", flat=True)) == ["Praha"]
+        assert Pairing.objects.count() == 2

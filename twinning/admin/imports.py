@@ -5,12 +5,17 @@ do. Near-duplicates it flags are answered on the preview page ("use this one" or
 previewed again; the confirm button appears only when every flag is answered. The uploaded file is
 kept in an `ImportJob` row between the steps (the session is a signed cookie, too small for a file),
 with a digest of the file and the answers, so the confirmation applies exactly what was previewed.
+
+A confirmed file of up to `ADMIN_INLINE_ROWS` rows is imported in the request; a larger one is queued
+for the worker (`twinning.imports.jobs`), and the curator is taken to the job's page, which shows the
+rows done and refreshes itself until the import has finished or failed (with the reason, and a button
+to run it again).
 """
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -18,13 +23,15 @@ from django.utils.translation import gettext as _
 from twinning import services
 from twinning.admin.world import ReadOnlyAdmin
 from twinning.forms import ImportForm
+from twinning.imports import jobs
 from twinning.imports.spreadsheet import ALL_COLUMNS, COLUMNS, OPTIONAL_COLUMNS, import_twinnings
 from twinning.models import ImportJob
 
-# The import plans in memory and writes in bulk (bench/bench_import.py: about 0.5 ms of Python a row
-# for an import, 0.3 ms for a preview, plus a few bulk statements), so a file this large previews and
-# imports within a web request; larger ones go through `manage.py import_twinnings`.
+# The preview plans in memory within the request (bench/bench_import.py: 5,000 rows in a few
+# seconds); confirming a file of more than ADMIN_INLINE_ROWS rows queues the import for the worker.
+# Larger files go through `manage.py import_twinnings`.
 ADMIN_MAX_ROWS = 5000
+ADMIN_INLINE_ROWS = 500
 TEMPLATE_FILE = settings.BASE_DIR / "fixtures" / "import-template.csv"
 
 
@@ -81,13 +88,13 @@ class ImportViewsMixin:
                 }
                 services.import_job_answer(job, resolutions=answers)
                 report = import_twinnings(data, dry_run=True, user=request.user, max_rows=ADMIN_MAX_ROWS, resolutions=answers)
+            elif job.rows_total > ADMIN_INLINE_ROWS:
+                jobs.job_submit(job)
+                messages.info(request, _("%(file)s is being imported; this page shows how far it has got.") % {"file": job.file_name})
+                return HttpResponseRedirect(reverse("admin:twinning_importjob_change", args=[job.pk], current_app=self.admin_site.name))
             else:
-                report = import_twinnings(
-                    data, user=request.user, reason=_("Imported %(file)s in the admin") % {"file": job.file_name},
-                    max_rows=ADMIN_MAX_ROWS, resolutions=job.resolutions,
-                )
+                report = jobs.job_apply_now(job)
                 if report.applied:  # else the problems are shown and the upload stays, to answer or retry
-                    services.import_job_finish(job, applied=True, counts=report.counts())
                     counts = report.counts()
                     messages.success(
                         request,
@@ -125,10 +132,51 @@ class ImportViewsMixin:
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
-    """Who uploaded which spreadsheet, the answers given to its flags and what became of it."""
+    """Who uploaded which spreadsheet, the answers given to its flags and what became of it. A queued
+    or running import's page shows its progress and refreshes itself (a meta refresh: no script)."""
 
+    change_form_template = "admin/twinning/importjob/change_form.html"
     list_display = ("file_name", "state", "user", "rows_total", "rows_done", "created_at", "finished_at")
     list_filter = ("state",)
     list_select_related = ("user",)
-    fields = ("file_name", "sha256", "user", "state", "rows_total", "rows_done", "counts", "resolutions", "created_at", "finished_at")
+    fields = ("file_name", "sha256", "user", "state", "rows_total", "rows_done", "counts", "error", "resolutions",
+              "created_at", "started_at", "updated_at", "finished_at")
     readonly_fields = fields
+    REFRESH_SECONDS = 2
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/run/", self.admin_site.admin_view(self.run_again_view), name="twinning_importjob_run"),
+            *super().get_urls(),
+        ]
+
+    def _may_import(self, request) -> bool:
+        return request.user.has_perm("twinning.add_pairing")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)
+        extra = {}
+        if job is not None:
+            active = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+            extra = {
+                "job": job,
+                "job_active": active,
+                "refresh_seconds": self.REFRESH_SECONDS if active else 0,
+                "job_percent": round(100 * job.rows_done / job.rows_total) if job.rows_total else 0,
+                "can_rerun": self._may_import(request) and jobs.job_can_rerun(job),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def run_again_view(self, request, object_id):
+        """Queue a failed or abandoned import again: rows its earlier batches imported are found unchanged."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        job = self.get_object(request, str(object_id))
+        if job is None or not self._may_import(request):
+            raise PermissionDenied
+        if jobs.job_can_rerun(job):
+            jobs.job_submit(job)
+            messages.info(request, _("%(file)s is queued to be imported again.") % {"file": job.file_name})
+        else:
+            messages.error(request, _("This import cannot be run again (it has finished, or is still running)."))
+        return HttpResponseRedirect(reverse("admin:twinning_importjob_change", args=[job.pk], current_app=self.admin_site.name))

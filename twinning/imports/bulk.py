@@ -18,8 +18,10 @@ answered nothing is applied.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from functools import cache
+from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -33,13 +35,39 @@ from sources.models import Source
 from twinning import selectors, services
 from twinning.constants import EventType, IdentifierScheme, PlaceKind
 from twinning.imports.results import NEW, Candidate, Flag, Match, RowOutcome
-from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation, Place, PlaceIdentifier
+from twinning.models import (
+    Agreement,
+    AgreementCitation,
+    Event,
+    EventCitation,
+    Pairing,
+    PairingCitation,
+    Place,
+    PlaceIdentifier,
+    PlaceName,
+)
 from twinning.status import derive
 
 WIKIDATA = IdentifierScheme.WIKIDATA
 # How a match was made (translated where shown)
 BY_QID = gettext_noop("by Wikidata QID")
 AS_CHOSEN = gettext_noop("as you chose")
+
+
+SAME = "same:"  # an answer naming a place new earlier in the same file: "same:<its name, lower case>"
+# pg_trgm.similarity_threshold's default (0.3), what `%` and similar_places use, as a fraction: shared
+# trigrams / all trigrams >= 3/10, compared in whole numbers (0.3 * 10 is 3.0000000000000004 in floats).
+SIMILAR_NUM, SIMILAR_DEN = 3, 10
+_WORD = re.compile(r"[^\W_]+")
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams of `text` (lower case; each word padded with two spaces before, one after)."""
+    grams: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
 
 
 class RowError(Exception):
@@ -94,8 +122,11 @@ def _overlap(a: PartialDate, b: PartialDate) -> bool:
 
 
 class Planner:
-    def __init__(self, plans, *, resolutions: dict[str, str] | None = None):
+    def __init__(self, plans, *, resolutions: dict[str, str] | None = None, similar: dict | None = None):
+        """`similar`: the near-duplicate candidates already looked up for these names (by a check of the
+        whole file before its batches), not asked of the database again."""
         self.plans = plans
+        self._known_similar = dict(similar or {})
         self.resolutions = dict(resolutions or {})
         # What is to be written, in dependency order.
         self.new = {name: [] for name in (
@@ -105,6 +136,10 @@ class Planner:
         self.refresh: dict[object, Pairing] = {}  # pairings whose timeline changed (their status is re-derived)
         self.row_of: dict[int, int] = {}  # id(new record) -> the row that creates it
         self.asked: set[str] = set()  # flag keys already raised by an earlier row
+        # The places this file creates, by country, with their names' trigrams (an inverted index): a
+        # later row's new name is checked against them (two spellings of one new place).
+        self.new_places_by_country: dict[str, list[tuple[Place, set[str]]]] = {}
+        self.new_trigrams: dict[str, dict[str, list[int]]] = {}
         self._load()
 
     # --- Loading (a fixed number of queries, whatever the number of rows) ------------------------
@@ -121,6 +156,9 @@ class Planner:
             places.setdefault(identifier.place_id, identifier.place)
         # Places a curator chose for a near-duplicate name ("use this one") are loaded with the others.
         chosen = {int(v) for k, v in self.resolutions.items() if k.startswith("place:") and is_ascii_digits(str(v)) and len(str(v)) < 19}
+        # A new place chosen for another spelling earlier in the file ("same:<name>") is loaded by name:
+        # in a later batch of a background import, an earlier batch has recorded it.
+        names |= {str(v).removeprefix(SAME) for k, v in self.resolutions.items() if k.startswith("place:") and str(v).startswith(SAME)}
         for place in Place.objects.filter(pk__in=chosen) if chosen else ():
             places.setdefault(place.pk, place)
         if names:
@@ -130,6 +168,18 @@ class Planner:
                 .filter(Q(lname__in=names) | Q(llocal__in=names))
             ):
                 places.setdefault(place.pk, place)
+        # Other names (PlaceName: "Peking" for Beijing) match exactly too, in the same country, when no
+        # place has that name or local name.
+        self.by_other: dict[tuple[str, str], list[tuple[Place, str]]] = defaultdict(list)
+        if names:
+            for other in (
+                PlaceName.objects.filter(place__country__in=countries).alias(lname=Lower("name"))
+                .filter(lname__in=names).select_related("place").order_by("place_id", "pk")
+            ):
+                place = places.setdefault(other.place_id, other.place)
+                found = self.by_other[(place.country, other.name.lower())]
+                if all(p is not place for p, _n in found):
+                    found.append((place, other.name))
         for place_id, value in PlaceIdentifier.objects.filter(scheme=WIKIDATA, place_id__in=places).values_list(
             "place_id", "value"
         ):
@@ -174,13 +224,15 @@ class Planner:
         # Names not found are checked for near-duplicates all at once (one query, not one per name).
         unmatched = [
             (spec.name, spec.country) for spec in specs
-            if spec.wikidata not in self.by_qid and not self.by_name.get((spec.country, spec.name.lower()))
+            if (spec.country, spec.name.strip().lower()) not in self._known_similar
+            and spec.wikidata not in self.by_qid and not self.by_name.get((spec.country, spec.name.lower()))
             and not self.by_local.get((spec.country, spec.name.lower()))
+            and not self.by_other.get((spec.country, spec.name.lower()))
             and not (spec.local_name and self.by_local.get((spec.country, spec.local_name.lower())))
         ]
-        self._similar = {
+        self._similar = self._known_similar | {
             (country, text.strip().lower()): found
-            for (text, country), found in selectors.similar_places_many(unmatched).items()
+            for (text, country), found in (selectors.similar_places_many(unmatched) if unmatched else {}).items()
         }
 
         source_specs = [plan.source for plan in self.plans if plan.source is not None]
@@ -261,19 +313,73 @@ class Planner:
                     raise RowError(f"{prefix}_wikidata", f"{spec.wikidata} differs from {known}, the QID recorded for {place.name}.")
             out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place)))
             return place, bool(spec.wikidata)
+        others = self.by_other.get((spec.country, spec.name.lower()), [])
+        if len(others) > 1:
+            names = ", ".join(f"{p.name}{f' ({p.region})' if p.region else ''}" for p, _n in others)
+            raise RowError(prefix, f"“{spec}” is another name of more than one place ({names}); add {prefix}_wikidata to say which.")
+        if others:
+            place, other_name = others[0]
+            if spec.wikidata:
+                known = self.qid_of.get(key(place), "")
+                if known and known != spec.wikidata:
+                    raise RowError(f"{prefix}_wikidata", f"{spec.wikidata} differs from {known}, the QID recorded for {place.name}.")
+            out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place),
+                                     f"through its other name {other_name}"))
+            return place, bool(spec.wikidata)
+        flag_key = f"place:{spec.country}:{spec.name.lower()}"
         similar = self._similar_places(spec)
-        if not similar:
+        same_file = self._similar_new(spec, flag_key)
+        similar = [p for p in similar if all(key(p) != key(q) for q in same_file)]
+        if not (similar or same_file):
             return None, False
-        choice = self._ask(
-            out, flag_key=f"place:{spec.country}:{spec.name.lower()}", column=prefix, kind="similar_place",
-            message=f"“{spec}” is not recorded, but similar places are: use one of them, or record a new place.",
-            candidates=[Candidate(str(p.pk), f"{p} ({p.country}{', ' + p.region if p.region else ''})", admin_url(p)) for p in similar],
-        )
+        candidates = [Candidate(str(p.pk), f"{p} ({p.country}{', ' + p.region if p.region else ''})", admin_url(p)) for p in similar]
+        candidates += [Candidate(f"{SAME}{p.name.lower()}", f"{p} ({p.country}) ({self._new_in(p)})", admin_url(p)) for p in same_file]
+        if same_file and not similar:
+            message = (f"“{spec}” is new, and so is a similar place named earlier in this file: the same place "
+                       "spelt differently (use that one), or a different place (record a new place)?")
+        elif same_file:
+            message = (f"“{spec}” is not recorded, but similar places are, and a similar new place is named earlier in "
+                       "this file: use one of them, or record a new place.")
+        else:
+            message = f"“{spec}” is not recorded, but similar places are: use one of them, or record a new place."
+        choice = self._ask(out, flag_key=flag_key, column=prefix, kind="similar_place", message=message, candidates=candidates)
         if choice and choice != NEW:
-            place = self.places.get(int(choice)) or next(p for p in similar if str(p.pk) == choice)
+            if choice.startswith(SAME):
+                place = next(p for p in same_file if p.name.lower() == choice.removeprefix(SAME))
+            else:
+                place = self.places.get(int(choice)) or next(p for p in similar if str(p.pk) == choice)
             out.matched.append(Match("place", f"{place.name} ({place.country})", admin_url(place), AS_CHOSEN))
             return place, bool(spec.wikidata) and not self.qid_of.get(key(place))
         return None, False
+
+    def _new_in(self, place: Place) -> str:
+        row = self.row_of.get(id(place))
+        return f"new in row {row}" if row else "imported from this file"
+
+    def _similar_new(self, spec, flag_key: str) -> list[Place]:
+        """Places new in this file (named by an earlier row) in the same country whose names look like
+        `spec`'s (pg_trgm's similarity, computed here: they are not in the database yet); and the place
+        the curator chose this way, when an earlier batch has since recorded it."""
+        grams = trigrams(spec.name)
+        index = self.new_trigrams.get(spec.country, {})
+        # Counting shared trigrams in C (Counter over the posting lists), then Jaccard >= threshold.
+        shared = Counter(chain.from_iterable([index.get(gram, ()) for gram in grams]))
+        places = self.new_places_by_country.get(spec.country, [])
+        size = len(grams)
+        found = []
+        for i, common in [(i, c) for i, c in shared.items() if SIMILAR_DEN * c >= SIMILAR_NUM * (size + len(places[i][1]) - c)]:
+            place, place_grams = places[i]
+            known = self.qid_of.get(key(place), "")
+            if spec.wikidata and known and known != spec.wikidata:
+                continue  # two QIDs: two places
+            found.append((-common / (size + len(place_grams) - common), place.name, i, place))
+        result = [place for *_rank, place in sorted(found, key=lambda item: item[:3])][:5]
+        answer = self.resolutions.get(flag_key, "")
+        if answer.startswith(SAME):
+            chosen = self.by_name.get((spec.country, answer.removeprefix(SAME)), [])
+            if chosen and all(chosen[0] is not p for p in result):
+                result.append(chosen[0])
+        return result
 
     def _similar_places(self, spec) -> list[Place]:
         cache_key = (spec.country, spec.name.strip().lower())
@@ -300,6 +406,11 @@ class Planner:
         self.new["places"].append(place)
         self.row_of[id(place)] = out.number
         self._index_place(place)
+        grams = trigrams(place.name)
+        country_places = self.new_places_by_country.setdefault(place.country, [])
+        for gram in grams:
+            self.new_trigrams.setdefault(place.country, {}).setdefault(gram, []).append(len(country_places))
+        country_places.append((place, grams))
         if spec.wikidata:
             self.new["identifiers"].append(PlaceIdentifier(place=place, scheme=WIKIDATA, value=spec.wikidata))
             self.by_qid[spec.wikidata] = place

@@ -397,6 +397,39 @@ def validate(data: bytes | str, notes: list[str] | None = None) -> tuple[list[Ro
 IMPORT_LOCK = "twinning:spreadsheet-import"
 
 
+def _checked(data: bytes | str, *, dry_run: bool, max_rows: int | None) -> tuple[list[RowPlan], SpreadsheetImportResult]:
+    notes: list[str] = []
+    plans, problems = validate(data, notes)
+    report = SpreadsheetImportResult(rows=[], problems=problems, dry_run=dry_run, notes=notes)
+    if max_rows is not None and len(plans) > max_rows:
+        problems.append(Problem(
+            None, "",
+            f"The file has {len(plans)} rows; the admin imports at most {max_rows} at a time. Split the file, "
+            "or import it from the shell: python manage.py import_twinnings FILE.csv",
+        ))
+    return plans, report
+
+
+def _plan(planner: Planner, plans: Iterable[RowPlan], report: SpreadsheetImportResult) -> None:
+    """Plan each row into `report` (its outcome, and its problem when the row cannot be imported)."""
+    for plan in plans:
+        try:
+            outcome = planner.plan_row(plan)
+        except RowError as exc:
+            outcome = RowOutcome(number=plan.number, problems=[Problem(plan.number, exc.column, str(exc))])
+            report.problems.extend(outcome.problems)
+        report.rows.append(outcome)
+
+
+def _refuse_unanswered(report: SpreadsheetImportResult) -> bool:
+    if report.problems or not report.unresolved:
+        return bool(report.problems)
+    report.problems.extend(
+        Problem(flag.row, flag.column, f"{flag.message} Not answered, so nothing was written.") for flag in report.unresolved
+    )
+    return True
+
+
 def import_twinnings(
     data: bytes | str,
     *,
@@ -412,36 +445,15 @@ def import_twinnings(
 
     `max_rows` refuses larger files before anything is applied (the admin's limit: a web request must
     finish in seconds; the shell command has none)."""
-    notes: list[str] = []
-    plans, problems = validate(data, notes)
-    report = SpreadsheetImportResult(rows=[], problems=problems, dry_run=dry_run, notes=notes)
-    if max_rows is not None and len(plans) > max_rows:
-        problems.append(Problem(
-            None, "",
-            f"The file has {len(plans)} rows; the admin imports at most {max_rows} at a time. Split the file, "
-            "or import it from the shell: python manage.py import_twinnings FILE.csv",
-        ))
-    if problems:
+    plans, report = _checked(data, dry_run=dry_run, max_rows=max_rows)
+    if report.problems:
         return report
-    iterable = progress(plans, len(plans)) if progress else plans
     with transaction.atomic():
         if not dry_run:
             advisory_lock(IMPORT_LOCK)  # one import at a time: what it looked up stays true until it commits
         planner = Planner(plans, resolutions=resolutions)
-        for plan in iterable:
-            try:
-                outcome = planner.plan_row(plan)
-            except RowError as exc:
-                outcome = RowOutcome(number=plan.number, problems=[Problem(plan.number, exc.column, str(exc))])
-                report.problems.extend(outcome.problems)
-            report.rows.append(outcome)
-        if dry_run or report.problems:
-            return report
-        if report.unresolved:
-            report.problems.extend(
-                Problem(flag.row, flag.column, f"{flag.message} Not answered, so nothing was written.")
-                for flag in report.unresolved
-            )
+        _plan(planner, progress(plans, len(plans)) if progress else plans, report)
+        if dry_run or _refuse_unanswered(report):
             return report
         try:
             with transaction.atomic():
@@ -453,4 +465,118 @@ def import_twinnings(
             ))
             return report
         report.applied = True
+    return report
+
+
+# --- Applying in batches (the admin's background import) ---------------------------------------
+
+# Rows per batch: each batch is planned against the register as it then is, written and committed
+# in its own transaction, so progress can be seen and an interrupted import resumed.
+BATCH_ROWS = 500
+
+
+def batches(plans: list[RowPlan], size: int = BATCH_ROWS) -> list[list[RowPlan]]:
+    """The rows cut into batches of about `size` rows without splitting a pairing group (the rows
+    about one pair of places: the same place named by QID or by name counts once), each batch in the
+    file's row order. Everything a row can match or flag for its pairing (its events, the pairing
+    under another relationship, "new in row N") is then in its own batch."""
+    parent: dict[object, object] = {}
+
+    def find(item):
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def place_key(spec: PlaceSpec):
+        name = find(("name", spec.country, spec.name.lower()))
+        if spec.wikidata:
+            qid = find(("qid", spec.wikidata))
+            if qid != name:
+                parent[qid] = name
+        return name
+
+    for plan in plans:
+        place_key(plan.place)
+        place_key(plan.partner)
+    groups: dict[frozenset, list[RowPlan]] = {}
+    for plan in plans:
+        pair = frozenset((find(("name", plan.place.country, plan.place.name.lower())),
+                          find(("name", plan.partner.country, plan.partner.name.lower()))))
+        groups.setdefault(pair, []).append(plan)
+    out: list[list[RowPlan]] = []
+    batch: list[RowPlan] = []
+    for rows in groups.values():  # in the order of each group's first row
+        batch.extend(rows)
+        if len(batch) >= size:
+            out.append(sorted(batch, key=lambda p: p.number))
+            batch = []
+    if batch:
+        out.append(sorted(batch, key=lambda p: p.number))
+    return out
+
+
+def import_twinnings_in_batches(
+    data: bytes | str,
+    *,
+    user=None,
+    reason: str = "Spreadsheet import",
+    resolutions: dict[str, str] | None = None,
+    max_rows: int | None = None,
+    batch_rows: int = BATCH_ROWS,
+    on_batch: Callable[[int], None] | None = None,
+) -> SpreadsheetImportResult:
+    """Import a spreadsheet batch by batch (`batches`), each batch all or nothing.
+
+    The whole file is checked first exactly as a preview (every row planned, nothing written): any
+    problem or unanswered flag refuses it before anything is written, as `import_twinnings` does.
+    Then each batch is planned again against the register as it then is (what earlier batches wrote
+    included), written and committed, and `on_batch(rows_done)` is called. Should a batch be refused
+    (the register changed meanwhile: a clash with a concurrent write, a row that now matches two
+    places), it is rolled back, the batches
+    before it stay, and the problem says so; running the import again finds their rows unchanged (an
+    import is idempotent) and goes on from there."""
+    plans, report = _checked(data, dry_run=False, max_rows=max_rows)
+    if report.problems:
+        return report
+    with transaction.atomic():
+        check = Planner(plans, resolutions=resolutions)
+        _plan(check, plans, report)
+        if _refuse_unanswered(report):
+            return report
+    # The batches take the check's near-duplicate look-ups (every flag they raised is answered) rather
+    # than asking the database again for each batch.
+    similar = check._similar
+    report.rows = []
+    done = 0
+    for batch in batches(plans, batch_rows):
+        part = SpreadsheetImportResult(rows=[], problems=[], dry_run=False, notes=[])
+        try:
+            with transaction.atomic():
+                advisory_lock(IMPORT_LOCK)
+                planner = Planner(batch, resolutions=resolutions, similar=similar)
+                _plan(planner, batch, part)
+                if not _refuse_unanswered(part):
+                    planner.write(user=user, reason=reason)
+        except (IntegrityError, ValidationError) as exc:
+            part.problems.append(Problem(None, "", f"the database refused it ({exc.__class__.__name__}: {exc})"))
+        if part.problems:
+            first, last = batch[0].number, batch[-1].number
+            report.problems.extend(part.problems)
+            report.problems.append(Problem(
+                None, "",
+                f"the batch of rows {first}–{last} was refused and nothing of it was written; {done} of {len(plans)} "
+                "rows had been imported before it and are kept. The register may have changed meanwhile: run the "
+                "import again (rows already imported are found unchanged), or preview the file again.",
+            ))
+            report.rows.extend(part.rows)
+            report.rows.sort(key=lambda row: row.number)
+            return report
+        report.rows.extend(part.rows)
+        done += len(batch)
+        if on_batch is not None:
+            on_batch(done)
+    report.rows.sort(key=lambda row: row.number)
+    report.applied = True
     return report
