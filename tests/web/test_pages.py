@@ -306,3 +306,24 @@ def test_odd_input_never_makes_a_server_error(client, newcastle, url):
     if response.status_code == 400:
         text = response.content.decode() if response["Content-Type"].startswith("text/plain") else text_of(response)
         assert "Some filters are not valid" in text or "contains a NUL character" in text
+
+
+def test_a_place_with_hundreds_of_pairings_is_paged_checked_ones_first(client, django_assert_max_num_queries):
+    from tests.twinning.factories import PlaceFactory, make_pairing
+    from twinning.models import Pairing
+
+    hub = PlaceFactory(name="Hubton", latitude="51.5", longitude="-0.12")
+    partners = [PlaceFactory(name=f"Partner {i:03d}", country="CN", region="Shanxi") for i in range(104)]
+    for partner in partners[:103]:
+        Pairing.objects.create(place_a=hub, place_b=partner, relationship="sister_city", slug=f"hubton-{partner.slug}", status="listed")
+    make_pairing(place_a=hub, place_b=partners[103], established="1990")  # derived through the services: Active
+
+    with django_assert_max_num_queries(10):
+        first = client.get(hub.get_absolute_url()).content.decode()
+    assert "page 1 of 2" in first and 'rel="next" href="?page=2"' in first
+    # The one pairing a curator checked comes first, before those only listed.
+    assert first.index("Partner 103") < first.index("Partner 000")
+    second = client.get(hub.get_absolute_url() + "?page=2").content.decode()
+    assert "page 2 of 2" in second and "Partner 102" in second and "Partner 103" not in second
+    assert "Partner 050" not in second
+    assert f'href="/map/?place={hub.slug}"' in first

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -246,18 +246,26 @@ def pairing_detail(request, slug: str):
     )
 
 
+PLACE_PAGE_SIZE = 100
+
+
 @require_safe
 def place_detail(request, slug: str):
     place = Place.objects.prefetch_related("identifiers").filter(slug=slug).first()
     if place is None:
         return _redirect_or_404("place", slug) or get_object_or_404(Place, slug=slug)
-    pairings = list(selectors.pairings_of_place(place).order_by("place_a__name", "place_b__name", "id"))
+    # Paged (a capital city has hundreds of pairings): those checked by curators first, then those
+    # only listed by Wikidata, each by name.
+    listed_last = Case(When(status=Status.LISTED, then=Value(1)), default=Value(0), output_field=IntegerField())
+    qs = selectors.pairings_of_place(place).order_by(listed_last, "place_a__name", "place_b__name", "id")
+    page = Paginator(qs, PLACE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "twinning/place_detail.html",
         {
             "place": place,
-            "pairings": pairings,
+            "pairings": list(page.object_list),
+            "page": page,
             "coverage": world.place_coverage(place),
             "targets": list(campaign_selectors.campaign_targets_for_place(place)),
             "petitions": list(campaign_selectors.petitions_for_place(place)),
