@@ -20,9 +20,9 @@ from django.utils.http import http_date
 
 from twinning.models import Pairing, Place
 
-# Records per section page. Each record is one URL per language (2 today), so a page holds 10,000 URLs,
+# Records per section page. Each record is one URL per language (2 today), so a page holds 5,000 URLs,
 # well under the protocol's 50,000, and renders in well under a second.
-SECTION_ITEMS = 5_000
+SECTION_ITEMS = 2_500
 
 
 class I18nSitemap:

@@ -379,7 +379,7 @@ class PairingSerializer(serializers.ModelSerializer):
             "slug": obj.slug,
             "url": _site_url() + _pairing_path(obj.slug),
             "relationship": obj.relationship,
-            "relationship_label": str(obj.get_relationship_display()),
+            "relationship_label": _display(Pairing, "relationship", obj.relationship),
             "status": status,
             "status_label": world.status_label(status, obj.current_since),
             "status_since": since,
@@ -427,6 +427,20 @@ def _pairing_path(slug: str) -> str:
 
 
 _PAIRING_PATHS: dict[str | None, str] = {}
+
+_LABELS: dict[tuple, dict] = {}
+
+
+def _display(model, field_name: str, value):
+    """`get_<field>_display()` without its cost (it hashes every lazily translated choice per call):
+    the labels are read once per field and language."""
+    from django.utils.translation import get_language
+
+    key = (model, field_name, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {v: str(label) for v, label in model._meta.get_field(field_name).flatchoices}
+    return labels.get(value, value)
 
 
 def _float(value):
@@ -477,16 +491,16 @@ def event_dict(event) -> dict | None:
     return {
         "id": event.id,
         "event_type": event.event_type,
-        "event_type_label": str(event.get_event_type_display()),
+        "event_type_label": _display(Event, "event_type", event.event_type),
         "date": event.when.as_dict(),
         "order": event.order,
         "status_to": event.status_to,
         "status_after": event.status_after,
         "rescinds": event.rescinds_id,
         "actor": event.actor,
-        "actor_label": str(event.get_actor_display()),
+        "actor_label": _display(Event, "actor", event.actor),
         "body": event.body,
-        "body_label": str(event.get_body_display()),
+        "body_label": _display(Event, "body", event.body),
         "summary": event.summary,
         "mover": event.mover,
         "mover_party": event.mover_party,

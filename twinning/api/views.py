@@ -200,6 +200,7 @@ class PairingViewSet(
     lookup_value_regex = "[^/.]+"
     extra_query_params = ("as_of",)
     filtered_actions = ("export",)
+    page_ids_first = True  # see core.api.pagination.rows_by_ids
     detail_serializer_class = PairingDetailSerializer
 
     def as_of(self) -> dt.date | None:

@@ -47,3 +47,12 @@ def test_api_list_serves_the_lean_rows(api, world):
     assert row["status"] == "severed" and row["ended"]["display"] == "2 November 2022"
     assert row["status_event"]["unanimous"] is True and row["status_event"]["mover"] == "Cllr Wendy Taylor"
     assert row["place_b"]["latitude"] == pytest.approx(37.86944)
+
+
+def test_pages_read_ids_first_keep_the_lists_order(api, world):
+    everything = [r["slug"] for r in api.get("/api/v1/pairings/", {"page_size": 6}).json()["results"]]
+    pages = [
+        [r["slug"] for r in api.get("/api/v1/pairings/", {"page_size": 2, "page": n}).json()["results"]] for n in (1, 2, 3)
+    ]
+    assert sum(pages, []) == everything
+    assert everything[0] == "bath-jiangxi"  # ordered by place names: Bath, Newcastle, Nottingham…
