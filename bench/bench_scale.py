@@ -128,6 +128,8 @@ def main():
     print(f"\nfull CSV export streamed (/api/v1/pairings/export/): {export:.1f} s, {lines - 1} rows, "
           f"{size / 2**20:.0f} MiB; peak RSS growth {(rss1 - rss0) / 1024:.0f} MB")
 
+    if "--no-crawl" in sys.argv:
+        return
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start, rows, url = time.perf_counter(), 0, "/api/v1/pairings/?paginate=cursor&page_size=1000"
     while url:
