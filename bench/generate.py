@@ -59,9 +59,17 @@ def name(rng) -> str:
 
 
 def copy_rows(cur, table: str, columns: list[str], rows) -> None:
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    # Text columns added since this script was written (the translations' `*_zh_hant`) are NOT NULL
+    # without a database default: they get "" so the generator keeps up with the models.
+    cur.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
+        "AND column_default IS NULL AND data_type IN ('text', 'character varying')",
+        [table],
+    )
+    extra = [name for (name,) in cur.fetchall() if name not in {c.strip('"') for c in columns}]
+    with cur.copy(f"COPY {table} ({', '.join([*columns, *extra])}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *([""] * len(extra))))
 
 
 def partial(rng, day: dt.date) -> tuple[dt.date, str]:

@@ -6,7 +6,7 @@ from django.urls import include, path
 from campaigns.models import Campaign
 from sources.models import Source
 from web import feeds
-from web.sitemaps import model_sitemap, sitemaps
+from web.sitemaps import model_sitemap, sitemap_index, sitemaps
 from web.views import compare, corrections, drift, follows, pairing_extras, registry, search, site
 
 SITEMAPS = sitemaps(
@@ -34,7 +34,8 @@ urlpatterns = [
     path("data/", site.data, name="data"),
     path("data/files/<path:name>", site.data_file, name="data-file"),
     path("feeds/decisions/", feeds.DecisionsFeed(), name="feed-decisions"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", site.robots_txt, name="robots"),
     path("correction/", corrections.correction, name="correction"),
     path("correction/thanks/", corrections.correction_thanks, name="correction-thanks"),

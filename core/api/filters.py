@@ -150,8 +150,10 @@ class StrictFilterBackend(django_filters.DjangoFilterBackend):
         allowed = set(COMMON_PARAMS) | set(getattr(view, "extra_query_params", ()))
         if request.method not in permissions.SAFE_METHODS:
             allowed.add("reason")
-        if getattr(view, "action", None) in ("list", None):
-            allowed |= PAGING_PARAMS
+        action = getattr(view, "action", None)
+        if action in ("list", None) or action in getattr(view, "filtered_actions", ()):
+            if action in ("list", None):
+                allowed |= PAGING_PARAMS
             filterset_class = getattr(view, "filterset_class", None)
             if filterset_class is not None:
                 allowed |= set(filterset_class.base_filters)
@@ -168,7 +170,8 @@ class StrictFilterBackend(django_filters.DjangoFilterBackend):
                 errors[name] = [f"“{name}” is empty: give a value, or leave the parameter out."]
         if errors:
             raise ValidationError(errors)
-        if getattr(view, "action", None) not in ("list", None):
+        action = getattr(view, "action", None)
+        if action not in ("list", None) and action not in getattr(view, "filtered_actions", ()):
             return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:

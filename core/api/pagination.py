@@ -44,6 +44,15 @@ def estimated_count(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def rows_by_ids(queryset, page_slice) -> list:
+    """A page as two queries: its ids first (the ordering and OFFSET on bare rows), then the full rows
+    for those ids only. PostgreSQL otherwise computes a view's per-row subqueries (status, latest
+    event, sources) for every row the OFFSET skips: seconds for page 200."""
+    ids = list(page_slice.values_list("pk", flat=True))
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 class CappedCountPaginator(Paginator):
     """Counts exactly up to MAX_PAGED_ROWS (a bounded scan of at most that many rows); beyond it the
     count is the planner's estimate, and `count_is_exact` says so."""
@@ -95,6 +104,8 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             paginator.object_list[(number - 1) * self.page_size_value : number * self.page_size_value], number, paginator
         )
         self.request = request
+        if getattr(view, "page_ids_first", False) and not isinstance(self.page.object_list, list):
+            self.page.object_list = rows_by_ids(queryset, self.page.object_list)
         return list(self.page)
 
     def get_paginated_response(self, data):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
@@ -47,6 +47,44 @@ def csv_rows(columns: dict[str, Callable], records) -> io.StringIO:
     for record in records:
         writer.writerow([csv_cell(fn(record)) for fn in columns.values()])
     return out
+
+
+def stream_csv(columns: dict[str, Callable], records, *, flush_every: int = 500) -> Iterator[bytes]:
+    """`csv_rows` as a stream of UTF-8 chunks (byte-order mark first), for a StreamingHttpResponse:
+    memory stays that of `flush_every` rows however many `records` yields."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(list(columns))
+    yield ("\ufeff" + out.getvalue()).encode()
+    functions = list(columns.values())
+    pending = 0
+    out.seek(0)
+    out.truncate()
+    for record in records:
+        writer.writerow([csv_cell(fn(record)) for fn in functions])
+        pending += 1
+        if pending >= flush_every:
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+            pending = 0
+    if pending:
+        yield out.getvalue().encode()
+
+
+def stream_geojson(feature: Callable, records, *, flush_every: int = 500) -> Iterator[bytes]:
+    """A FeatureCollection of `feature(record)` for each record, as a stream of UTF-8 chunks."""
+    yield b'{"type": "FeatureCollection", "features": ['
+    parts, first = [], True
+    for record in records:
+        text = json.dumps(feature(record), ensure_ascii=False, default=str)
+        parts.append(text if first else ", " + text)
+        first = False
+        if len(parts) >= flush_every:
+            yield "".join(parts).encode()
+            parts = []
+    parts.append("]}")
+    yield "".join(parts).encode()
 
 
 class CSVRenderer(renderers.BaseRenderer):

@@ -4,18 +4,29 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.conditional import ConditionalGetMixin
 from core.api.filters import resolve_one
-from core.api.renderers import FORMAT_PARAMETER, LIST_RENDERERS, GeoJSONRenderer
+from core.api.renderers import (
+    FORMAT_PARAMETER,
+    LIST_RENDERERS,
+    CSVRenderer,
+    GeoJSONRenderer,
+    stream_csv,
+    stream_geojson,
+)
 from core.api.views import ResearchViewSetMixin, service_errors
 from core.text import is_ascii_digits
 from sources.api.views import SourceViewSet
@@ -59,6 +70,14 @@ GEOJSON_FORMAT_PARAMETER = OpenApiParameter(
     enum=["json", "csv", "geojson"],
     description="Response format: `csv` (or `Accept: text/csv`) for fixed flat columns; `geojson` (or "
     "`Accept: application/geo+json`) for a FeatureCollection of lines between the two places.",
+)
+
+EXPORT_FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=["csv", "geojson"],
+    description="`csv` (the default; or `Accept: text/csv`) or `geojson` (or `Accept: application/geo+json`).",
 )
 
 CITATIONS = Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id"))
@@ -180,6 +199,8 @@ class PairingViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = "[^/.]+"
     extra_query_params = ("as_of",)
+    filtered_actions = ("export",)
+    page_ids_first = True  # see core.api.pagination.rows_by_ids
     detail_serializer_class = PairingDetailSerializer
 
     def as_of(self) -> dt.date | None:
@@ -195,7 +216,7 @@ class PairingViewSet(
 
     def get_queryset(self):
         qs = pairings_with_status(as_of=self.as_of()).order_by("place_a__name", "place_b__name", "id")
-        if self.action != "list":
+        if self.action not in ("list", "export"):
             qs = qs.prefetch_related(
                 Prefetch(
                     "events",
@@ -233,6 +254,59 @@ class PairingViewSet(
 
     def prepare_rows(self, rows):
         attach_latest_events(rows)
+
+    EXPORT_CHUNK = 2000
+
+    def export_records(self, queryset):
+        """Every row of `queryset` as the list's records, read through a server-side cursor a chunk
+        at a time (with each chunk's events in two queries): constant memory at any size."""
+        serializer = PairingSerializer(context={"as_of": self.as_of()})
+        language = translation.get_language()
+        chunk = []
+        for row in queryset.iterator(chunk_size=self.EXPORT_CHUNK):
+            chunk.append(row)
+            if len(chunk) == self.EXPORT_CHUNK:
+                yield from self._records(serializer, chunk, language)
+                chunk = []
+        yield from self._records(serializer, chunk, language)
+
+    def _records(self, serializer, chunk, language):
+        if not chunk:
+            return
+        with translation.override(language):  # the stream runs after the request's middleware
+            attach_latest_events(chunk)
+            records = [serializer.to_representation(row) for row in chunk]
+        yield from records
+
+    @extend_schema(
+        summary="Every matching pairing, streamed as CSV or GeoJSON",
+        description="The whole pairing list (the same filters and `as_of` as the list, no pages), in id order, "
+        "streamed: CSV (the default, the list's fixed columns) or `format=geojson`. For the whole register "
+        "in one download; to sync changes, crawl the list with `paginate=cursor` and `updated_since`.",
+        parameters=[EXPORT_FORMAT_PARAMETER],
+        filters=True,
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+            (400, "text/csv"): OpenApiTypes.STR,
+            (400, "application/geo+json"): OpenApiTypes.OBJECT,
+        },
+    )
+    @action(detail=False, methods=["get"], url_path="export", renderer_classes=[CSVRenderer, GeoJSONRenderer])
+    def export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        if "ordering" not in request.query_params:
+            queryset = queryset.order_by("id")
+        records = self.export_records(queryset)
+        if request.accepted_renderer.format == "geojson":
+            response = StreamingHttpResponse(stream_geojson(pairing_feature, records), content_type="application/geo+json")
+            name = "pairings.geojson"
+        else:
+            response = StreamingHttpResponse(stream_csv(PAIRING_CSV_COLUMNS, records), content_type="text/csv; charset=utf-8")
+            name = "pairings.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        patch_vary_headers(response, ("Accept", "Accept-Language"))
+        return response
 
     @staticmethod
     def geojson_feature(record):

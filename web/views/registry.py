@@ -36,6 +36,7 @@ from twinning.models import (
     Place,
     SlugRedirect,
 )
+from web.caching import public_page
 
 PAGE_SIZE = 25
 
@@ -113,6 +114,7 @@ def _filtered_pairings(form, search_result=None):
 
 
 @require_safe
+@public_page
 def pairing_list(request):
     countries = sorted(set(Place.objects.order_by().values_list("country", flat=True).distinct()))
     campaigns = list(Campaign.objects.order_by("name").values_list("slug", "name"))
@@ -200,6 +202,7 @@ def _date_conflicts(event) -> list:
 
 
 @require_safe
+@public_page
 def pairing_detail(request, slug: str):
     pairing = Pairing.objects.select_related("place_a", "place_b").filter(slug=slug).first()
     if pairing is None:
@@ -250,6 +253,7 @@ PLACE_PAGE_SIZE = 100
 
 
 @require_safe
+@public_page
 def place_detail(request, slug: str):
     place = Place.objects.prefetch_related("identifiers").filter(slug=slug).first()
     if place is None:
@@ -274,6 +278,7 @@ def place_detail(request, slug: str):
 
 
 @require_safe
+@public_page
 def campaign_list(request):
     return render(
         request,
@@ -283,6 +288,7 @@ def campaign_list(request):
 
 
 @require_safe
+@public_page
 def campaign_detail(request, slug: str):
     campaign = get_object_or_404(
         Campaign.objects.prefetch_related(
@@ -315,6 +321,7 @@ def campaign_detail(request, slug: str):
 
 
 @require_safe
+@public_page
 def source_detail(request, pk: int):
     source = get_object_or_404(Source, pk=pk)
     return render(

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
 from campaigns.filters import PairingWithCampaignFilter
-from campaigns.models import CampaignTarget
 from twinning import world
 from twinning.constants import (
     DECISION_TYPES,
@@ -41,12 +40,12 @@ from twinning.models import Event, Pairing, Place
 from twinning.selectors import (
     country_centres,
     country_flows,
-    data_fingerprint,
     pairings_for_map,
     register_stats,
     stats_fingerprint,
 )
 from twinning.status import TIMELINE_ORDER_DESC
+from web.caching import public_page
 from web.templatetags.svgmap import flows_map_data, map_data
 from web.templatetags.twinwatch import country as country_label
 
@@ -67,6 +66,7 @@ def status_counts() -> list[dict]:
 
 
 @require_safe
+@public_page
 def home(request):
     counts = status_counts()
     return render(
@@ -113,7 +113,7 @@ def _map_filterset(request) -> tuple[PairingWithCampaignFilter, QueryDict]:
 
 
 def _map_fingerprint() -> str:
-    return data_fingerprint(Pairing, Event, Place, CampaignTarget)
+    return stats_fingerprint()  # the register's version: moves on any write, campaign targets included
 
 
 def _map_results(filterset, *, show_listed: bool, params: QueryDict) -> dict:
@@ -154,6 +154,7 @@ def _map_results(filterset, *, show_listed: bool, params: QueryDict) -> dict:
 
 
 @require_safe
+@public_page
 def map_view(request):
     """The map: server-drawn SVG (works without JavaScript); the count, the map and the list below
     come from one FilterSet and one cached fragment, so they always agree. Cached per language and
@@ -244,6 +245,7 @@ STATS_CSV = ("decisions-per-year", "pairings-by-country", "pairings-by-evidence"
 
 
 @require_safe
+@public_page
 def stats(request):
     """Statistics from `register_stats`; the page body is cached per language under the same data
     fingerprint, so a hit costs one query and no table rendering."""
@@ -294,6 +296,7 @@ def stats_csv(request, table: str):
 
 
 @require_safe
+@public_page
 def about(request):
     return render(
         request,

@@ -1,0 +1,73 @@
+"""sitemap.xml is an index of sections; each section page lists its records in both languages with
+their alternates, exactly as Django's i18n GenericSitemap did, at a bounded cost."""
+
+import re
+
+import pytest
+from django.contrib.sitemaps import GenericSitemap
+from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.test import RequestFactory
+
+from tests.twinning.factories import make_pairing
+from twinning.models import Pairing
+from web.sitemaps import I18nSitemap, ModelSitemap
+
+
+def sitemap_urls(client) -> list[str]:
+    """Every <loc> of every section the index names."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    locs = []
+    for section in re.findall(r"<loc>http://testserver(/[^<]+)</loc>", index.content.decode()):
+        response = client.get(section.replace("&amp;", "&"))
+        assert response.status_code == 200, section
+        locs += re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
+    return locs
+
+
+@pytest.fixture
+def five(db):
+    return [make_pairing() for _ in range(5)]
+
+
+def test_index_pages_sections_with_their_latest_change(client, five, monkeypatch):
+    monkeypatch.setattr(ModelSitemap, "limit", 2)
+    Pairing.objects.filter(pk=five[3].pk).update(updated_at="2030-01-02T03:04:05Z")
+    xml = client.get("/sitemap.xml").content.decode()
+    entries = dict(re.findall(r"<loc>http://testserver/sitemap-pairings\.xml(\?p=\d)?</loc>\s*<lastmod>([^<]+)</lastmod>", xml))
+    assert set(entries) == {"", "?p=2", "?p=3"}
+    assert entries["?p=2"].startswith("2030-01-02")  # the page holding the changed pairing
+    assert not entries[""].startswith("2030") and not entries["?p=3"].startswith("2030")
+    assert "<loc>http://testserver/sitemap-static.xml</loc>" in xml
+    assert "sitemap-places.xml" in xml and "sitemap-sources.xml" in xml and "sitemap-campaigns.xml" in xml
+
+    page = client.get("/sitemap-pairings.xml", {"p": 2}).content.decode()
+    assert page.count("<url>") == 4  # two pairings, each in both languages
+    assert client.get("/sitemap-pairings.xml", {"p": 4}).status_code == 404
+
+
+def test_every_pairing_and_place_is_listed_once_per_language(client, five, monkeypatch):
+    monkeypatch.setattr(ModelSitemap, "limit", 2)
+    locs = sitemap_urls(client)
+    for pairing in five:
+        for prefix in ("", "/zh-hant"):
+            assert locs.count(f"http://testserver{prefix}/pairings/{pairing.slug}/") == 1
+            assert locs.count(f"http://testserver{prefix}/places/{pairing.place_a.slug}/") == 1
+
+
+class OldPairings(I18nSitemap, GenericSitemap):
+    """What the pairing section was before: Django's i18n GenericSitemap."""
+
+
+def test_a_section_is_what_djangos_generic_sitemap_gave(client, five, django_assert_max_num_queries):
+    request = RequestFactory().get("/sitemap-pairings.xml")
+    old = django_sitemap(
+        request, {"pairings": OldPairings({"queryset": Pairing.objects.order_by("pk"), "date_field": "updated_at"}, priority=0.8)},
+        section="pairings",
+    )
+    old.render()
+    with django_assert_max_num_queries(3):
+        new = client.get("/sitemap-pairings.xml")
+    assert new.content == old.content
+    assert new["Last-Modified"] == old["Last-Modified"]
+    assert 'hreflang="x-default"' in new.content.decode() and 'hreflang="zh-hant"' in new.content.decode()
