@@ -290,6 +290,8 @@ class PairingViewSet(
             (200, "application/geo+json"): OpenApiTypes.OBJECT,
             (400, "text/csv"): OpenApiTypes.STR,
             (400, "application/geo+json"): OpenApiTypes.OBJECT,
+            # Input refused before the view runs (a NUL byte in any parameter: core.middleware) is JSON.
+            (400, "application/json"): OpenApiTypes.OBJECT,
         },
     )
     @action(detail=False, methods=["get"], url_path="export", renderer_classes=[CSVRenderer, GeoJSONRenderer])
