@@ -588,6 +588,8 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.get_state_display()})"
+
+
 class ChangeReview(models.Model):
     """An editor's verdict on one curator change (one django-simple-history record): approved, or
     reverted through the services (the revert is itself a change in the history, with its reason)."""
