@@ -155,7 +155,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
             ("established_on", "established"),
             ("current_since", "status_since"),
             ("updated_at", "updated_at"),
-            ("place_a__name", "place"),
+            ("sort_a", "place"),
             ("id", "id"),
         ),
         help_text="Sort order: established, status_since, updated_at, place (first place's name), id; "

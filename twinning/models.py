@@ -170,11 +170,15 @@ class Pairing(models.Model):
     confidence_note = models.CharField(_("confidence note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Copies of the two places' names, kept by database triggers (migration 0012) on every write path,
+    # bulk and COPY included, so that lists sort by name from an index instead of sorting the whole join.
+    sort_a = models.CharField(max_length=200, default="", editable=False)
+    sort_b = models.CharField(max_length=200, default="", editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["sort_a", "sort_b"])  # copies of the places' names
 
     class Meta:
-        ordering = ["place_a__name", "place_b__name"]
+        ordering = ["sort_a", "sort_b", "id"]
         verbose_name = _("pairing")
         verbose_name_plural = _("pairings")
         constraints = [
@@ -192,6 +196,8 @@ class Pairing(models.Model):
             models.Index(fields=["relationship"]),
             models.Index(fields=["status_since"]),
             models.Index(fields=["updated_at", "id"]),
+            models.Index(fields=["sort_a", "sort_b", "id"], name="pairing_name_order"),
+            models.Index(models.F("status_since").desc(nulls_last=True), "id", name="pairing_latest_status_first"),
         ]
 
     def __str__(self):

@@ -255,7 +255,7 @@ def pairings_matching(qs: QuerySet[Pairing], text: str, *, result: SearchResult 
         qs = qs.filter(Q(place_a_id__in=list(ids)) | Q(place_b_id__in=list(ids)))
         rank = rank + Greatest(_rank_case(ids, "place_a_id"), _rank_case(ids, "place_b_id"))
     listed_only = Case(When(status=Status.LISTED, then=Value(1)), default=Value(0), output_field=IntegerField())
-    then = tuple(qs.query.order_by) or ("place_a__name", "place_b__name")
+    then = tuple(qs.query.order_by) or ("sort_a", "sort_b")
     return qs.annotate(search_rank=rank, search_listed_only=listed_only).order_by(
         "-search_rank", "search_listed_only", *then, "id"
     )

@@ -112,3 +112,27 @@ def test_pairing_and_agreement_citations_record_who_and_why(curator):
         removed = model.history.get(id=pk, history_type="-")
         assert (removed.history_user, removed.history_change_reason) == (curator, "Duplicate of the minutes")
     assert not pairing.citations.filter(source=source).exists() and not agreement.citations.exists()
+
+
+def test_pairings_sort_by_their_places_names_on_every_write_path(api):
+    """`sort_a`/`sort_b` (what lists sort on, from an index) follow the places' names whatever writes
+    them: a service, a rename, a bulk insert, or a pairing moved to another place."""
+    york, zagreb, aachen = (PlaceFactory(name=n) for n in ("York", "Zagreb", "Aachen"))
+    first = make_pairing(place_a=york, place_b=zagreb)
+    second = make_pairing(place_a=zagreb, place_b=aachen)
+    Pairing.objects.bulk_create(
+        [Pairing(place_a=aachen, place_b=york, relationship=Relationship.FRIENDSHIP, slug="aachen-york-bulk")]
+    )
+
+    def names():
+        return list(Pairing.objects.order_by("sort_a", "sort_b", "id").values_list("sort_a", "sort_b"))
+
+    assert names() == [("Aachen", "York"), ("York", "Zagreb"), ("Zagreb", "Aachen")]
+    york.name = "Eboracum"
+    york.save()
+    assert names() == [("Aachen", "Eboracum"), ("Eboracum", "Zagreb"), ("Zagreb", "Aachen")]
+    Pairing.objects.filter(pk=second.pk).update(place_b=PlaceFactory(name="Bath"))
+    assert names()[-1] == ("Zagreb", "Bath")
+    listed = [(r["place_a"]["name"], r["place_b"]["name"]) for r in api.get("/api/v1/pairings/").json()["results"]]
+    assert listed == [("Aachen", "Eboracum"), ("Eboracum", "Zagreb"), ("Zagreb", "Bath")]
+    assert Pairing.objects.get(pk=first.pk).sort_a == "Eboracum"

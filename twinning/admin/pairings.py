@@ -249,7 +249,7 @@ class PairingAdmin(ChangesQueueMixin, PairingMoveMixin, ImportViewsMixin, MergeA
             )
         )
 
-    @admin.display(description=_("pairing"), ordering="place_a__name")
+    @admin.display(description=_("pairing"), ordering="sort_a")
     def pairing(self, obj):
         return str(obj)
 
@@ -423,7 +423,7 @@ class EventAdmin(CuratedAdmin):
     def event(self, obj):
         return obj.get_event_type_display()
 
-    @admin.display(description=_("pairing"), ordering="pairing__place_a__name")
+    @admin.display(description=_("pairing"), ordering="pairing__sort_a")
     def pairing_label(self, obj):
         return str(obj.pairing)
 
@@ -522,7 +522,7 @@ class AgreementAdmin(CuratedAdmin):
         (_("Why"), {"fields": ("change_reason",)}),
     )
 
-    @admin.display(description=_("pairing"), ordering="pairing__place_a__name")
+    @admin.display(description=_("pairing"), ordering="pairing__sort_a")
     def pairing_label(self, obj):
         return str(obj.pairing)
 

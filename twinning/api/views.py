@@ -215,7 +215,7 @@ class PairingViewSet(
         return self._as_of
 
     def get_queryset(self):
-        qs = pairings_with_status(as_of=self.as_of()).order_by("place_a__name", "place_b__name", "id")
+        qs = pairings_with_status(as_of=self.as_of()).order_by("sort_a", "sort_b", "id")
         if self.action not in ("list", "export"):
             qs = qs.prefetch_related(
                 Prefetch(

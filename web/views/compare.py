@@ -62,7 +62,7 @@ def compare(request):
     if q and len(pairings) < MAX_COMPARED:
         try:
             found = search.pairings_matching(
-                Pairing.objects.select_related("place_a", "place_b").exclude(pk__in=ids).order_by("place_a__name", "place_b__name"), q
+                Pairing.objects.select_related("place_a", "place_b").exclude(pk__in=ids).order_by("sort_a", "sort_b", "id"), q
             )
             results = list(found[:10])
         except search.SearchError:
