@@ -45,28 +45,69 @@ def estimated_count(queryset) -> int:
 
 
 def rows_by_ids(queryset, page_slice) -> list:
-    """A page as two queries: its ids first (the ordering and OFFSET on bare rows), then the full rows
-    for those ids only. PostgreSQL otherwise computes a view's per-row subqueries (status, latest
-    event, sources) for every row the OFFSET skips: seconds for page 200."""
-    ids = list(page_slice.values_list("pk", flat=True))
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
-    return [rows[pk] for pk in ids if pk in rows]
+    """A page in one query that finds its ids first (the ordering and OFFSET on bare rows, in a
+    subquery), then computes the full rows for those ids only. PostgreSQL otherwise computes a view's
+    per-row subqueries (status, latest event, sources) for every row the OFFSET skips: seconds for
+    page 200."""
+    return list(queryset.filter(pk__in=page_slice.values("pk")))
 
 
-class CappedCountPaginator(Paginator):
-    """Counts exactly up to MAX_PAGED_ROWS (a bounded scan of at most that many rows); beyond it the
-    count is the planner's estimate, and `count_is_exact` says so."""
+class IdsFirstPaginator(Paginator):
+    """Django's paginator whose pages after the first read their rows with `rows_by_ids`, so a deep
+    page of an annotated list costs what the first does (the public lists)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list[bottom:top]
+        if bottom > 0 and hasattr(rows, "values"):
+            rows = rows_by_ids(self.object_list, rows)
+        return self._get_page(rows, number, self)
+
+
+class CappedIdsFirstPaginator(IdsFirstPaginator):
+    """IdsFirstPaginator counting with `capped_count`: beyond MAX_PAGED_ROWS the count is the
+    planner's estimate (`count_is_exact` is False; pages should say "about") and the page numbers stop
+    at the cap — a list that long is narrowed with filters, not paged through."""
 
     count_is_exact = True
 
     @cached_property
     def count(self):
-        qs = self.object_list
-        exact = qs.order_by()[: MAX_PAGED_ROWS + 1].count()
-        if exact <= MAX_PAGED_ROWS:
-            return exact
-        self.count_is_exact = False
-        return max(estimated_count(qs.order_by()), exact)
+        count, self.count_is_exact = capped_count(self.object_list)
+        return count
+
+    @cached_property
+    def num_pages(self):
+        pages = super().num_pages
+        return pages if self.count_is_exact else max(1, min(pages, MAX_PAGED_ROWS // self.per_page))
+
+
+def capped_count(queryset) -> tuple[int, bool]:
+    """How many rows `queryset` has, and whether that is exact: exact up to MAX_PAGED_ROWS (a count
+    that stops at MAX_PAGED_ROWS + 1 rows, never a scan of the table), beyond it the planner's
+    estimate. Both run on the bare ids, without the per-row subqueries of the list."""
+    if queryset.query.is_empty():  # `.none()`: nothing to ask the database
+        return 0, True
+    lean = queryset.order_by().values("pk")
+    exact = lean[: MAX_PAGED_ROWS + 1].count()
+    if exact <= MAX_PAGED_ROWS:
+        return exact, True
+    return max(estimated_count(lean), exact), False
+
+
+class CappedCountPaginator(Paginator):
+    """Django's paginator counting with `capped_count`: `count_is_exact` says whether `count` is."""
+
+    count_is_exact = True
+
+    @cached_property
+    def count(self):
+        count, self.count_is_exact = capped_count(self.object_list)
+        return count
 
 
 class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
@@ -104,7 +145,7 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             paginator.object_list[(number - 1) * self.page_size_value : number * self.page_size_value], number, paginator
         )
         self.request = request
-        if getattr(view, "page_ids_first", False) and not isinstance(self.page.object_list, list):
+        if number > 1 and getattr(view, "page_ids_first", False) and not isinstance(self.page.object_list, list):
             self.page.object_list = rows_by_ids(queryset, self.page.object_list)
         return list(self.page)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
+from core.api.pagination import CappedIdsFirstPaginator, IdsFirstPaginator
 from campaigns import selectors as campaign_selectors
 from campaigns.filters import PairingWithCampaignFilter
 from campaigns.models import (
@@ -42,7 +42,7 @@ PAGE_SIZE = 25
 
 SORTS = {
     "relevance": (gettext_lazy("Best match (with a search)"), ["id"]),  # the search's own ranking, then id
-    "name": (gettext_lazy("Place name"), ["place_a__name", "place_b__name", "id"]),
+    "name": (gettext_lazy("Place name"), ["sort_a", "sort_b", "id"]),
     "-status_since": (gettext_lazy("Latest status change first"), [F("status_since").desc(nulls_last=True), "id"]),
     "status_since": (gettext_lazy("Oldest status change first"), [F("status_since").asc(nulls_last=True), "id"]),
     "-established": (gettext_lazy("Newest first"), [F("established_on").desc(nulls_last=True), "id"]),
@@ -135,7 +135,7 @@ def pairing_list(request):
         sort = form.cleaned_data.get("sort") or ("relevance" if searching else "name")
         if sort != "relevance" or not searching:  # a search's ranking is already its order
             qs = qs.order_by(*SORTS["name" if sort == "relevance" else sort][1])
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedIdsFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "twinning/pairing_list.html",
@@ -261,8 +261,8 @@ def place_detail(request, slug: str):
     # Paged (a capital city has hundreds of pairings): those checked by curators first, then those
     # only listed by Wikidata, each by name.
     listed_last = Case(When(status=Status.LISTED, then=Value(1)), default=Value(0), output_field=IntegerField())
-    qs = selectors.pairings_of_place(place).order_by(listed_last, "place_a__name", "place_b__name", "id")
-    page = Paginator(qs, PLACE_PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.pairings_of_place(place).order_by(listed_last, "sort_a", "sort_b", "id")
+    page = IdsFirstPaginator(qs, PLACE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "twinning/place_detail.html",

@@ -120,3 +120,20 @@ def test_detail_query_counts(api, db, big, curator, django_assert_max_num_querie
     api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(curator)}")
     with django_assert_max_num_queries(MAX_QUERIES):
         assert api.get("/api/v1/pairings/?page_size=100").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/pairings/",
+        "/api/v1/pairings/?page=2&page_size=20",
+        "/api/v1/pairings/?as_of=2022-07-01&status=under_review",
+        "/api/v1/pairings/?q=hub",
+    ],
+)
+def test_anonymous_pairing_list_answers_in_six_queries(api, db, big, url, django_assert_max_num_queries):
+    """The budget for researchers' lists: ≤ 6 queries, the count included."""
+    with django_assert_max_num_queries(6):
+        response = api.get(url)
+    assert response.status_code == 200
+    assert response.json()["count"] >= 20 and response.json()["count_is_exact"] is True
