@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 
 class Precision(models.TextChoices):
@@ -32,6 +33,9 @@ _PATTERN = re.compile(
 )
 
 
+_PRECISIONS = frozenset(Precision.values)  # `Precision.values` builds a new list per call
+
+
 @dataclass(frozen=True, order=False)
 class PartialDate:
     date: dt.date
@@ -39,7 +43,7 @@ class PartialDate:
     circa: bool = False
 
     def __post_init__(self):
-        if self.precision not in Precision.values:
+        if self.precision not in _PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}")
         if self.precision == Precision.YEAR and (self.date.month, self.date.day) != (1, 1):
             raise ValueError("a year-precision date is stored as 1 January")
@@ -85,28 +89,36 @@ class PartialDate:
             text = self.date.isoformat()
         return f"c. {text}" if self.circa else text
 
-    def display(self) -> str:
-        """Human text at its precision, in the active language: "2005", "March 2023", "2 November 2022"."""
-        if self.precision == Precision.YEAR:
-            text = formats.date_format(self.date, pgettext("partial date, year precision", "Y"))
-        elif self.precision == Precision.MONTH:
-            text = formats.date_format(self.date, pgettext("partial date, month precision", "F Y"))
-        else:
-            text = formats.date_format(self.date, pgettext("partial date, day precision", "j F Y"))
-        if self.circa:
-            return pgettext("circa date", "c. %(date)s") % {"date": text}
-        return text
+    def display(self, language: str | None = None) -> str:
+        """Human text at its precision, in the active language (or `language`, when the caller has
+        already read it): "2005", "March 2023", "2 November 2022"."""
+        return _display(self.date, str(self.precision), self.circa, language or get_language())
 
-    def as_dict(self) -> dict:
+    def as_dict(self, language: str | None = None) -> dict:
         return {
             "date": self.date.isoformat(),
             "precision": str(self.precision),
             "circa": self.circa,
-            "display": self.display(),
+            "display": self.display(language),
         }
 
     def __str__(self) -> str:
         return self.display()
+
+
+@functools.lru_cache(maxsize=32768)
+def _display(date: dt.date, precision: str, circa: bool, language: str | None) -> str:
+    """PartialDate.display, remembered: Django's date formatting costs more than the rest of a list
+    row, and a page (or an export) repeats the same dates. `language` is the active one (the key)."""
+    if precision == Precision.YEAR:
+        text = formats.date_format(date, pgettext("partial date, year precision", "Y"))
+    elif precision == Precision.MONTH:
+        text = formats.date_format(date, pgettext("partial date, month precision", "F Y"))
+    else:
+        text = formats.date_format(date, pgettext("partial date, day precision", "j F Y"))
+    if circa:
+        return pgettext("circa date", "c. %(date)s") % {"date": text}
+    return text
 
 
 def normalise(date: dt.date, precision: str) -> dt.date:

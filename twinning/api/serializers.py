@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -368,28 +370,35 @@ class PairingSerializer(serializers.ModelSerializer):
         if type(self) is not PairingSerializer:
             return super().to_representation(obj)
         as_of = self.context.get("as_of")
+        language = get_language()
         status = obj.current_status
         since = partial_date_of(obj, "current_since")
-        since = since.as_dict() if since else None
+        since = since.as_dict(language) if since else None
         established = None
         if obj.established_on is not None:
-            established = PartialDate(obj.established_on, obj.established_precision, bool(obj.established_circa)).as_dict()
+            established = PartialDate(obj.established_on, obj.established_precision, bool(obj.established_circa)).as_dict(
+                language
+            )
         return {
             "id": obj.id,
             "slug": obj.slug,
-            "url": _site_url() + _pairing_path(obj.slug),
+            "url": _site_url() + _pairing_path(obj.slug, language),
             "relationship": obj.relationship,
-            "relationship_label": _display(Pairing, "relationship", obj.relationship),
+            "relationship_label": _display(Pairing, "relationship", obj.relationship, language),
             "status": status,
-            "status_label": world.status_label(status, obj.current_since),
+            "status_label": (
+                world.status_label(status, obj.current_since)
+                if status == Status.LISTED
+                else _display(Pairing, "status", status, language)
+            ),
             "status_since": since,
             "as_of": as_of.isoformat() if as_of else None,
             "established": established,
             "ended": since if status in ENDED_STATUSES else None,
             "place_a": place_summary(obj.place_a),
             "place_b": place_summary(obj.place_b),
-            "status_event": event_dict(getattr(obj, "status_event", None)),
-            "latest_event": event_dict(getattr(obj, "latest_event", None)),
+            "status_event": event_dict(getattr(obj, "status_event", None), language),
+            "latest_event": event_dict(getattr(obj, "latest_event", None), language),
             "source_count": int(obj.source_count),
             "confidence": obj.confidence,
             "updated_at": _datetime(obj.updated_at),
@@ -398,23 +407,23 @@ class PairingSerializer(serializers.ModelSerializer):
 
 # --- Lean representations (the list's rows, JSON, CSV and GeoJSON alike) ---------------------------
 
-_DATETIME = serializers.DateTimeField()
-
-
 def _datetime(value):
-    return None if value is None else _DATETIME.to_representation(value)
+    """DRF's DateTimeField output (in the current time zone, UTC written `Z`) without its per-call
+    field machinery."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _site_url() -> str:
     return settings.SITE_URL.rstrip("/")
 
 
-def _pairing_path(slug: str) -> str:
+def _pairing_path(slug: str, language: str | None = None) -> str:
     """The path of a pairing's public page: reversed once per language, then formatted (what
     `public_url` gives, without a reverse() per row)."""
-    from django.utils.translation import get_language
-
-    language = get_language()
+    language = language or get_language()
     template = _PAIRING_PATHS.get(language)
     if template is None:
         marker = "slug-placeholder-0"
@@ -431,12 +440,11 @@ _PAIRING_PATHS: dict[str | None, str] = {}
 _LABELS: dict[tuple, dict] = {}
 
 
-def _display(model, field_name: str, value):
+def _display(model, field_name: str, value, language: str | None = None):
     """`get_<field>_display()` without its cost (it hashes every lazily translated choice per call):
-    the labels are read once per field and language."""
-    from django.utils.translation import get_language
-
-    key = (model, field_name, get_language())
+    the labels are read once per field and language (`language`: the active one, when the caller
+    has already read it)."""
+    key = (model, field_name, language or get_language())
     labels = _LABELS.get(key)
     if labels is None:
         labels = _LABELS[key] = {v: str(label) for v, label in model._meta.get_field(field_name).flatchoices}
@@ -462,11 +470,11 @@ def place_summary(place) -> dict:
     }
 
 
-def _date(value):
-    return value.as_dict() if value is not None else None
+def _date(value, language: str | None = None):
+    return value.as_dict(language) if value is not None else None
 
 
-def _citation(citation) -> dict:
+def _citation(citation, language: str | None = None) -> dict:
     source = citation.source
     return {
         "source": {
@@ -475,32 +483,33 @@ def _citation(citation) -> dict:
             "publisher": source.publisher,
             "url": source.url,
             "archive_url": source.archive_url,
-            "published": _date(source.published_date),
+            "published": _date(source.published_date, language),
             "source_type": source.source_type,
         },
         "locator": citation.locator,
         "quote": citation.quote,
-        "claimed_date": _date(citation.claimed),
+        "claimed_date": _date(citation.claimed, language),
     }
 
 
-def event_dict(event) -> dict | None:
+def event_dict(event, language: str | None = None) -> dict | None:
     """EventSerializer's output for an event with its citations and sources loaded."""
     if event is None:
         return None
+    language = language or get_language()
     return {
         "id": event.id,
         "event_type": event.event_type,
-        "event_type_label": _display(Event, "event_type", event.event_type),
-        "date": event.when.as_dict(),
+        "event_type_label": _display(Event, "event_type", event.event_type, language),
+        "date": event.when.as_dict(language),
         "order": event.order,
         "status_to": event.status_to,
         "status_after": event.status_after,
         "rescinds": event.rescinds_id,
         "actor": event.actor,
-        "actor_label": _display(Event, "actor", event.actor),
+        "actor_label": _display(Event, "actor", event.actor, language),
         "body": event.body,
-        "body_label": _display(Event, "body", event.body),
+        "body_label": _display(Event, "body", event.body, language),
         "summary": event.summary,
         "mover": event.mover,
         "mover_party": event.mover_party,
@@ -515,7 +524,7 @@ def event_dict(event) -> dict | None:
         "agreement": event.agreement_id,
         "confidence": event.confidence,
         "confidence_note": event.confidence_note,
-        "sources": [_citation(c) for c in event.citations.all()],
+        "sources": [_citation(c, language) for c in event.citations.all()],
         "updated_at": _datetime(event.updated_at),
     }
 
