@@ -11,6 +11,11 @@ the number taken at commit moves every key on, so nothing read before the commit
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache as memoise
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
 
 SEQUENCE = "twinwatch_register_version"
@@ -68,3 +73,18 @@ def watched_tables() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s", [TRIGGER])
         return {name for (name,) in cursor.fetchall()}
+
+
+@memoise
+def release() -> str:
+    """A token of the code, templates and translations this process serves (their files' names, sizes and
+    times; the folders named are the project's, read as files, not imported), so
+    a deploy changes every ETag even when the register did not."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder in ("templates", "locale", "web", "twinning", "campaigns", "sources", "core", "config"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".mo", ".txt", ".xml", ".svg") and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]

@@ -14,36 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import cache as memoise
 from functools import wraps
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from core.register_version import register_version
+from core.register_version import register_version, release
 
 MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 300
 PAGE_CACHE_SECONDS = 3600
 VARY = ("Cookie", "Accept-Language")
-
-
-@memoise
-def release() -> str:
-    """A token of the code and templates this process serves (their files' names, sizes and times), so
-    a deploy changes every ETag even when the register did not."""
-    root = Path(settings.BASE_DIR)
-    digest = hashlib.sha256()
-    for folder in ("templates", "locale", "web", "twinning", "campaigns", "sources", "core", "config"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.suffix in (".py", ".html", ".mo", ".txt", ".xml", ".svg") and path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
 
 
 def _cacheable(request, response) -> bool:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import renderers
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 
+from core.api.cache import AnonymousResponseCacheMixin
 from core.api.conditional import ConditionalGetMixin
 from core.api.filters import StrictFilterBackend
 from core.api.pagination import ResearchPagination
@@ -26,7 +27,7 @@ def service_errors(exc: DjangoValidationError) -> ValidationError:
 
 
 
-class ResearchViewSetMixin(ConditionalGetMixin):
+class ResearchViewSetMixin(AnonymousResponseCacheMixin, ConditionalGetMixin):
     """What every API resource shares: strict filters, page/cursor pagination, CSV, conditional
     GET, curator writes. Writes are implemented per resource through the services."""
 

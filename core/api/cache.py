@@ -1,0 +1,98 @@
+"""Anonymous API reads answered from the cache, keyed by the register's version.
+
+Researchers re-ask the same lists and records; between two writes the answer cannot change. An
+anonymous GET of a list or a record is rendered once and kept in the cache (Redis when configured)
+under a key made of the register's version (core.register_version: it moves on every write, bulk and
+COPY included, so nothing stale is ever served), the release, the address with its query, the host
+and scheme (the `next` links are absolute), the negotiated format, the language and the day. A repeat
+costs one query on a sequence and a cache read. Throttles, authentication and content negotiation
+run first, as for any request; signed-in readers, errors and streamed exports are never cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+from core.register_version import register_version, release
+
+RESPONSE_CACHE_SECONDS = 3600
+# Headers the view sets that belong to the representation (the rest are added again on the way out).
+KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Language")
+
+
+class CachedResponse(HttpResponse):
+    """A stored rendering, served as it was (already rendered: `render` has nothing to do)."""
+
+    def render(self):
+        return self
+
+
+class AnonymousResponseCacheMixin:
+    """For viewsets: `list` and `retrieve` of anonymous GET/HEAD requests, from the cache (the
+    action's handler is wrapped once authentication, throttles and negotiation have run)."""
+
+    cache_anonymous_reads = True
+
+    def _response_cache_key(self, request) -> str | None:
+        if (
+            not self.cache_anonymous_reads
+            or request.method not in ("GET", "HEAD")
+            or request.user.is_authenticated
+            or request.auth is not None
+        ):
+            return None
+        parts = [
+            register_version(),
+            release(),
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            getattr(request, "accepted_media_type", ""),
+            get_language(),
+            settings.SITE_URL,
+            dt.date.today().isoformat(),
+        ]
+        return "api-response:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, throttles, negotiation first
+        self._response_key = None
+        if getattr(self, "action", None) in ("list", "retrieve"):
+            self._response_key = self._response_cache_key(request)
+            if self._response_key is not None:
+                method = request.method.lower()
+                setattr(self, method, functools.partial(self._from_cache, getattr(self, method)))
+
+    def _from_cache(self, handler, request, *args, **kwargs):
+        stored = cache.get(self._response_key)
+        if stored is None:
+            return handler(request, *args, **kwargs)
+        content, headers = stored
+        response = CachedResponse(content)
+        for name, value in headers:
+            response[name] = value
+        self._response_key = None  # nothing to store again
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(self, "_response_key", None)
+        if (
+            key is not None
+            and response.status_code == 200
+            and not getattr(response, "streaming", False)
+            and not response.cookies
+            and hasattr(response, "content")
+        ):
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+            cache.set(key, (response.content, headers), RESPONSE_CACHE_SECONDS)
+        return response
