@@ -128,3 +128,12 @@ def test_with_a_sentry_dsn_sentry_starts_with_django_and_no_personal_data():
     result = run(SENTRY_STATE, **PRODUCTION, SENTRY_DSN="https://public@sentry.invalid/1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "1"]
+
+
+def test_connections_run_without_postgres_jit(db):
+    """JIT compilation cost seconds per list at 300,000 pairings for queries that take milliseconds."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
