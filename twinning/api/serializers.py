@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from core.api.renderers import FORMULA_START, csv_cell
 from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
 from core.partialdates import PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
@@ -596,3 +597,129 @@ def pairing_feature(record: dict) -> dict:
         geometry = {"type": "LineString", "coordinates": [[a["longitude"], a["latitude"]], [b["longitude"], b["latitude"]]]}
     properties = {name: fn(record) for name, fn in PAIRING_CSV_COLUMNS.items()}
     return {"type": "Feature", "id": record["id"], "geometry": geometry, "properties": properties}
+
+
+# --- The full export: PAIRING_CSV_COLUMNS from rows of `pairing_export_rows` ---------------------
+
+
+class PairingExport:
+    """The export's rows (tuples of `twinning.selectors.PAIRING_EXPORT_COLUMNS`) as the cells the list
+    gives for PAIRING_CSV_COLUMNS: `csv_cells(row)` is what `stream_csv` writes for the list's record
+    (the same `csv_cell` text, formula neutralisation included), `properties(row)` the GeoJSON
+    properties. Built without a record per row: per-export constants (site URL, language, `as_of`)
+    once, each distinct partial date formatted once. Tests hold it equal to the serializer path."""
+
+    _SLUG = "slug-placeholder-0"
+
+    def __init__(self, *, as_of=None):
+        """In the language the export is read in (the URL's path and the dates' display text)."""
+        self.csv_cell = csv_cell
+        self.url_prefix, self.url_suffix = (_site_url() + _pairing_path(self._SLUG)).split(self._SLUG)
+        self.as_of = as_of.isoformat() if as_of else None
+        self._dates: dict = {}
+        self._csv_dates: dict = {}
+        self.ended = {str(s) for s in ENDED_STATUSES}
+
+    def url(self, slug: str) -> str:
+        return self.url_prefix + slug + self.url_suffix
+
+    def _date(self, date, precision, circa, *, default_precision=None) -> tuple:
+        """(display, date, precision, circa) of a partial date, as `partial_date_columns` reads them."""
+        if date is None:
+            return ("", "", "", "")
+        key = (date, precision, circa)
+        value = self._dates.get(key)
+        if value is None:
+            d = PartialDate(date, precision or default_precision, bool(circa)).as_dict()
+            value = self._dates[key] = (d["display"], d["date"], d["precision"], d["circa"])
+        return value
+
+    def _csv_date(self, date, precision, circa, *, default_precision=None) -> tuple:
+        if date is None:
+            return ("", "", "", "")
+        key = (date, precision, circa)
+        value = self._csv_dates.get(key)
+        if value is None:
+            cell = self.csv_cell
+            value = self._csv_dates[key] = tuple(
+                cell(v) for v in self._date(date, precision, circa, default_precision=default_precision)
+            )
+        return value
+
+    def values(self, row) -> list:
+        """The raw value of every PAIRING_CSV_COLUMNS column (what each column's function returns)."""
+        (pk, slug, relationship, confidence, updated_at, status, since, since_p, since_c, _status_event_id,
+         a_id, a_slug, a_name, a_local, a_country, a_region, a_kind, a_lat, a_lon,
+         b_id, b_slug, b_name, b_local, b_country, b_region, b_kind, b_lat, b_lon,
+         est, est_p, est_c, latest_id, latest_type, latest_d, latest_p, latest_c, source_count,
+         se_id, se_type, se_d, se_p, se_c, se_actor, se_body, se_mover, se_mover_party, se_seconder,
+         se_seconder_party, se_for, se_against, se_abstentions, se_unanimous, se_urls) = row
+        status_since = self._date(since, since_p, since_c, default_precision="day")
+        return [
+            pk, slug, self.url(slug), relationship, status,
+            *status_since,
+            self.as_of,
+            *self._date(est, est_p, est_c),
+            *(status_since if status in self.ended else ("", "", "", "")),
+            a_id, a_slug, a_name, a_local, a_country, a_region, a_kind, a_lat, a_lon,
+            b_id, b_slug, b_name, b_local, b_country, b_region, b_kind, b_lat, b_lon,
+            se_id, se_type,
+            *self._date(se_d, se_p, se_c, default_precision="day"),
+            se_actor, se_body, se_mover, se_mover_party, se_seconder, se_seconder_party, se_for, se_against,
+            se_abstentions, se_unanimous,
+            list(se_urls or ()),
+            latest_id, latest_type,
+            *self._date(latest_d, latest_p, latest_c, default_precision="day"),
+            int(source_count), confidence, _datetime(updated_at),
+        ]
+
+    def properties(self, row) -> dict:
+        return dict(zip(PAIRING_CSV_COLUMNS, self.values(row), strict=True))
+
+    def feature(self, row) -> dict:
+        """`pairing_feature` of the list's record for this row."""
+        a_lat, a_lon, b_lat, b_lon = row[17], row[18], row[26], row[27]
+        geometry = None
+        if None not in (a_lat, a_lon, b_lat, b_lon):
+            geometry = {"type": "LineString", "coordinates": [[a_lon, a_lat], [b_lon, b_lat]]}
+        return {"type": "Feature", "id": row[0], "geometry": geometry, "properties": self.properties(row)}
+
+    def csv_cells(self, row) -> list:
+        """`[csv_cell(fn(record)) for fn in PAIRING_CSV_COLUMNS.values()]` for this row: numbers and None
+        as they are (csv.writer writes them as `csv_cell` does), text neutralised, booleans spelt out."""
+        (pk, slug, relationship, confidence, updated_at, status, since, since_p, since_c, _status_event_id,
+         a_id, a_slug, a_name, a_local, a_country, a_region, a_kind, a_lat, a_lon,
+         b_id, b_slug, b_name, b_local, b_country, b_region, b_kind, b_lat, b_lon,
+         est, est_p, est_c, latest_id, latest_type, latest_d, latest_p, latest_c, source_count,
+         se_id, se_type, se_d, se_p, se_c, se_actor, se_body, se_mover, se_mover_party, se_seconder,
+         se_seconder_party, se_for, se_against, se_abstentions, se_unanimous, se_urls) = row
+        t = _text
+        status_since = self._csv_date(since, since_p, since_c, default_precision="day")
+        return [
+            pk, t(slug), t(self.url(slug)), t(relationship), t(status),
+            *status_since,
+            self.as_of,
+            *self._csv_date(est, est_p, est_c),
+            *(status_since if status in self.ended else ("", "", "", "")),
+            a_id, t(a_slug), t(a_name), t(a_local), t(a_country), t(a_region), t(a_kind), a_lat, a_lon,
+            b_id, t(b_slug), t(b_name), t(b_local), t(b_country), t(b_region), t(b_kind), b_lat, b_lon,
+            se_id, t(se_type),
+            *self._csv_date(se_d, se_p, se_c, default_precision="day"),
+            t(se_actor), t(se_body), t(se_mover), t(se_mover_party), t(se_seconder), t(se_seconder_party),
+            se_for, se_against, se_abstentions,
+            None if se_unanimous is None else ("true" if se_unanimous else "false"),
+            self.csv_cell(se_urls) if se_urls else "",
+            latest_id, t(latest_type),
+            *self._csv_date(latest_d, latest_p, latest_c, default_precision="day"),
+            source_count, t(confidence), _datetime(updated_at),
+        ]
+
+
+def _text(value):
+    """`csv_cell` of a text value (or None)."""
+    if value and value[0] in _FORMULA_START:
+        return "'" + value
+    return value
+
+
+_FORMULA_START = frozenset(FORMULA_START)  # one character each: `value[0] in` is `startswith`
