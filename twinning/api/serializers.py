@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import ISO_8601
+from rest_framework.settings import api_settings
 
-from core.api.renderers import FORMULA_START, csv_cell
 from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
-from core.partialdates import PartialDate, partial_date_of
+from core.api.renderers import FORMULA_START, csv_cell
+from core.partialdates import DisplayCache, PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
 from sources.models import Source
 from twinning import world
@@ -616,6 +621,10 @@ class PairingExport:
         self.csv_cell = csv_cell
         self.url_prefix, self.url_suffix = (_site_url() + _pairing_path(self._SLUG)).split(self._SLUG)
         self.as_of = as_of.isoformat() if as_of else None
+        self.display = DisplayCache()
+        self.datetime = _datetime
+        if api_settings.DATETIME_FORMAT and api_settings.DATETIME_FORMAT.lower() == ISO_8601 and settings.USE_TZ:
+            self.datetime = functools.partial(_iso_datetime, timezone.get_current_timezone())
         self._dates: dict = {}
         self._csv_dates: dict = {}
         self.ended = {str(s) for s in ENDED_STATUSES}
@@ -630,8 +639,10 @@ class PairingExport:
         key = (date, precision, circa)
         value = self._dates.get(key)
         if value is None:
-            d = PartialDate(date, precision or default_precision, bool(circa)).as_dict()
-            value = self._dates[key] = (d["display"], d["date"], d["precision"], d["circa"])
+            precision = str(precision or default_precision)
+            value = (self.display(date, precision, bool(circa)), date.isoformat(), precision, bool(circa))
+            if len(self._dates) < 100_000:
+                self._dates[key] = value
         return value
 
     def _csv_date(self, date, precision, circa, *, default_precision=None) -> tuple:
@@ -641,9 +652,9 @@ class PairingExport:
         value = self._csv_dates.get(key)
         if value is None:
             cell = self.csv_cell
-            value = self._csv_dates[key] = tuple(
-                cell(v) for v in self._date(date, precision, circa, default_precision=default_precision)
-            )
+            value = tuple(cell(v) for v in self._date(date, precision, circa, default_precision=default_precision))
+            if len(self._csv_dates) < 100_000:
+                self._csv_dates[key] = value
         return value
 
     def values(self, row) -> list:
@@ -670,7 +681,7 @@ class PairingExport:
             list(se_urls or ()),
             latest_id, latest_type,
             *self._date(latest_d, latest_p, latest_c, default_precision="day"),
-            int(source_count), confidence, _datetime(updated_at),
+            int(source_count), confidence, self.datetime(updated_at),
         ]
 
     def properties(self, row) -> dict:
@@ -711,8 +722,18 @@ class PairingExport:
             self.csv_cell(se_urls) if se_urls else "",
             latest_id, t(latest_type),
             *self._csv_date(latest_d, latest_p, latest_c, default_precision="day"),
-            source_count, t(confidence), _datetime(updated_at),
+            source_count, t(confidence), self.datetime(updated_at),
         ]
+
+
+def _iso_datetime(tz, value):
+    """`_datetime(value)` with DRF's ISO 8601 output in time zone `tz`, without the field's lookups."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        return _datetime(value)
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _text(value):
