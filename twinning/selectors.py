@@ -516,18 +516,23 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
 
 def pairing_export_chunks(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, chunk_size: int = 2000):
     """Every row of `pairings` (a filtered and ordered `pairings_with_status(as_of=as_of)`) as tuples of
-    PAIRING_EXPORT_COLUMNS, in lists of up to `chunk_size`, from one query (`pairing_export_sql`) read
-    through a server-side cursor: constant memory at any size."""
+    PAIRING_EXPORT_COLUMNS, in lists of up to `chunk_size`, from one streamed query (`pairing_export_sql`):
+    constant memory at any size."""
     from django.db import connection, transaction
 
     sql, params = pairing_export_sql(pairings, as_of=as_of)
-    # In a transaction the server-side cursor streams (outside one it is WITH HOLD: the whole result
-    # stored before the first row). JIT off: compiling this plan costs seconds, more than running it;
-    # and the plan for the whole result, not for its first rows.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('jit', 'off', true), set_config('cursor_tuple_fraction', '1', true)")
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(chunk_size):
+    # JIT off (for this transaction): compiling this plan costs seconds, more than running it.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('jit', 'off', true)")
+        # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
+        # fetched from a cursor): the server keeps working while the rows are written, and the plan
+        # is that for the whole result (a cursor's is for its first rows, and never parallel).
+        # Closing early cancels the query.
+        rows = []
+        for row in cursor.cursor.stream(sql, params, size=chunk_size):
+            rows.append(row)
+            if len(rows) >= chunk_size:
                 yield rows
+                rows = []
+        if rows:
+            yield rows
