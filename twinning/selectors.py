@@ -420,7 +420,7 @@ def _relationships() -> list[str]:
 
 # --- The full export ------------------------------------------------------------------------------
 
-# The columns of `pairing_export_rows`, in order: the pairing, its status (current or on `as_of`,
+# The columns of `pairing_export_chunks`' rows, in order: the pairing, its status (current or on `as_of`,
 # as `pairings_with_status` reads it), its places, established date, latest event, source count and
 # the status event with its sources' URLs (or titles).
 PLACE_EXPORT_FIELDS = ("id", "slug", "name", "local_name", "country", "region", "kind", "latitude", "longitude")
@@ -445,12 +445,13 @@ _STATUS_EVENT_FIELDS = (
 
 
 def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None) -> tuple[str, list]:
-    """The query of `pairing_export_rows`: every row of `pairings` as PAIRING_EXPORT_COLUMNS, in its order.
+    """The query of `pairing_export_chunks`: every row of `pairings` as PAIRING_EXPORT_COLUMNS, in its order.
 
     What the list computes per row with correlated subqueries (established date, latest event, source
     count) and per page (the status event and its sources) is computed here set-wise, joined on the
     filtered rows, from the same definitions (`_established_events`, `_latest_events`, `_source_counts`)
-    and the stored status: a whole-register export costs seconds, not minutes, and constant memory."""
+    and the stored status (never re-derived). The filtered queryset must not use `.distinct()` (the
+    row numbering of a non-default order would keep duplicates); the FilterSet's filters do not."""
     from django.contrib.postgres.aggregates import ArrayAgg
     from django.db.models import FloatField, Window
     from django.db.models.functions import Cast, NullIf, RowNumber

@@ -604,11 +604,12 @@ def pairing_feature(record: dict) -> dict:
     return {"type": "Feature", "id": record["id"], "geometry": geometry, "properties": properties}
 
 
-# --- The full export: PAIRING_CSV_COLUMNS from rows of `pairing_export_rows` ---------------------
+# --- The full export: PAIRING_CSV_COLUMNS from rows of `pairing_export_chunks` -------------------
 
 
 class PairingExport:
-    """The export's rows (tuples of `twinning.selectors.PAIRING_EXPORT_COLUMNS`) as the cells the list
+    """The export's rows (tuples of `twinning.selectors.PAIRING_EXPORT_COLUMNS`, which `values` unpacks
+    in that order) as the cells the list
     gives for PAIRING_CSV_COLUMNS: `csv_cells(row)` is what `stream_csv` writes for the list's record
     (the same `csv_cell` text, formula neutralisation included), `properties(row)` the GeoJSON
     properties. Built without a record per row: per-export constants (site URL, language, `as_of`)

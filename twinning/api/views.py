@@ -260,8 +260,8 @@ class PairingViewSet(
     EXPORT_CHUNK = 2000
 
     def export_rows(self, queryset, build):
-        """`build(row)` for every row of `queryset` (`pairing_export_chunks`: one query, read a chunk at
-        a time through a server-side cursor), in the request's language: constant memory at any size."""
+        """`build(row)` for every row of `queryset` (`pairing_export_chunks`: one streamed query, taken a
+        chunk at a time), in the request's language: constant memory at any size."""
         language = translation.get_language()
         for chunk in pairing_export_chunks(queryset, as_of=self.as_of(), chunk_size=self.EXPORT_CHUNK):
             with translation.override(language):  # the stream runs after the request's middleware
