@@ -627,7 +627,6 @@ class PairingExport:
         if api_settings.DATETIME_FORMAT and api_settings.DATETIME_FORMAT.lower() == ISO_8601 and settings.USE_TZ:
             self.datetime = functools.partial(_iso_datetime, timezone.get_current_timezone())
         self._dates: dict = {}
-        self._csv_dates: dict = {}
         self.ended = {str(s) for s in ENDED_STATUSES}
 
     def url(self, slug: str) -> str:
@@ -644,18 +643,6 @@ class PairingExport:
             value = (self.display(date, precision, bool(circa)), date.isoformat(), precision, bool(circa))
             if len(self._dates) < 100_000:
                 self._dates[key] = value
-        return value
-
-    def _csv_date(self, date, precision, circa, *, default_precision=None) -> tuple:
-        if date is None:
-            return ("", "", "", "")
-        key = (date, precision, circa)
-        value = self._csv_dates.get(key)
-        if value is None:
-            cell = self.csv_cell
-            value = tuple(cell(v) for v in self._date(date, precision, circa, default_precision=default_precision))
-            if len(self._csv_dates) < 100_000:
-                self._csv_dates[key] = value
         return value
 
     def values(self, row) -> list:
@@ -699,32 +686,27 @@ class PairingExport:
     def csv_cells(self, row) -> list:
         """`[csv_cell(fn(record)) for fn in PAIRING_CSV_COLUMNS.values()]` for this row: numbers and None
         as they are (csv.writer writes them as `csv_cell` does), text neutralised, booleans spelt out."""
-        (pk, slug, relationship, confidence, updated_at, status, since, since_p, since_c, _status_event_id,
-         a_id, a_slug, a_name, a_local, a_country, a_region, a_kind, a_lat, a_lon,
-         b_id, b_slug, b_name, b_local, b_country, b_region, b_kind, b_lat, b_lon,
-         est, est_p, est_c, latest_id, latest_type, latest_d, latest_p, latest_c, source_count,
-         se_id, se_type, se_d, se_p, se_c, se_actor, se_body, se_mover, se_mover_party, se_seconder,
-         se_seconder_party, se_for, se_against, se_abstentions, se_unanimous, se_urls) = row
-        t = _text
-        status_since = self._csv_date(since, since_p, since_c, default_precision="day")
-        return [
-            pk, t(slug), t(self.url(slug)), t(relationship), t(status),
-            *status_since,
-            self.as_of,
-            *self._csv_date(est, est_p, est_c),
-            *(status_since if status in self.ended else ("", "", "", "")),
-            a_id, t(a_slug), t(a_name), t(a_local), t(a_country), t(a_region), t(a_kind), a_lat, a_lon,
-            b_id, t(b_slug), t(b_name), t(b_local), t(b_country), t(b_region), t(b_kind), b_lat, b_lon,
-            se_id, t(se_type),
-            *self._csv_date(se_d, se_p, se_c, default_precision="day"),
-            t(se_actor), t(se_body), t(se_mover), t(se_mover_party), t(se_seconder), t(se_seconder_party),
-            se_for, se_against, se_abstentions,
-            None if se_unanimous is None else ("true" if se_unanimous else "false"),
-            self.csv_cell(se_urls) if se_urls else "",
-            latest_id, t(latest_type),
-            *self._csv_date(latest_d, latest_p, latest_c, default_precision="day"),
-            source_count, t(confidence), self.datetime(updated_at),
-        ]
+        cells = self.values(row)
+        for i in _CSV_TEXT:
+            value = cells[i]
+            if value and value[0] in _FORMULA_START:
+                cells[i] = "'" + value
+        for i in _CSV_BOOLEANS:
+            value = cells[i]
+            if value is True or value is False:
+                cells[i] = "true" if value else "false"
+        cells[_CSV_LIST] = csv_cell(cells[_CSV_LIST])
+        return cells
+
+
+_NUMBERS = {"id", "source_count", "status_event_votes_for", "status_event_votes_against", "status_event_abstentions"}
+_CSV_BOOLEANS = [i for i, name in enumerate(PAIRING_CSV_COLUMNS) if name.endswith("_circa") or name == "status_event_unanimous"]
+_CSV_LIST = list(PAIRING_CSV_COLUMNS).index("status_event_source_urls")
+_CSV_TEXT = [
+    i for i, name in enumerate(PAIRING_CSV_COLUMNS)
+    if i not in _CSV_BOOLEANS and i != _CSV_LIST and name not in _NUMBERS
+    and not name.endswith(("_id", "_latitude", "_longitude"))
+]
 
 
 def _iso_datetime(tz, value):
@@ -735,13 +717,6 @@ def _iso_datetime(tz, value):
         return _datetime(value)
     text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _text(value):
-    """`csv_cell` of a text value (or None)."""
-    if value and value[0] in _FORMULA_START:
-        return "'" + value
-    return value
 
 
 _FORMULA_START = frozenset(FORMULA_START)  # one character each: `value[0] in` is `startswith`
