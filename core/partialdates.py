@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Precision(models.TextChoices):
@@ -119,6 +119,68 @@ def _display(date: dt.date, precision: str, circa: bool, language: str | None) -
     if circa:
         return pgettext("circa date", "c. %(date)s") % {"date": text}
     return text
+# Format characters whose output depends on the day of the month (Django's date format syntax).
+_DAY_FORMAT_CHARACTERS = set("dDjlSwzUcrWo")
+
+
+class DisplayCache:
+    """`PartialDate(date, precision, circa).display()` for many dates in the active language (for an
+    export of the whole register): each distinct month is formatted once. A day is put into its month's
+    text where the format shows it as `j` or `d` (any other day-dependent format: formatted per date)."""
+
+    def __init__(self):
+        self._texts: dict[tuple, str] = {}
+        self._months: dict[tuple, tuple[str, ...] | None] = {}
+
+    def __call__(self, date: dt.date, precision: str, circa: bool) -> str:
+        key = (date, precision, circa)
+        text = self._texts.get(key)
+        if text is None:
+            if precision != Precision.DAY:
+                text = PartialDate(date, precision, circa).display()
+            else:
+                month = self._month(date.year, date.month, circa)
+                if month is None:
+                    text = PartialDate(date, precision, circa).display()
+                else:
+                    day = (str(date.day), f"{date.day:02d}")
+                    text = "".join(day[part] if isinstance(part, int) else part for part in month)
+            if len(self._texts) < 100_000:
+                self._texts[key] = text
+        return text
+
+    def _month(self, year: int, month: int, circa: bool):
+        """The day-precision text of this month with the day left as a slot: parts, str or 0 (`j`) / 1 (`d`)."""
+        key = (year, month, circa)
+        if key not in self._months:
+            self._months[key] = self._template(year, month, circa)
+        return self._months[key]
+
+    @staticmethod
+    def _template(year: int, month: int, circa: bool):
+        fmt = pgettext("partial date, day precision", "j F Y")
+        marked, escaped = [], False
+        for char in fmt:
+            if escaped:
+                marked.append("\\" + char)
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char in ("j", "d"):
+                marked.append("\\\x00" if char == "j" else "\\\x01")
+            elif char in _DAY_FORMAT_CHARACTERS:
+                return None
+            else:
+                marked.append(char)
+        first = dt.date(year, month, 1)
+        text = formats.date_format(first, "".join(marked))
+        if circa:
+            text = pgettext("circa date", "c. %(date)s") % {"date": text}
+        if "\x00" in fmt or "\x01" in fmt:
+            return None
+        return tuple(
+            0 if piece == "\x00" else 1 if piece == "\x01" else piece for piece in re.split("(\x00|\x01)", text) if piece
+        )
 
 
 def normalise(date: dt.date, precision: str) -> dt.date:

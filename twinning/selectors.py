@@ -155,6 +155,24 @@ def pairings_of_place(place: Place) -> QuerySet[Pairing]:
     return pairings_with_status().filter(Q(place_a=place) | Q(place_b=place))
 
 
+def _established_events() -> QuerySet[Event]:
+    """The events a pairing's `established` date is read from: the first `established` event on its timeline."""
+    return Event.objects.filter(event_type=EventType.ESTABLISHED).order_by(*TIMELINE_ORDER)
+
+
+def _latest_events(as_of: dt.date | None) -> QuerySet[Event]:
+    """A pairing's events latest first (with `as_of`, those counting on that date): the first is its latest event."""
+    latest = Event.objects.all()
+    if as_of is not None:
+        latest = latest.filter(effective_on__lte=as_of)  # an event counts from the end of its period
+    return latest.order_by(*TIMELINE_ORDER_DESC)
+
+
+def _source_counts() -> QuerySet[EventCitation]:
+    """Distinct sources cited by a pairing's events, per pairing (`event__pairing`, `n`)."""
+    return EventCitation.objects.order_by().values("event__pairing").annotate(n=Count("source", distinct=True))
+
+
 def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
     """The pairing list of the pages and the API: places, established date, latest event id, number of
     sources, and `current_status`, `current_since` (+ `_precision`, `_circa`) and
@@ -163,18 +181,9 @@ def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
 
     Only reads what `pairing_status_refresh` stored from `twinning.status.derive`, and counts sources
     with a correlated subquery rather than a GROUP BY, so a page costs the same at any table size."""
-    established = Event.objects.filter(pairing=OuterRef("pk"), event_type=EventType.ESTABLISHED).order_by(*TIMELINE_ORDER)
-    latest = Event.objects.filter(pairing=OuterRef("pk"))
-    if as_of is not None:
-        latest = latest.filter(effective_on__lte=as_of)  # an event counts from the end of its period
-    latest = latest.order_by(*TIMELINE_ORDER_DESC)
-    sources = (
-        EventCitation.objects.filter(event__pairing=OuterRef("pk"))
-        .order_by()
-        .values("event__pairing")
-        .annotate(n=Count("source", distinct=True))
-        .values("n")
-    )
+    established = _established_events().filter(pairing=OuterRef("pk"))
+    latest = _latest_events(as_of).filter(pairing=OuterRef("pk"))
+    sources = _source_counts().filter(event__pairing=OuterRef("pk")).values("n")
     qs = Pairing.objects.select_related("place_a", "place_b").annotate(
         established_on=Subquery(established.values("date")[:1]),
         established_precision=Subquery(established.values("date_precision")[:1]),
@@ -407,3 +416,124 @@ def _relationships() -> list[str]:
     from twinning.constants import Relationship
 
     return list(Relationship.values)
+
+
+# --- The full export ------------------------------------------------------------------------------
+
+# The columns of `pairing_export_chunks`' rows, in order: the pairing, its status (current or on `as_of`,
+# as `pairings_with_status` reads it), its places, established date, latest event, source count and
+# the status event with its sources' URLs (or titles).
+PLACE_EXPORT_FIELDS = ("id", "slug", "name", "local_name", "country", "region", "kind", "latitude", "longitude")
+PAIRING_EXPORT_COLUMNS = (
+    "id", "slug", "relationship", "confidence", "updated_at",
+    "status", "status_since", "status_since_precision", "status_since_circa", "status_event_id",
+    *(f"place_a_{f}" for f in PLACE_EXPORT_FIELDS),
+    *(f"place_b_{f}" for f in PLACE_EXPORT_FIELDS),
+    "established_on", "established_precision", "established_circa",
+    "latest_event_id", "latest_event_type", "latest_event_date", "latest_event_precision", "latest_event_circa",
+    "source_count",
+    "status_event_pk", "status_event_type", "status_event_date", "status_event_precision", "status_event_circa",
+    "status_event_actor", "status_event_body", "status_event_mover", "status_event_mover_party",
+    "status_event_seconder", "status_event_seconder_party", "status_event_votes_for", "status_event_votes_against",
+    "status_event_abstentions", "status_event_unanimous", "status_event_source_urls",
+)
+
+_STATUS_EVENT_FIELDS = (
+    "id", "event_type", "date", "date_precision", "date_circa", "actor", "body", "mover", "mover_party", "seconder",
+    "seconder_party", "votes_for", "votes_against", "abstentions", "unanimous",
+)
+
+
+def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None) -> tuple[str, list]:
+    """The query of `pairing_export_chunks`: every row of `pairings` as PAIRING_EXPORT_COLUMNS, in its order.
+
+    What the list computes per row with correlated subqueries (established date, latest event, source
+    count) and per page (the status event and its sources) is computed here set-wise, joined on the
+    filtered rows, from the same definitions (`_established_events`, `_latest_events`, `_source_counts`)
+    and the stored status (never re-derived). The filtered queryset must not use `.distinct()` (the
+    row numbering of a non-default order would keep duplicates); the FilterSet's filters do not."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import FloatField, Window
+    from django.db.models.functions import Cast, NullIf, RowNumber
+
+    ordering = list(pairings.query.order_by) or ["pk"]
+    # In id order (the default) the id is the sort key; any other order is numbered by a window.
+    row_number = F("pk") if ordering in (["pk"], ["id"]) else Window(RowNumber(), order_by=ordering)
+    places = {
+        f"_{side}_{f}": Cast(f"place_{side}__{f}", FloatField()) if f in ("latitude", "longitude") else F(f"place_{side}__{f}")
+        for side in ("a", "b") for f in PLACE_EXPORT_FIELDS
+    }
+    base = (
+        pairings.annotate(**places, _export_row=row_number)
+        .order_by()
+        .values_list(
+            "pk", "slug", "relationship", "confidence", "updated_at",
+            "current_status", "current_since", "current_since_precision", "current_since_circa", "current_status_event_id",
+            *places, "_export_row",
+        )
+    )
+    base_columns = [f"c{i}" for i in range(10 + len(places))]
+    # The aggregates are restricted to the filtered rows by the filtered queryset itself (not by the
+    # outer query), so the planner knows how many there are: hash joins over whole tables for the whole
+    # register, index lookups for a handful of rows.
+    in_base = pairings.order_by().values("pk")
+    status_events = pairings.order_by().values("current_status_event_id")
+    established = (
+        _established_events().filter(pairing_id__in=in_base).order_by("pairing_id", *TIMELINE_ORDER).distinct("pairing_id")
+        .values_list("pairing_id", "date", "date_precision", "date_circa")
+    )
+    latest = (
+        _latest_events(as_of).filter(pairing_id__in=in_base).order_by("pairing_id", *TIMELINE_ORDER_DESC).distinct("pairing_id")
+        .values_list("pairing_id", "id", "event_type", "date", "date_precision", "date_circa")
+    )
+    sources = _source_counts().filter(event__pairing_id__in=in_base).values_list("event__pairing", "n")
+    status_event = Event.objects.order_by().values_list(*_STATUS_EVENT_FIELDS)
+    source_urls = (
+        EventCitation.objects.filter(event_id__in=status_events).order_by().values("event_id")
+        .annotate(urls=ArrayAgg(Coalesce(NullIf("source__url", Value("")), "source__title"), order_by="id"))
+        .values_list("event_id", "urls")
+    )
+    parts = [base.query.sql_with_params()] + [
+        qs.query.sql_with_params() for qs in (established, latest, sources, status_event, source_urls)
+    ]
+    names = ", ".join(base_columns)
+    sql = f"""
+        SELECT {", ".join(f"b.{c}" for c in base_columns)},
+               est.d, est.p, est.c,
+               lat.id, lat.t, lat.d, lat.p, lat.c,
+               COALESCE(sc.n, 0),
+               se.*, su.urls
+        FROM ({parts[0][0]}) b ({names}, n)
+        LEFT JOIN ({parts[1][0]}) est (pairing_id, d, p, c) ON est.pairing_id = b.c0
+        LEFT JOIN ({parts[2][0]}) lat (pairing_id, id, t, d, p, c) ON lat.pairing_id = b.c0
+        LEFT JOIN ({parts[3][0]}) sc (pairing_id, n) ON sc.pairing_id = b.c0
+        LEFT JOIN ({parts[4][0]}) se ON se.id = b.c9
+        LEFT JOIN ({parts[5][0]}) su (event_id, urls) ON su.event_id = b.c9
+        ORDER BY b.n
+    """
+    params = [p for _sql, part_params in parts for p in part_params]
+    return sql, params
+
+
+def pairing_export_chunks(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, chunk_size: int = 2000):
+    """Every row of `pairings` (a filtered and ordered `pairings_with_status(as_of=as_of)`) as tuples of
+    PAIRING_EXPORT_COLUMNS, in lists of up to `chunk_size`, from one streamed query (`pairing_export_sql`):
+    constant memory at any size."""
+    from django.db import connection, transaction
+
+    sql, params = pairing_export_sql(pairings, as_of=as_of)
+    # JIT off (for this transaction): compiling this plan costs seconds, more than running it.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('jit', 'off', true)")
+        # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
+        # fetched from a cursor): the server keeps working while the rows are written, and the plan
+        # is that for the whole result (a cursor's is for its first rows, and never parallel).
+        # Closing early cancels the query.
+        rows = []
+        for row in cursor.cursor.stream(sql, params, size=chunk_size):
+            rows.append(row)
+            if len(rows) >= chunk_size:
+                yield rows
+                rows = []
+        if rows:
+            yield rows

@@ -72,6 +72,29 @@ def stream_csv(columns: dict[str, Callable], records, *, flush_every: int = 500)
         yield out.getvalue().encode()
 
 
+def stream_csv_cells(header, rows, *, flush_every: int = 500) -> Iterator[bytes]:
+    """`stream_csv` for rows already made cells (each what `csv_cell` gives, or a number or None, which
+    csv.writer writes as `csv_cell` does)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(list(header))
+    yield ("\ufeff" + out.getvalue()).encode()
+    out.seek(0)
+    out.truncate()
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= flush_every:
+            writer.writerows(batch)
+            batch.clear()
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+    if batch:
+        writer.writerows(batch)
+        yield out.getvalue().encode()
+
+
 def stream_geojson(feature: Callable, records, *, flush_every: int = 500) -> Iterator[bytes]:
     """A FeatureCollection of `feature(record)` for each record, as a stream of UTF-8 chunks."""
     yield b'{"type": "FeatureCollection", "features": ['

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -7,9 +9,12 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import ISO_8601
+from rest_framework.settings import api_settings
 
 from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
-from core.partialdates import PartialDate, partial_date_of
+from core.api.renderers import FORMULA_START, csv_cell
+from core.partialdates import DisplayCache, PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
 from sources.models import Source
 from twinning import world
@@ -605,3 +610,121 @@ def pairing_feature(record: dict) -> dict:
         geometry = {"type": "LineString", "coordinates": [[a["longitude"], a["latitude"]], [b["longitude"], b["latitude"]]]}
     properties = {name: fn(record) for name, fn in PAIRING_CSV_COLUMNS.items()}
     return {"type": "Feature", "id": record["id"], "geometry": geometry, "properties": properties}
+
+
+# --- The full export: PAIRING_CSV_COLUMNS from rows of `pairing_export_chunks` -------------------
+
+
+class PairingExport:
+    """The export's rows (tuples of `twinning.selectors.PAIRING_EXPORT_COLUMNS`, which `values` unpacks
+    in that order) as the cells the list
+    gives for PAIRING_CSV_COLUMNS: `csv_cells(row)` is what `stream_csv` writes for the list's record
+    (the same `csv_cell` text, formula neutralisation included), `properties(row)` the GeoJSON
+    properties. Built without a record per row: per-export constants (site URL, language, `as_of`)
+    once, each distinct partial date formatted once. Tests hold it equal to the serializer path."""
+
+    _SLUG = "slug-placeholder-0"
+
+    def __init__(self, *, as_of=None):
+        """In the language the export is read in (the URL's path and the dates' display text)."""
+        self.csv_cell = csv_cell
+        self.url_prefix, self.url_suffix = (_site_url() + _pairing_path(self._SLUG)).split(self._SLUG)
+        self.as_of = as_of.isoformat() if as_of else None
+        self.display = DisplayCache()
+        self.datetime = _datetime
+        if api_settings.DATETIME_FORMAT and api_settings.DATETIME_FORMAT.lower() == ISO_8601 and settings.USE_TZ:
+            self.datetime = functools.partial(_iso_datetime, timezone.get_current_timezone())
+        self._dates: dict = {}
+        self.ended = {str(s) for s in ENDED_STATUSES}
+
+    def url(self, slug: str) -> str:
+        return self.url_prefix + slug + self.url_suffix
+
+    def _date(self, date, precision, circa, *, default_precision=None) -> tuple:
+        """(display, date, precision, circa) of a partial date, as `partial_date_columns` reads them."""
+        if date is None:
+            return ("", "", "", "")
+        key = (date, precision, circa)
+        value = self._dates.get(key)
+        if value is None:
+            precision = str(precision or default_precision)
+            value = (self.display(date, precision, bool(circa)), date.isoformat(), precision, bool(circa))
+            if len(self._dates) < 100_000:
+                self._dates[key] = value
+        return value
+
+    def values(self, row) -> list:
+        """The raw value of every PAIRING_CSV_COLUMNS column (what each column's function returns)."""
+        (pk, slug, relationship, confidence, updated_at, status, since, since_p, since_c, _status_event_id,
+         a_id, a_slug, a_name, a_local, a_country, a_region, a_kind, a_lat, a_lon,
+         b_id, b_slug, b_name, b_local, b_country, b_region, b_kind, b_lat, b_lon,
+         est, est_p, est_c, latest_id, latest_type, latest_d, latest_p, latest_c, source_count,
+         se_id, se_type, se_d, se_p, se_c, se_actor, se_body, se_mover, se_mover_party, se_seconder,
+         se_seconder_party, se_for, se_against, se_abstentions, se_unanimous, se_urls) = row
+        status_since = self._date(since, since_p, since_c, default_precision="day")
+        return [
+            pk, slug, self.url(slug), relationship, status,
+            *status_since,
+            self.as_of,
+            *self._date(est, est_p, est_c),
+            *(status_since if status in self.ended else ("", "", "", "")),
+            a_id, a_slug, a_name, a_local, a_country, a_region, a_kind, a_lat, a_lon,
+            b_id, b_slug, b_name, b_local, b_country, b_region, b_kind, b_lat, b_lon,
+            se_id, se_type,
+            *self._date(se_d, se_p, se_c, default_precision="day"),
+            se_actor, se_body, se_mover, se_mover_party, se_seconder, se_seconder_party, se_for, se_against,
+            se_abstentions, se_unanimous,
+            list(se_urls or ()),
+            latest_id, latest_type,
+            *self._date(latest_d, latest_p, latest_c, default_precision="day"),
+            int(source_count), confidence, self.datetime(updated_at),
+        ]
+
+    def properties(self, row) -> dict:
+        return dict(zip(PAIRING_CSV_COLUMNS, self.values(row), strict=True))
+
+    def feature(self, row) -> dict:
+        """`pairing_feature` of the list's record for this row."""
+        a_lat, a_lon, b_lat, b_lon = row[17], row[18], row[26], row[27]
+        geometry = None
+        if None not in (a_lat, a_lon, b_lat, b_lon):
+            geometry = {"type": "LineString", "coordinates": [[a_lon, a_lat], [b_lon, b_lat]]}
+        return {"type": "Feature", "id": row[0], "geometry": geometry, "properties": self.properties(row)}
+
+    def csv_cells(self, row) -> list:
+        """`[csv_cell(fn(record)) for fn in PAIRING_CSV_COLUMNS.values()]` for this row: numbers and None
+        as they are (csv.writer writes them as `csv_cell` does), text neutralised, booleans spelt out."""
+        cells = self.values(row)
+        for i in _CSV_TEXT:
+            value = cells[i]
+            if value and value[0] in _FORMULA_START:
+                cells[i] = "'" + value
+        for i in _CSV_BOOLEANS:
+            value = cells[i]
+            if value is True or value is False:
+                cells[i] = "true" if value else "false"
+        cells[_CSV_LIST] = csv_cell(cells[_CSV_LIST])
+        return cells
+
+
+_NUMBERS = {"id", "source_count", "status_event_votes_for", "status_event_votes_against", "status_event_abstentions"}
+_CSV_BOOLEANS = [i for i, name in enumerate(PAIRING_CSV_COLUMNS) if name.endswith("_circa") or name == "status_event_unanimous"]
+_CSV_LIST = list(PAIRING_CSV_COLUMNS).index("status_event_source_urls")
+_CSV_TEXT = [
+    i for i, name in enumerate(PAIRING_CSV_COLUMNS)
+    if i not in _CSV_BOOLEANS and i != _CSV_LIST and name not in _NUMBERS
+    and not name.endswith(("_id", "_latitude", "_longitude"))
+]
+
+
+def _iso_datetime(tz, value):
+    """`_datetime(value)` with DRF's ISO 8601 output in time zone `tz`, without the field's lookups."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        return _datetime(value)
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_FORMULA_START = frozenset(FORMULA_START)  # one character each: `value[0] in` is `startswith`

@@ -24,7 +24,7 @@ from core.api.renderers import (
     LIST_RENDERERS,
     CSVRenderer,
     GeoJSONRenderer,
-    stream_csv,
+    stream_csv_cells,
     stream_geojson,
 )
 from core.api.views import ResearchViewSetMixin, service_errors
@@ -43,6 +43,7 @@ from twinning.api.serializers import (
     EventWithPairingSerializer,
     EventWriteSerializer,
     PairingDetailSerializer,
+    PairingExport,
     PairingSerializer,
     PairingUpdateSerializer,
     PairingWriteSerializer,
@@ -57,6 +58,7 @@ from twinning.models import Agreement, AgreementCitation, Event, EventCitation, 
 from twinning.selectors import (
     DECISION_RULE,
     attach_latest_events,
+    pairing_export_chunks,
     pairings_with_status,
     places_with_pairing_counts,
     register_stats,
@@ -257,26 +259,14 @@ class PairingViewSet(
 
     EXPORT_CHUNK = 2000
 
-    def export_records(self, queryset):
-        """Every row of `queryset` as the list's records, read through a server-side cursor a chunk
-        at a time (with each chunk's events in two queries): constant memory at any size."""
-        serializer = PairingSerializer(context={"as_of": self.as_of()})
+    def export_rows(self, queryset, build):
+        """`build(row)` for every row of `queryset` (`pairing_export_chunks`: one streamed query, taken a
+        chunk at a time), in the request's language: constant memory at any size."""
         language = translation.get_language()
-        chunk = []
-        for row in queryset.iterator(chunk_size=self.EXPORT_CHUNK):
-            chunk.append(row)
-            if len(chunk) == self.EXPORT_CHUNK:
-                yield from self._records(serializer, chunk, language)
-                chunk = []
-        yield from self._records(serializer, chunk, language)
-
-    def _records(self, serializer, chunk, language):
-        if not chunk:
-            return
-        with translation.override(language):  # the stream runs after the request's middleware
-            attach_latest_events(chunk)
-            records = [serializer.to_representation(row) for row in chunk]
-        yield from records
+        for chunk in pairing_export_chunks(queryset, as_of=self.as_of(), chunk_size=self.EXPORT_CHUNK):
+            with translation.override(language):  # the stream runs after the request's middleware
+                built = [build(row) for row in chunk]
+            yield from built
 
     @extend_schema(
         summary="Every matching pairing, streamed as CSV or GeoJSON",
@@ -299,12 +289,14 @@ class PairingViewSet(
         queryset = self.filter_queryset(self.get_queryset())
         if "ordering" not in request.query_params:
             queryset = queryset.order_by("id")
-        records = self.export_records(queryset)
+        export = PairingExport(as_of=self.as_of())
         if request.accepted_renderer.format == "geojson":
-            response = StreamingHttpResponse(stream_geojson(pairing_feature, records), content_type="application/geo+json")
+            features = self.export_rows(queryset, export.feature)
+            response = StreamingHttpResponse(stream_geojson(lambda f: f, features), content_type="application/geo+json")
             name = "pairings.geojson"
         else:
-            response = StreamingHttpResponse(stream_csv(PAIRING_CSV_COLUMNS, records), content_type="text/csv; charset=utf-8")
+            cells = self.export_rows(queryset, export.csv_cells)
+            response = StreamingHttpResponse(stream_csv_cells(PAIRING_CSV_COLUMNS, cells), content_type="text/csv; charset=utf-8")
             name = "pairings.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         patch_vary_headers(response, ("Accept", "Accept-Language"))
