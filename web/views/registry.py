@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from core.api.pagination import CappedIdsFirstPaginator, IdsFirstPaginator
 from campaigns import selectors as campaign_selectors
 from campaigns.filters import PairingWithCampaignFilter
 from campaigns.models import (
@@ -24,6 +23,7 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
+from core.api.pagination import CappedIdsFirstPaginator, IdsFirstPaginator
 from sources.models import Source
 from twinning import search, selectors, world
 from twinning.constants import DECISION_TYPES, STATUS_ORDER, Relationship, Status
