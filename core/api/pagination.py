@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from collections import OrderedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
@@ -36,7 +37,10 @@ MAX_PAGED_ROWS = 10_000
 def estimated_count(queryset) -> int:
     """The planner's row estimate for a queryset (no scan)."""
     compiler = queryset.query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. `pk__in=[]`)
+        return 0
     with connections[queryset.db].cursor() as cur:
         cur.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cur.fetchone()[0]
