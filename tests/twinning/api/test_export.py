@@ -86,3 +86,17 @@ def test_export_reads_in_chunks_without_gaps_or_repeats(api, world, monkeypatch,
         rows = csv_of(streamed(response))
     ids = [r[0] for r in rows[1:]]
     assert len(ids) == 13 == len(set(ids))
+
+
+def test_a_refused_geojson_export_matches_the_error_shape_the_schema_documents(api, world):
+    """Found by scripts/fuzz-api (ST108): the 400 of `format=geojson` is the errors by parameter, and
+    the schema documented it as a FeatureCollection."""
+    import jsonschema
+
+    response = api.get(URL, {"format": "geojson", "country": "n"})
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/geo+json")
+    body = json.loads(response.content)
+    assert "country" in body
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    documented = schema["paths"][URL]["get"]["responses"]["400"]["content"]["application/geo+json"]["schema"]
+    jsonschema.validate(body, documented)
