@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import logging
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, resolve
 
 from core.errors import is_api
 from core.text import has_nul
+
+logger = logging.getLogger(__name__)
 
 NUL_MESSAGE = "contains a NUL character (%00), which no address, parameter or form field may hold."
 
@@ -41,6 +47,41 @@ class RejectNulMiddleware:
         return HttpResponseBadRequest(
             f"Bad request: “{where[0]}” {NUL_MESSAGE}", content_type="text/plain; charset=utf-8"
         )
+
+
+class RejectMalformedBodyMiddleware:
+    """400 naming the problem for a body that cannot be read as its Content-Type says: a charset
+    Python does not know, or a multipart form without a (valid) boundary. These are the client's
+    mistakes, so one warning line without a traceback (Django logs the parser's exception with one).
+    Invalid JSON is the API parser's 400 (core.api.parsers); an unreadable Content-Length counts as
+    no body (Django and DRF both)."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.content_params.get("charset") if request.content_type else None
+        if charset and request.method not in ("GET", "HEAD", "OPTIONS"):
+            try:
+                codecs.lookup(charset)
+            except LookupError:
+                return self.refuse(request, f"the charset “{charset}” in its Content-Type is not one known (use utf-8)")
+        if request.method == "POST" and request.content_type.startswith(self.FORM_TYPES):
+            try:
+                request.POST  # parsed once here, kept for the view
+            except MultiPartParserError as exc:
+                return self.refuse(request, f"it could not be read as {request.content_type} ({exc})")
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, why: str):
+        message = f"The request body was refused: {why}."
+        logger.warning("Malformed request body on %s %s: %s", request.method, request.path, why)
+        if is_api(request):
+            return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+        return HttpResponseBadRequest(f"Bad request. {message}", content_type="text/plain; charset=utf-8")
 
 
 def allowed_methods(view) -> list[str] | None:

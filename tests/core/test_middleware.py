@@ -1,5 +1,7 @@
-"""core/middleware.py: a method a route lacks is a 405 before anything else (issue 12)."""
+"""core/middleware.py: a method a route lacks is a 405 before anything else, and a body that cannot
+be read as its Content-Type claims is a clear 400 logged without a traceback (issue 12)."""
 
+import logging
 import re
 
 import pytest
@@ -76,3 +78,77 @@ def test_a_method_a_route_has_still_reaches_the_view(client):
     assert client.post("/api/v1/places/", {}).status_code == 401  # POST exists: authentication answers
     assert client.get("/api/v1/stats/").status_code == 200
 
+
+# --- Malformed bodies -----------------------------------------------------------------------------
+
+MALFORMED = {
+    "multipart-without-boundary": (b"--x\r\n\r\nvalue", "multipart/form-data"),
+    "multipart-empty-boundary": (b"--x\r\n\r\nvalue", "multipart/form-data; boundary="),
+    "bad-charset-form": (b"name=Town", "application/x-www-form-urlencoded; charset=no-such-charset"),
+    "bad-charset-json": (b'{"name": "Town"}', "application/json; charset=no-such-charset"),
+    "invalid-json": (b'{"name": ', "application/json"),
+    "json-not-utf8": (b'{"name": "\xff"}', "application/json"),
+}
+
+
+def _no_traceback_at_error(caplog):
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not bad, [(r.name, r.levelname, r.getMessage()) for r in bad]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+@pytest.mark.parametrize("body, content_type", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_api_body_is_a_json_400_logged_without_traceback(client, curator, caplog, method, body, content_type):
+    from tests.twinning.factories import PlaceFactory
+
+    place = PlaceFactory()
+    client.force_login(curator)
+    url = "/api/v1/places/" if method == "POST" else f"/api/v1/places/{place.slug}/"
+    with caplog.at_level(logging.INFO):
+        response = client.generic(method, url, body, content_type=content_type)
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"] != "Bad request."  # says what was wrong
+    _no_traceback_at_error(caplog)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/admin/login/", "/correction/", "/i18n/setlang/"])
+@pytest.mark.parametrize("body, content_type", [MALFORMED[k] for k in ("multipart-without-boundary", "multipart-empty-boundary")], ids=["no-boundary", "empty-boundary"])
+def test_a_malformed_form_post_to_a_page_is_a_plain_400(client, caplog, url, body, content_type):
+    with caplog.at_level(logging.INFO):
+        response = client.generic("POST", url, body, content_type=content_type)
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"].startswith("text/plain")
+    assert b"multipart/form-data" in response.content and b"boundary" in response.content.lower()
+    _no_traceback_at_error(caplog)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/admin/login/", "/correction/"])
+def test_a_form_post_to_a_page_in_an_unknown_charset_is_a_plain_400_naming_it(client, caplog, url):
+    with caplog.at_level(logging.INFO):
+        response = client.generic("POST", url, b"name=Town", content_type="application/x-www-form-urlencoded; charset=no-such-charset")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain") and b"no-such-charset" in response.content
+    _no_traceback_at_error(caplog)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_length", ["abc", "-5", ""])
+def test_a_bad_content_length_is_not_a_server_error(api, curator, caplog, content_length):
+    api.force_authenticate(curator)
+    with caplog.at_level(logging.INFO):
+        response = api.generic("POST", "/api/v1/places/", b'{"name": "Town"}', content_type="application/json", CONTENT_LENGTH=content_length)
+    assert response.status_code == 400, response.content[:300]
+    _no_traceback_at_error(caplog)
+
+
+@pytest.mark.django_db
+def test_a_body_on_a_get_is_ignored(client, caplog):
+    with caplog.at_level(logging.INFO):
+        api_response = client.generic("GET", "/api/v1/places/", b'{"broken', content_type="application/json")
+        page_response = client.generic("GET", "/about/", b"--x", content_type="multipart/form-data")
+    assert api_response.status_code == 200 and page_response.status_code == 200
+    _no_traceback_at_error(caplog)
