@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.MethodNotAllowedFirstMiddleware",
+    "core.middleware.RejectMalformedBodyMiddleware",
     "core.middleware.RejectNulMiddleware",
     "core.dbstate.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -60,6 +60,12 @@ GEOJSON_COLLECTION = {
     },
 }
 
+GEOJSON_ERRORS = {
+    "type": "object",
+    "description": "What was refused: messages by parameter (or `detail`), as in the JSON responses.",
+    "additionalProperties": True,
+}
+
 
 def describe_csv_and_geojson(result, generator, request, public):
     for path, item in result.get("paths", {}).items():
@@ -71,6 +77,9 @@ def describe_csv_and_geojson(result, generator, request, public):
                 if "text/csv" in content:
                     content["text/csv"] = {"schema": CSV_SCHEMA}
                 if "application/geo+json" in content:
-                    shape = GEOJSON_FEATURE if path.rstrip("/").endswith("}") else GEOJSON_COLLECTION
+                    if not str(status).startswith("2"):
+                        shape = GEOJSON_ERRORS  # an error is no feature
+                    else:
+                        shape = GEOJSON_FEATURE if path.rstrip("/").endswith("}") else GEOJSON_COLLECTION
                     content["application/geo+json"] = {"schema": shape}
     return result

@@ -202,3 +202,15 @@ def test_display_cache_is_partial_date_display(language):
                     expected = PartialDate(date, precision, circa).display()
                     assert cache(date, precision, circa) == expected
                     assert cache(date, precision, circa) == expected  # cached
+def test_a_refused_geojson_export_matches_the_error_shape_the_schema_documents(api, world):
+    """Found by scripts/fuzz-api (ST108): the 400 of `format=geojson` is the errors by parameter, and
+    the schema documented it as a FeatureCollection."""
+    import jsonschema
+
+    response = api.get(URL, {"format": "geojson", "country": "n"})
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/geo+json")
+    body = json.loads(response.content)
+    assert "country" in body
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    documented = schema["paths"][URL]["get"]["responses"]["400"]["content"]["application/geo+json"]["schema"]
+    jsonschema.validate(body, documented)
