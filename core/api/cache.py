@@ -5,7 +5,8 @@ anonymous GET of a list or a record is rendered once and kept in the cache (Redi
 under a key made of the register's version (core.register_version: it moves on every write, bulk and
 COPY included, so nothing stale is ever served), the release, the address with its query, the host
 and scheme (the `next` links are absolute), the negotiated format, the language and the day. A repeat
-costs one query on a sequence and a cache read. Throttles, authentication and content negotiation
+costs one query on a sequence and a cache read. Answers over RESPONSE_CACHE_MAX_BYTES are not kept.
+Throttles, authentication and content negotiation
 run first, as for any request; signed-in readers, errors and streamed exports are never cached.
 """
 
@@ -23,6 +24,9 @@ from django.utils.translation import get_language
 from core.register_version import register_version, release
 
 RESPONSE_CACHE_SECONDS = 3600
+# Larger answers (500-row pages, crawl pages of 1,000 rows: megabytes each, rarely asked twice) are not
+# kept: a local-memory cache would otherwise hold hundreds of megabytes per process.
+RESPONSE_CACHE_MAX_BYTES = 512 * 1024
 # Headers the view sets that belong to the representation (the rest are added again on the way out).
 KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Language")
 
@@ -93,6 +97,7 @@ class AnonymousResponseCacheMixin:
         ):
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
-            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-            cache.set(key, (response.content, headers), RESPONSE_CACHE_SECONDS)
+            if len(response.content) <= RESPONSE_CACHE_MAX_BYTES:
+                headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+                cache.set(key, (response.content, headers), RESPONSE_CACHE_SECONDS)
         return response

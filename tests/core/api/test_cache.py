@@ -79,3 +79,13 @@ def test_errors_are_not_cached(api, pairing):
     assert api.get("/api/v1/pairings/", {"status": "nonsense"}).status_code == 400
     assert api.get("/api/v1/pairings/", {"status": "nonsense"}).status_code == 400
     assert api.get("/api/v1/pairings/999999/").status_code == 404
+
+
+def test_large_answers_are_not_kept(api, pairing, monkeypatch):
+    from core.api import cache as response_cache
+
+    monkeypatch.setattr(response_cache, "RESPONSE_CACHE_MAX_BYTES", 100)
+    api.get("/api/v1/pairings/")
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/pairings/").status_code == 200
+    assert any("twinning_pairing" in q["sql"] for q in queries.captured_queries)  # computed again
