@@ -53,7 +53,8 @@ def public_page(view):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         key = hashlib.sha256(
-            f"{register_version()}|{release()}|{get_language()}|{request.get_full_path()}|{dt.date.today()}".encode()
+            f"{register_version()}|{release()}|{get_language()}|{request.get_host()}|{request.get_full_path()}|"
+            f"{dt.date.today()}".encode()
         ).hexdigest()[:32]
         etag = f'"{key}"'
         not_modified = get_conditional_response(request, etag=etag)

@@ -71,3 +71,15 @@ def test_a_section_is_what_djangos_generic_sitemap_gave(client, five, django_ass
     assert new.content == old.content
     assert new["Last-Modified"] == old["Last-Modified"]
     assert 'hreflang="x-default"' in new.content.decode() and 'hreflang="zh-hant"' in new.content.decode()
+
+
+def test_sitemaps_come_from_the_page_cache_until_the_register_changes(client, five, django_assert_max_num_queries):
+    first_index = client.get("/sitemap.xml")
+    first_section = client.get("/sitemap-pairings.xml")
+    with django_assert_max_num_queries(1):  # the register's version
+        assert client.get("/sitemap.xml").content == first_index.content
+    with django_assert_max_num_queries(1):
+        assert client.get("/sitemap-pairings.xml").content == first_section.content
+    assert first_section.get("ETag") and first_section["X-Robots-Tag"]
+    newest = make_pairing()
+    assert f"/pairings/{newest.slug}/" in client.get("/sitemap-pairings.xml").content.decode()
