@@ -19,11 +19,15 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 from core.register_version import register_version, release
 
 RESPONSE_CACHE_SECONDS = 3600
+# What a browser or CDN may do with an anonymous answer (the public pages' policy, web.caching).
+MAX_AGE = 60
+STALE_WHILE_REVALIDATE = 300
 # Larger answers (500-row pages, crawl pages of 1,000 rows: megabytes each, rarely asked twice) are not
 # kept: a local-memory cache would otherwise hold hundreds of megabytes per process.
 RESPONSE_CACHE_MAX_BYTES = 512 * 1024
@@ -44,13 +48,16 @@ class AnonymousResponseCacheMixin:
 
     cache_anonymous_reads = True
 
+    def _response_cache_key_applies(self, request) -> bool:
+        return (
+            self.cache_anonymous_reads
+            and request.method in ("GET", "HEAD")
+            and not request.user.is_authenticated
+            and request.auth is None
+        )
+
     def _response_cache_key(self, request) -> str | None:
-        if (
-            not self.cache_anonymous_reads
-            or request.method not in ("GET", "HEAD")
-            or request.user.is_authenticated
-            or request.auth is not None
-        ):
+        if not self._response_cache_key_applies(request):
             return None
         parts = [
             register_version(),
@@ -87,6 +94,16 @@ class AnonymousResponseCacheMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and getattr(self, "action", None) in ("list", "retrieve") and (
+            response.status_code in (200, 304)
+        ):
+            # A CDN or browser may keep an anonymous answer briefly (the ETag revalidates it); an
+            # answer to a signed-in reader stays private.
+            if self._response_cache_key_applies(request):
+                patch_cache_control(response, public=True, max_age=MAX_AGE, stale_while_revalidate=STALE_WHILE_REVALIDATE)
+            else:
+                patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Authorization", "Cookie"))
         key = getattr(self, "_response_key", None)
         if (
             key is not None

@@ -89,3 +89,13 @@ def test_large_answers_are_not_kept(api, pairing, monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         assert api.get("/api/v1/pairings/").status_code == 200
     assert any("twinning_pairing" in q["sql"] for q in queries.captured_queries)  # computed again
+
+
+def test_anonymous_answers_may_be_kept_by_a_cdn_briefly_and_signed_in_ones_stay_private(api, pairing, curator):
+    anonymous = api.get("/api/v1/pairings/")
+    assert "public" in anonymous["Cache-Control"] and "max-age=60" in anonymous["Cache-Control"]
+    assert "stale-while-revalidate=300" in anonymous["Cache-Control"]
+    assert {"Authorization", "Cookie", "Accept"} <= {v.strip() for v in anonymous["Vary"].split(",")}
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(curator)}")
+    signed_in = api.get(f"/api/v1/pairings/{pairing.pk}/")
+    assert "private" in signed_in["Cache-Control"] and "public" not in signed_in["Cache-Control"]
