@@ -519,9 +519,13 @@ def pairing_export_chunks(pairings: QuerySet[Pairing], *, as_of: dt.date | None 
     """Every row of `pairings` (a filtered and ordered `pairings_with_status(as_of=as_of)`) as tuples of
     PAIRING_EXPORT_COLUMNS, in lists of up to `chunk_size`, from one streamed query (`pairing_export_sql`):
     constant memory at any size."""
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection, transaction
 
-    sql, params = pairing_export_sql(pairings, as_of=as_of)
+    try:
+        sql, params = pairing_export_sql(pairings, as_of=as_of)
+    except EmptyResultSet:  # a filter that can match nothing (a search that found no place): no rows
+        return
     # JIT off (for this transaction): compiling this plan costs seconds, more than running it.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('jit', 'off', true)")

@@ -214,3 +214,15 @@ def test_a_refused_geojson_export_matches_the_error_shape_the_schema_documents(a
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
     documented = schema["paths"][URL]["get"]["responses"]["400"]["content"]["application/geo+json"]["schema"]
     jsonschema.validate(body, documented)
+
+
+@pytest.mark.parametrize("params", [{"q": "0"}, {"q": "zzzzqqqq"}, {"q": "zzzzqqqq", "as_of": "2020-01-01"}])
+def test_an_export_matching_nothing_is_the_header_alone(api, world, params):
+    """A filter that can match nothing (a search finding no place) streams the header, not a broken
+    stream (schemathesis found `?q=0` cut off mid-response)."""
+    response = api.get("/api/v1/pairings/export/", params)
+    assert response.status_code == 200
+    rows = csv_of(b"".join(response.streaming_content))
+    assert rows == [list(PAIRING_CSV_COLUMNS)]
+    geojson = api.get("/api/v1/pairings/export/", {**params, "format": "geojson"})
+    assert json.loads(b"".join(geojson.streaming_content))["features"] == []
