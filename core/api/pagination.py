@@ -72,24 +72,6 @@ class IdsFirstPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
-class CappedIdsFirstPaginator(IdsFirstPaginator):
-    """IdsFirstPaginator counting with `capped_count`: beyond MAX_PAGED_ROWS the count is the
-    planner's estimate (`count_is_exact` is False; pages should say "about") and the page numbers stop
-    at the cap — a list that long is narrowed with filters, not paged through."""
-
-    count_is_exact = True
-
-    @cached_property
-    def count(self):
-        count, self.count_is_exact = capped_count(self.object_list)
-        return count
-
-    @cached_property
-    def num_pages(self):
-        pages = super().num_pages
-        return pages if self.count_is_exact else max(1, min(pages, MAX_PAGED_ROWS // self.per_page))
-
-
 def capped_count(queryset) -> tuple[int, bool]:
     """How many rows `queryset` has, and whether that is exact: exact up to MAX_PAGED_ROWS (a count
     that stops at MAX_PAGED_ROWS + 1 rows, never a scan of the table), beyond it the planner's
@@ -112,6 +94,17 @@ class CappedCountPaginator(Paginator):
     def count(self):
         count, self.count_is_exact = capped_count(self.object_list)
         return count
+
+
+class CappedIdsFirstPaginator(CappedCountPaginator, IdsFirstPaginator):
+    """IdsFirstPaginator counting with `capped_count`: beyond MAX_PAGED_ROWS the count is the
+    planner's estimate (`count_is_exact` is False; pages should say "about") and the page numbers stop
+    at the cap — a list that long is narrowed with filters, not paged through."""
+
+    @cached_property
+    def num_pages(self):
+        pages = super().num_pages
+        return pages if self.count_is_exact else max(1, min(pages, MAX_PAGED_ROWS // self.per_page))
 
 
 class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):

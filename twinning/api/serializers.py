@@ -9,12 +9,10 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.fields import ISO_8601
-from rest_framework.settings import api_settings
 
 from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
 from core.api.renderers import FORMULA_START, csv_cell
-from core.partialdates import DisplayCache, PartialDate, partial_date_of
+from core.partialdates import PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
 from sources.models import Source
 from twinning import world
@@ -412,12 +410,12 @@ class PairingSerializer(serializers.ModelSerializer):
 
 # --- Lean representations (the list's rows, JSON, CSV and GeoJSON alike) ---------------------------
 
-def _datetime(value):
-    """DRF's DateTimeField output (in the current time zone, UTC written `Z`) without its per-call
-    field machinery."""
+def _datetime(value, tz=None):
+    """DRF's DateTimeField output (in the current time zone, or `tz` when the caller has read it
+    already; UTC written `Z`) without its per-call field machinery."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = (value if timezone.is_naive(value) else timezone.localtime(value, tz)).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -630,10 +628,8 @@ class PairingExport:
         self.csv_cell = csv_cell
         self.url_prefix, self.url_suffix = (_site_url() + _pairing_path(self._SLUG)).split(self._SLUG)
         self.as_of = as_of.isoformat() if as_of else None
-        self.display = DisplayCache()
-        self.datetime = _datetime
-        if api_settings.DATETIME_FORMAT and api_settings.DATETIME_FORMAT.lower() == ISO_8601 and settings.USE_TZ:
-            self.datetime = functools.partial(_iso_datetime, timezone.get_current_timezone())
+        self.language = get_language()
+        self.datetime = functools.partial(_datetime, tz=timezone.get_current_timezone())
         self._dates: dict = {}
         self.ended = {str(s) for s in ENDED_STATUSES}
 
@@ -648,7 +644,8 @@ class PairingExport:
         value = self._dates.get(key)
         if value is None:
             precision = str(precision or default_precision)
-            value = (self.display(date, precision, bool(circa)), date.isoformat(), precision, bool(circa))
+            display = PartialDate(date, precision, bool(circa)).display(self.language)
+            value = (display, date.isoformat(), precision, bool(circa))
             if len(self._dates) < 100_000:
                 self._dates[key] = value
         return value
@@ -715,16 +712,6 @@ _CSV_TEXT = [
     if i not in _CSV_BOOLEANS and i != _CSV_LIST and name not in _NUMBERS
     and not name.endswith(("_id", "_latitude", "_longitude"))
 ]
-
-
-def _iso_datetime(tz, value):
-    """`_datetime(value)` with DRF's ISO 8601 output in time zone `tz`, without the field's lookups."""
-    if value is None:
-        return None
-    if timezone.is_naive(value):
-        return _datetime(value)
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 _FORMULA_START = frozenset(FORMULA_START)  # one character each: `value[0] in` is `startswith`
