@@ -231,6 +231,70 @@ def attach_latest_events(pairings) -> None:
         pairing.status_event = events.get(pairing.current_status_event_id)
 
 
+# The fields of a list row read as a Record (core.records): the pairing, its status (current or on
+# `as_of`), its places, established date, latest event id and source count, as `pairings_with_status`
+# annotates them.
+PLACE_RECORD_FIELDS = ("id", "slug", "name", "local_name", "country", "region", "kind", "latitude", "longitude")
+PAIRING_RECORD_FIELDS = (
+    "pk", "id", "slug", "relationship", "confidence", "updated_at",
+    "current_status", "current_since", "current_since_precision", "current_since_circa", "current_status_event_id",
+    "established_on", "established_precision", "established_circa", "latest_event_id", "source_count",
+    *(f"place_{side}__{f}" for side in ("a", "b") for f in PLACE_RECORD_FIELDS),
+)
+EVENT_RECORD_FIELDS = (
+    "id", "pairing_id", "event_type", "date", "date_precision", "date_circa", "order", "status_to", "status_after",
+    "rescinds_id", "actor", "body", "summary", "mover", "mover_party", "seconder", "seconder_party", "votes_for",
+    "votes_against", "abstentions", "unanimous", "casting_vote", "agreement_id", "confidence", "confidence_note",
+    "updated_at",
+)
+SOURCE_RECORD_FIELDS = (
+    "id", "title", "publisher", "url", "archive_url", "published", "published_precision", "published_circa", "source_type",
+)
+CITATION_RECORD_FIELDS = (
+    "event_id", "locator", "quote", "claimed_date", "claimed_date_precision", "claimed_date_circa",
+    *(f"source__{f}" for f in SOURCE_RECORD_FIELDS),
+)
+
+
+def pairing_records(pairings: QuerySet[Pairing]) -> QuerySet:
+    """Rows of `pairings_with_status` as Records (no model instances): what the API list serialises."""
+    from core.records import records
+
+    return records(pairings, *PAIRING_RECORD_FIELDS)
+
+
+def event_records(ids) -> dict:
+    """Events by id as Records, with `when`, `has_vote` and `citations` (Records with `claimed` and
+    their `source` with `published_date`) read by the models' own properties: two queries whatever
+    the number, and no model instances."""
+    from core.records import records
+    from sources.models import Source
+
+    ids = sorted({pk for pk in ids if pk})
+    if not ids:
+        return {}
+    events = {}
+    for event in records(Event.objects.filter(pk__in=ids).order_by(), *EVENT_RECORD_FIELDS):
+        event.when = Event.when.fget(event)
+        event.has_vote = Event.has_vote.fget(event)
+        event.citations = []
+        events[event.id] = event
+    for citation in records(EventCitation.objects.filter(event_id__in=ids).order_by("id"), *CITATION_RECORD_FIELDS):
+        citation.claimed = EventCitation.claimed.fget(citation)
+        citation.source.published_date = Source.published_date.fget(citation.source)
+        events[citation.event_id].citations.append(citation)
+    return events
+
+
+def attach_latest_event_records(pairings) -> None:
+    """`attach_latest_events` with Records (`event_records`) instead of model instances: for rows
+    that are only serialised."""
+    events = event_records([p.latest_event_id for p in pairings] + [p.current_status_event_id for p in pairings])
+    for pairing in pairings:
+        pairing.latest_event = events.get(pairing.latest_event_id)
+        pairing.status_event = events.get(pairing.current_status_event_id)
+
+
 def events_with_sources(ids) -> dict[int, Event]:
     """Events by id, with their citations and sources loaded (two queries whatever the number)."""
     events = (

@@ -60,7 +60,14 @@ class ResearchViewSetMixin(AnonymousResponseCacheMixin, ConditionalGetMixin):
     def prepare_rows(self, rows: list) -> None:
         """Load what a page of rows needs beyond its queryset (a constant number of queries)."""
 
+    def list_rows(self, queryset):
+        """The queryset a list reads its rows from (e.g. as Records, core.records, when they are only
+        serialised); the filtered queryset by default."""
+        return queryset
+
     def paginate_queryset(self, queryset):
+        if getattr(self, "action", None) == "list":
+            queryset = self.list_rows(queryset)
         page = super().paginate_queryset(queryset)
         if page is not None:
             self.prepare_rows(page)

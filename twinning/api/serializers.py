@@ -374,6 +374,20 @@ class PairingSerializer(serializers.ModelSerializer):
             return super().to_representation(obj)
         as_of = self.context.get("as_of")
         language = get_language()
+        tz = self.context.get("_tz")
+        if tz is None:
+            tz = self.context["_tz"] = timezone.get_current_timezone()
+        # An event is often both the latest and the one the status holds from: built once per response.
+        events = self.context.setdefault("_event_dicts", {})
+
+        def event_out(event):
+            if event is None:
+                return None
+            key = (id(event), language)
+            if key not in events:
+                events[key] = (event, event_dict(event, language, tz))
+            return events[key][1]
+
         status = obj.current_status
         since = partial_date_of(obj, "current_since")
         since = since.as_dict(language) if since else None
@@ -400,11 +414,11 @@ class PairingSerializer(serializers.ModelSerializer):
             "ended": since if status in ENDED_STATUSES else None,
             "place_a": place_summary(obj.place_a),
             "place_b": place_summary(obj.place_b),
-            "status_event": event_dict(getattr(obj, "status_event", None), language),
-            "latest_event": event_dict(getattr(obj, "latest_event", None), language),
+            "status_event": event_out(getattr(obj, "status_event", None)),
+            "latest_event": event_out(getattr(obj, "latest_event", None)),
             "source_count": int(obj.source_count),
             "confidence": obj.confidence,
-            "updated_at": _datetime(obj.updated_at),
+            "updated_at": _datetime(obj.updated_at, tz),
         }
 
 
@@ -495,8 +509,14 @@ def _citation(citation, language: str | None = None) -> dict:
     }
 
 
-def event_dict(event, language: str | None = None) -> dict | None:
-    """EventSerializer's output for an event with its citations and sources loaded."""
+def _all(related) -> list:
+    """A relation's rows: a list as it is (Records, `twinning.selectors.event_records`), else a manager's `.all()`."""
+    return related if isinstance(related, list) else related.all()
+
+
+def event_dict(event, language: str | None = None, tz=None) -> dict | None:
+    """EventSerializer's output for an event with its citations and sources loaded (a model instance, or
+    a Record of `twinning.selectors.event_records`)."""
     if event is None:
         return None
     language = language or get_language()
@@ -527,8 +547,8 @@ def event_dict(event, language: str | None = None) -> dict | None:
         "agreement": event.agreement_id,
         "confidence": event.confidence,
         "confidence_note": event.confidence_note,
-        "sources": [_citation(c, language) for c in event.citations.all()],
-        "updated_at": _datetime(event.updated_at),
+        "sources": [_citation(c, language) for c in _all(event.citations)],
+        "updated_at": _datetime(event.updated_at, tz),
     }
 
 

@@ -57,8 +57,9 @@ from twinning.filters import AgreementFilter, EventFilter, PairingFilter, PlaceF
 from twinning.models import Agreement, AgreementCitation, Event, EventCitation, Pairing, PairingCitation
 from twinning.selectors import (
     DECISION_RULE,
-    attach_latest_events,
+    attach_latest_event_records,
     pairing_export_chunks,
+    pairing_records,
     pairings_with_status,
     places_with_pairing_counts,
     register_stats,
@@ -254,8 +255,12 @@ class PairingViewSet(
         pairing.status_event = by_id.get(pairing.current_status_event_id)
         return pairing
 
+    def list_rows(self, queryset):
+        # The list's rows are only serialised: read them as Records (no model instances).
+        return pairing_records(queryset)
+
     def prepare_rows(self, rows):
-        attach_latest_events(rows)
+        attach_latest_event_records(rows)
 
     EXPORT_CHUNK = 2000
 

@@ -68,7 +68,7 @@ def _list_view(viewset):
 
 def export_resource(viewset, path: Path, *, chunk: int = 2000) -> int:
     view = _list_view(viewset)
-    queryset = view.get_queryset().order_by("pk")
+    queryset = view.list_rows(view.get_queryset().order_by("pk"))
     columns = viewset.csv_columns
     rows = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
