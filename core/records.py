@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import BaseIterable, ValuesIterable
 
 
@@ -73,3 +74,9 @@ def records(queryset: QuerySet, *fields: str) -> QuerySet:
     qs = queryset.all()
     qs._iterable_class = type("RecordIterable", (RecordIterable,), {"fields": fields})
     return qs
+
+
+def id_array(ids) -> RawSQL:
+    """The right side of `field__in=` for many ids, sent as one array parameter: `IN (%s, %s, …)`
+    with a parameter per id costs more to build and plan than to run, at a thousand ids."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])

@@ -267,19 +267,19 @@ def event_records(ids) -> dict:
     """Events by id as Records, with `when`, `has_vote` and `citations` (Records with `claimed` and
     their `source` with `published_date`) read by the models' own properties: two queries whatever
     the number, and no model instances."""
-    from core.records import records
+    from core.records import id_array, records
     from sources.models import Source
 
     ids = sorted({pk for pk in ids if pk})
     if not ids:
         return {}
     events = {}
-    for event in records(Event.objects.filter(pk__in=ids).order_by(), *EVENT_RECORD_FIELDS):
+    for event in records(Event.objects.filter(pk__in=id_array(ids)).order_by(), *EVENT_RECORD_FIELDS):
         event.when = Event.when.fget(event)
         event.has_vote = Event.has_vote.fget(event)
         event.citations = []
         events[event.id] = event
-    for citation in records(EventCitation.objects.filter(event_id__in=ids).order_by("id"), *CITATION_RECORD_FIELDS):
+    for citation in records(EventCitation.objects.filter(event_id__in=id_array(ids)).order_by("id"), *CITATION_RECORD_FIELDS):
         citation.claimed = EventCitation.claimed.fget(citation)
         citation.source.published_date = Source.published_date.fget(citation.source)
         events[citation.event_id].citations.append(citation)

@@ -1,4 +1,5 @@
-"""CSV (fixed columns, formula-safe) and GeoJSON renderers, and the `format` parameter."""
+"""JSON (DRF's output, written by orjson), CSV (fixed columns, formula-safe) and GeoJSON renderers, and
+the `format` parameter."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+import orjson
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
 )
 from rest_framework import renderers
+from rest_framework.utils import encoders
 
 # --- Renderers ------------------------------------------------------------------------------------
 
@@ -165,7 +168,33 @@ class GeoJSONRenderer(renderers.BaseRenderer):
         return json.dumps(body, ensure_ascii=False, default=str).encode()
 
 
-LIST_RENDERERS = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+LINE_SEPARATOR, PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSONRenderer written by orjson (from PyPI): encoding a 1,000-row crawl page with the
+    standard library took longer than building its rows. The same bytes (a float under 1e-4 is
+    written 0.00001 rather than 1e-05: the same number). Indented output (`; indent=`, the browsable
+    API) and anything orjson refuses go through DRF's own path; what orjson does not write as DRF does
+    (datetimes, decimals, lazy text…) goes through DRF's encoder."""
+
+    _default = staticmethod(encoders.JSONEncoder().default)
+    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None or self.ensure_ascii or not self.compact:
+            return super().render(data, accepted_media_type, renderer_context)
+        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            text = orjson.dumps(data, default=self._default, option=self._options)
+        except (orjson.JSONEncodeError, ValueError):
+            return super().render(data, accepted_media_type, renderer_context)
+        # As DRF: U+2028 and U+2029 escaped, so the output is also valid JavaScript.
+        return text.replace(LINE_SEPARATOR, b"\\u2028").replace(PARAGRAPH_SEPARATOR, b"\\u2029")
+
+
+LIST_RENDERERS = [JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",

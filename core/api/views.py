@@ -11,7 +11,7 @@ from core.api.conditional import ConditionalGetMixin
 from core.api.filters import StrictFilterBackend
 from core.api.pagination import ResearchPagination
 from core.api.permissions import CuratorWritePermission
-from core.api.renderers import LIST_RENDERERS
+from core.api.renderers import LIST_RENDERERS, JSONRenderer
 
 # --- Views ----------------------------------------------------------------------------------------
 
@@ -49,12 +49,12 @@ class ResearchViewSetMixin(AnonymousResponseCacheMixin, ConditionalGetMixin):
         request = getattr(self, "request", None)
         if request is not None and request.method not in ("GET", "HEAD"):
             # writes (and OPTIONS) answer in JSON, whatever format was asked
-            return [renderers.JSONRenderer(), renderers.BrowsableAPIRenderer()]
+            return [JSONRenderer(), renderers.BrowsableAPIRenderer()]
         return super().get_renderers()
 
     def perform_content_negotiation(self, request, force=False):
         if request.method == "OPTIONS":  # the description of an endpoint is JSON, whatever the format asked
-            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+            return JSONRenderer(), JSONRenderer.media_type
         return super().perform_content_negotiation(request, force)
 
     def prepare_rows(self, rows: list) -> None:

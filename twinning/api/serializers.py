@@ -377,6 +377,8 @@ class PairingSerializer(serializers.ModelSerializer):
         tz = self.context.get("_tz")
         if tz is None:
             tz = self.context["_tz"] = timezone.get_current_timezone()
+            self.context["_site_url"] = _site_url()
+        site_url = self.context["_site_url"]
         # An event is often both the latest and the one the status holds from: built once per response.
         events = self.context.setdefault("_event_dicts", {})
 
@@ -399,7 +401,7 @@ class PairingSerializer(serializers.ModelSerializer):
         return {
             "id": obj.id,
             "slug": obj.slug,
-            "url": _site_url() + _pairing_path(obj.slug, language),
+            "url": site_url + _pairing_path(obj.slug, language),
             "relationship": obj.relationship,
             "relationship_label": _display(Pairing, "relationship", obj.relationship, language),
             "status": status,
@@ -429,7 +431,9 @@ def _datetime(value, tz=None):
     already; UTC written `Z`) without its per-call field machinery."""
     if value is None:
         return None
-    text = (value if timezone.is_naive(value) else timezone.localtime(value, tz)).isoformat()
+    if value.tzinfo is not None:
+        value = value.astimezone(tz or timezone.get_current_timezone())
+    text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
