@@ -58,9 +58,11 @@ from twinning.models import Agreement, AgreementCitation, Event, EventCitation, 
 from twinning.selectors import (
     DECISION_RULE,
     attach_latest_events,
+    pairing_details,
     pairing_export_chunks,
     pairings_with_status,
     places_with_pairing_counts,
+    read_timeline_facts,
     register_stats,
 )
 from twinning.status import TIMELINE_ORDER
@@ -217,12 +219,17 @@ class PairingViewSet(
         return self._as_of
 
     def get_queryset(self):
-        qs = pairings_with_status(as_of=self.as_of()).order_by("sort_a", "sort_b", "id")
-        if self.action not in ("list", "export"):
-            qs = qs.prefetch_related(
+        if self.action in ("list", "export"):
+            return pairings_with_status(as_of=self.as_of()).order_by("sort_a", "sort_b", "id")
+        # One pairing with its whole timeline: what the list reads with per-row subqueries (established
+        # date, latest event, source count) is read from the timeline instead (get_object).
+        return (
+            pairing_details(as_of=self.as_of())
+            .order_by("sort_a", "sort_b", "id")
+            .prefetch_related(
                 Prefetch(
                     "events",
-                    queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by(*TIMELINE_ORDER),
+                    queryset=Event.objects.prefetch_related(CITATIONS).order_by(*TIMELINE_ORDER),
                     to_attr="timeline",
                 ),
                 Prefetch(
@@ -236,7 +243,7 @@ class PairingViewSet(
                     "citations", queryset=PairingCitation.objects.select_related("source").order_by("id"), to_attr="citation_list"
                 ),
             )
-        return qs
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -249,6 +256,7 @@ class PairingViewSet(
 
     def get_object(self):
         pairing = _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
+        read_timeline_facts(pairing, pairing.timeline, self.as_of())
         by_id = {event.pk: event for event in pairing.timeline}
         pairing.latest_event = by_id.get(pairing.latest_event_id)
         pairing.status_event = by_id.get(pairing.current_status_event_id)
