@@ -7,7 +7,20 @@ import datetime as dt
 import hashlib
 from functools import cache
 
-from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from twinning.constants import EventType, Status
@@ -212,6 +225,14 @@ def read_timeline_facts(pairing: Pairing, timeline: list[Event], as_of: dt.date 
     counted = timeline if as_of is None else [e for e in timeline if e.effective_on is not None and e.effective_on <= as_of]
     pairing.latest_event_id = counted[-1].pk if counted else None
     pairing.source_count = len({c.source_id for event in timeline for c in event.citations.all()})
+
+
+def pairing_has_rows(table: str, condition: str) -> RawSQL:
+    """An annotation for a query of pairings: whether `table` (aliased `t`) has a row meeting
+    `condition`, where `{pairing}` names the pairing's table. Raw SQL: nothing to build or compile,
+    for a detail to skip querying what a pairing rarely has (agreements, campaigns, petitions)."""
+    where = condition.format(pairing=Pairing._meta.db_table)
+    return RawSQL(f"EXISTS (SELECT 1 FROM {table} t WHERE {where})", (), output_field=BooleanField())
 
 
 def _with_status(qs: QuerySet[Pairing], as_of: dt.date | None) -> QuerySet[Pairing]:

@@ -30,6 +30,7 @@ from campaigns.models import (
 from core.api.renderers import FORMAT_PARAMETER
 from core.api.views import ResearchViewSetMixin
 from twinning.api import views as twinning_views
+from twinning.selectors import pairing_has_rows
 
 
 def _citations(model):
@@ -123,17 +124,37 @@ class PairingWithCampaignsViewSet(twinning_views.PairingViewSet):
     filterset_class = PairingWithCampaignFilter
     detail_serializer_class = PairingFullSerializer
 
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action in ("list", "export"):
+            return qs
+        # Few pairings are campaigned or petitioned about: the row says whether to look (the same
+        # conditions as get_object's queries).
+        places = "({pairing}.place_a_id, {pairing}.place_b_id)"
+        return qs.annotate(
+            has_targets=pairing_has_rows(
+                CampaignTarget._meta.db_table, f"t.pairing_id = {{pairing}}.id OR t.place_id IN {places}"
+            ),
+            has_petitions=pairing_has_rows(
+                Petition._meta.db_table,
+                f"t.pairing_id = {{pairing}}.id OR (t.pairing_id IS NULL AND t.target_place_id IN {places})",
+            ),
+        )
+
     def get_object(self):
         pairing = super().get_object()
         places = [pairing.place_a_id, pairing.place_b_id]
-        pairing.target_list = list(
-            CampaignTarget.objects.filter(Q(pairing=pairing) | Q(place_id__in=places))
-            .select_related("campaign")
-            .order_by("campaign__name", "id")
-        )
-        pairing.petition_list = list(
-            Petition.objects.filter(Q(pairing=pairing) | Q(pairing__isnull=True, target_place_id__in=places))
-            .select_related("campaign")
-            .order_by("opened", "id")
-        )
+        pairing.target_list = pairing.petition_list = []
+        if pairing.has_targets:
+            pairing.target_list = list(
+                CampaignTarget.objects.filter(Q(pairing=pairing) | Q(place_id__in=places))
+                .select_related("campaign")
+                .order_by("campaign__name", "id")
+            )
+        if pairing.has_petitions:
+            pairing.petition_list = list(
+                Petition.objects.filter(Q(pairing=pairing) | Q(pairing__isnull=True, target_place_id__in=places))
+                .select_related("campaign")
+                .order_by("opened", "id")
+            )
         return pairing

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -60,6 +60,7 @@ from twinning.selectors import (
     attach_latest_events,
     pairing_details,
     pairing_export_chunks,
+    pairing_has_rows,
     pairings_with_status,
     places_with_pairing_counts,
     read_timeline_facts,
@@ -85,6 +86,13 @@ EXPORT_FORMAT_PARAMETER = OpenApiParameter(
 )
 
 CITATIONS = Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id"))
+AGREEMENTS = Prefetch(
+    "agreements",
+    queryset=Agreement.objects.prefetch_related(
+        Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
+    ).order_by("signed", "id"),
+    to_attr="agreement_list",
+)
 
 
 def _validated(serializer_class, request, *, partial=False, context=None):
@@ -233,16 +241,10 @@ class PairingViewSet(
                     to_attr="timeline",
                 ),
                 Prefetch(
-                    "agreements",
-                    queryset=Agreement.objects.prefetch_related(
-                        Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
-                    ).order_by("signed", "id"),
-                    to_attr="agreement_list",
-                ),
-                Prefetch(
                     "citations", queryset=PairingCitation.objects.select_related("source").order_by("id"), to_attr="citation_list"
                 ),
             )
+            .annotate(has_agreements=pairing_has_rows(Agreement._meta.db_table, "t.pairing_id = {pairing}.id"))
         )
 
     def get_serializer_context(self):
@@ -257,6 +259,11 @@ class PairingViewSet(
     def get_object(self):
         pairing = _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
         read_timeline_facts(pairing, pairing.timeline, self.as_of())
+        # Few pairings have agreements: read them only when there are some (the row says so).
+        if pairing.has_agreements:
+            prefetch_related_objects([pairing], AGREEMENTS)
+        else:
+            pairing.agreement_list = []
         by_id = {event.pk: event for event in pairing.timeline}
         pairing.latest_event = by_id.get(pairing.latest_event_id)
         pairing.status_event = by_id.get(pairing.current_status_event_id)

@@ -150,3 +150,17 @@ def test_lean_detail_equals_the_serializer_fields(world, api, language, as_of):
     if language == "en":  # and the API (in LANGUAGE_CODE: see test_export's api_language) serves exactly that
         query = {"as_of": as_of.isoformat()} if as_of else {}
         assert api.get(f"/api/v1/pairings/{pairing.pk}/", query).json() == lean
+
+
+def test_detail_skips_what_a_pairing_has_none_of(world, api, django_assert_max_num_queries):
+    """Agreements, campaigns and petitions are read only when the pairing's row says it has some: a
+    pairing with none answers in five queries (the register's version, the pairing, its events, their
+    sources, its own sources), the rich one in at most nine."""
+    with django_assert_max_num_queries(5):
+        body = api.get(f"/api/v1/pairings/{world.paris_rome.pk}/").json()
+    assert body["agreements"] == body["campaigns"] == body["petitions"] == []
+    assert [e["event_type"] for e in body["timeline"]] == ["established", "visit"]
+    pairing = _rich_detail(world)
+    with django_assert_max_num_queries(9):
+        body = api.get(f"/api/v1/pairings/{pairing.pk}/").json()
+    assert len(body["agreements"]) == len(body["campaigns"]) == len(body["petitions"]) == 2
