@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from twinning.constants import EventType, Status
-from twinning.models import Event, EventCitation, Pairing, Place, PlaceName
+from twinning.models import Agreement, Event, EventCitation, Pairing, Place, PlaceName
 from twinning.status import TIMELINE_ORDER, TIMELINE_ORDER_DESC
 
 
@@ -233,6 +233,11 @@ def pairing_has_rows(table: str, condition: str) -> RawSQL:
     for a detail to skip querying what a pairing rarely has (agreements, campaigns, petitions)."""
     where = condition.format(pairing=Pairing._meta.db_table)
     return RawSQL(f"EXISTS (SELECT 1 FROM {table} t WHERE {where})", (), output_field=BooleanField())
+
+
+def with_has_agreements(qs: QuerySet[Pairing]) -> QuerySet[Pairing]:
+    """`has_agreements` on each pairing (few have any: a detail reads them only then)."""
+    return qs.annotate(has_agreements=pairing_has_rows(Agreement._meta.db_table, "t.pairing_id = {pairing}.id"))
 
 
 def _with_status(qs: QuerySet[Pairing], as_of: dt.date | None) -> QuerySet[Pairing]:

@@ -27,10 +27,10 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
+from campaigns.selectors import with_campaign_flags
 from core.api.renderers import FORMAT_PARAMETER
 from core.api.views import ResearchViewSetMixin
 from twinning.api import views as twinning_views
-from twinning.selectors import pairing_has_rows
 
 
 def _citations(model):
@@ -126,20 +126,7 @@ class PairingWithCampaignsViewSet(twinning_views.PairingViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        if self.action in ("list", "export"):
-            return qs
-        # Few pairings are campaigned or petitioned about: the row says whether to look (the same
-        # conditions as get_object's queries).
-        places = "({pairing}.place_a_id, {pairing}.place_b_id)"
-        return qs.annotate(
-            has_targets=pairing_has_rows(
-                CampaignTarget._meta.db_table, f"t.pairing_id = {{pairing}}.id OR t.place_id IN {places}"
-            ),
-            has_petitions=pairing_has_rows(
-                Petition._meta.db_table,
-                f"t.pairing_id = {{pairing}}.id OR (t.pairing_id IS NULL AND t.target_place_id IN {places})",
-            ),
-        )
+        return qs if self.action in ("list", "export") else with_campaign_flags(qs)
 
     def get_object(self):
         pairing = super().get_object()

@@ -60,11 +60,11 @@ from twinning.selectors import (
     attach_latest_events,
     pairing_details,
     pairing_export_chunks,
-    pairing_has_rows,
     pairings_with_status,
     places_with_pairing_counts,
     read_timeline_facts,
     register_stats,
+    with_has_agreements,
 )
 from twinning.status import TIMELINE_ORDER
 
@@ -232,7 +232,7 @@ class PairingViewSet(
         # One pairing with its whole timeline: what the list reads with per-row subqueries (established
         # date, latest event, source count) is read from the timeline instead (get_object).
         return (
-            pairing_details(as_of=self.as_of())
+            with_has_agreements(pairing_details(as_of=self.as_of()))
             .order_by("sort_a", "sort_b", "id")
             .prefetch_related(
                 Prefetch(
@@ -244,7 +244,6 @@ class PairingViewSet(
                     "citations", queryset=PairingCitation.objects.select_related("source").order_by("id"), to_attr="citation_list"
                 ),
             )
-            .annotate(has_agreements=pairing_has_rows(Agreement._meta.db_table, "t.pairing_id = {pairing}.id"))
         )
 
     def get_serializer_context(self):
