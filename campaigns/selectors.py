@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from campaigns.models import Campaign, CampaignTarget, Petition, SignatureCount
 from twinning.models import Pairing, Place
+from twinning.selectors import pairing_has_rows
 
 
 def petitions_with_latest_count() -> QuerySet[Petition]:
@@ -18,6 +19,19 @@ def petitions_with_latest_count() -> QuerySet[Petition]:
         latest_count_at_least=Subquery(latest.values("at_least")[:1]),
         latest_count_date=Subquery(latest.values("date")[:1]),
         latest_count_precision=Subquery(latest.values("date_precision")[:1]),
+    )
+
+
+def with_campaign_flags(qs: QuerySet[Pairing]) -> QuerySet[Pairing]:
+    """`has_targets` and `has_petitions` on each pairing: whether `campaign_targets_for_pairing` and
+    `petitions_for_pairing` would find any (the same conditions). Few pairings are campaigned or
+    petitioned about: a detail runs those queries only when these say so."""
+    places = "({pairing}.place_a_id, {pairing}.place_b_id)"
+    return qs.annotate(
+        has_targets=pairing_has_rows(CampaignTarget._meta.db_table, f"t.pairing_id = {{pairing}}.id OR t.place_id IN {places}"),
+        has_petitions=pairing_has_rows(
+            Petition._meta.db_table, f"t.pairing_id = {{pairing}}.id OR (t.pairing_id IS NULL AND t.target_place_id IN {places})"
+        ),
     )
 
 

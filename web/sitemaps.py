@@ -4,18 +4,21 @@ pages of SECTION_ITEMS records), each URL in both languages with its alternates 
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import http_date
 
 from twinning.models import Pairing, Place
@@ -111,6 +114,75 @@ class ModelSitemap(I18nSitemap, Sitemap):
         if latest is not None:
             self.latest_lastmod = latest
         return urls
+
+
+    def page_rows(self, page: int) -> list[tuple]:
+        """(key, updated_at) of the records on page `page` (from 1), in key order: the page's first
+        key found on the primary key's index alone (an OFFSET over bare keys), then the page read from
+        there. No count of the table, and the last page costs about what the first does."""
+        start = self.queryset.order_by("pk").values("pk")[(page - 1) * self.limit:][:1]
+        rows = self.queryset.filter(pk__gte=Subquery(start)).order_by("pk").values_list(self.key, "updated_at")
+        return list(rows[: self.limit])
+
+    def section_xml(self, page: int, protocol: str, domain: str) -> tuple[str, dt.datetime | None] | None:
+        """The page's <url> entries as Django's sitemap.xml template writes them for `_urls` (its
+        {% spaceless %} output, escaped alike; lastmod the day in the current time zone), built as
+        text: 5,000 URLs through the template engine took most of a second. None for an empty page
+        after the first (Django's 404)."""
+        rows = self.page_rows(page)
+        if not rows and page != 1:
+            return None
+        base = escape(f"{protocol}://{domain}")
+        templates = {code: base + escape(template) for code, template in self._templates().items()}
+        default = settings.LANGUAGE_CODE
+        priority = f"<priority>{escape(str(self.priority))}</priority>"
+        tz = timezone.get_current_timezone()
+        parts, latest = [], None
+        for value, lastmod in rows:
+            value = escape(str(value))
+            locations = {code: template.format(value) for code, template in templates.items()}
+            links = [f'<xhtml:link rel="alternate" hreflang="{code}" href="{loc}"/>' for code, loc in locations.items()]
+            if default in locations:
+                x_default = locations[default].replace(f"/{default}/", "/", 1)
+                links.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{x_default}"/>')
+            links = "".join(links)
+            day = ""
+            if lastmod is not None:
+                day = f"<lastmod>{timezone.localtime(lastmod, tz).date().isoformat()}</lastmod>"
+                latest = lastmod if latest is None or lastmod > latest else latest
+            for loc in locations.values():
+                parts.append(f"<url><loc>{loc}</loc>{day}{priority}{links}</url>")
+        return "".join(parts), latest
+
+
+SITEMAP_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+SITEMAP_TAIL = "\n</urlset>\n"
+
+
+@x_robots_tag
+def sitemap_section(request, sitemaps, section):
+    """One section page (sitemap-<section>.xml?p=N): Django's sitemap view, the same bytes and headers,
+    with a ModelSitemap's page written as text (ModelSitemap.section_xml)."""
+    site = sitemaps.get(section)
+    if not isinstance(site, ModelSitemap):
+        return django_sitemap(request, sitemaps, section=section)
+    try:
+        page = int(request.GET.get("p", 1))
+    except (TypeError, ValueError):
+        raise Http404(f"No page '{request.GET.get('p')}'") from None
+    if page < 1:
+        raise Http404(f"Page {page} empty")
+    built = site.section_xml(page, request.scheme, get_current_site(request).domain)
+    if built is None:
+        raise Http404(f"Page {page} empty")
+    body, latest = built
+    response = HttpResponse(SITEMAP_HEAD + body + SITEMAP_TAIL, content_type="application/xml")
+    if latest is not None:
+        response["Last-Modified"] = http_date(latest.timestamp())
+    return response
 
 
 def model_sitemap(queryset, priority: float) -> ModelSitemap:

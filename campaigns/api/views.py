@@ -27,6 +27,7 @@ from campaigns.models import (
     PetitionCitation,
     SignatureCount,
 )
+from campaigns.selectors import with_campaign_flags
 from core.api.renderers import FORMAT_PARAMETER
 from core.api.views import ResearchViewSetMixin
 from twinning.api import views as twinning_views
@@ -123,17 +124,24 @@ class PairingWithCampaignsViewSet(twinning_views.PairingViewSet):
     filterset_class = PairingWithCampaignFilter
     detail_serializer_class = PairingFullSerializer
 
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs if self.action in ("list", "export") else with_campaign_flags(qs)
+
     def get_object(self):
         pairing = super().get_object()
         places = [pairing.place_a_id, pairing.place_b_id]
-        pairing.target_list = list(
-            CampaignTarget.objects.filter(Q(pairing=pairing) | Q(place_id__in=places))
-            .select_related("campaign")
-            .order_by("campaign__name", "id")
-        )
-        pairing.petition_list = list(
-            Petition.objects.filter(Q(pairing=pairing) | Q(pairing__isnull=True, target_place_id__in=places))
-            .select_related("campaign")
-            .order_by("opened", "id")
-        )
+        pairing.target_list = pairing.petition_list = []
+        if pairing.has_targets:
+            pairing.target_list = list(
+                CampaignTarget.objects.filter(Q(pairing=pairing) | Q(place_id__in=places))
+                .select_related("campaign")
+                .order_by("campaign__name", "id")
+            )
+        if pairing.has_petitions:
+            pairing.petition_list = list(
+                Petition.objects.filter(Q(pairing=pairing) | Q(pairing__isnull=True, target_place_id__in=places))
+                .select_related("campaign")
+                .order_by("opened", "id")
+            )
         return pairing

@@ -122,3 +122,22 @@ def test_feed_summaries_are_plain_text_never_html(client, newcastle):
         summaries = [e.find(f"{ATOM}summary") for e in entries]
         assert summaries and all(s.get("type") == "text" for s in summaries)
         assert any(s.text.startswith('<img src=x onerror="alert(1)"> severed <b>now</b>') for s in summaries)
+
+
+def test_a_pairing_page_reads_agreements_campaigns_and_petitions_only_when_it_has_some(client, django_assert_max_num_queries):
+    """The pairing's row says whether it has agreements, campaign targets (on it or one of its places)
+    and petitions: a pairing with none costs five queries; one with them shows them."""
+    from tests.campaigns.factories import make_campaign, make_petition
+    from tests.twinning.factories import make_pairing
+    from twinning import services
+
+    bare = make_pairing()
+    with django_assert_max_num_queries(5):  # the register's version, the pairing, events, their sources, its own sources
+        assert client.get(bare.get_absolute_url()).status_code == 200
+    rich = make_pairing()
+    services.agreement_record(pairing=rich, kind="charter", title="A charter of friendship")
+    campaign = make_campaign(name="Watch the place")
+    CampaignTarget.objects.create(campaign=campaign, place=rich.place_b)
+    make_petition(title="Reconsider every tie", target_place=rich.place_a)
+    html = client.get(rich.get_absolute_url()).content.decode()
+    assert "A charter of friendship" in html and "Watch the place" in html and "Reconsider every tie" in html

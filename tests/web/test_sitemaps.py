@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.sitemaps import GenericSitemap
 from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.http import Http404
 from django.test import RequestFactory
 
 from tests.twinning.factories import make_pairing
@@ -83,3 +84,49 @@ def test_sitemaps_come_from_the_page_cache_until_the_register_changes(client, fi
     assert first_section.get("ETag") and first_section["X-Robots-Tag"]
     newest = make_pairing()
     assert f"/pairings/{newest.slug}/" in client.get("/sitemap-pairings.xml").content.decode()
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Asia/Taipei"])
+def test_section_pages_are_the_bytes_djangos_sitemap_view_wrote(client, five, monkeypatch, settings, time_zone):
+    """Section pages are written as text (ModelSitemap.section_xml), not through the template: the same
+    bytes and Last-Modified as Django's sitemap view over the same sitemaps, on every page of every
+    section, lastmod the day in the site's time zone; the same 404s."""
+    from django.urls import clear_url_caches
+    from django.utils import timezone
+
+    from web.urls import SITEMAPS
+
+    settings.TIME_ZONE = time_zone
+    clear_url_caches()
+    monkeypatch.setattr(ModelSitemap, "limit", 2)
+    Pairing.objects.filter(pk=five[2].pk).update(updated_at="2030-01-02T20:00:00Z")  # 3 January in Taipei
+    pages = 0
+    for section in ("pairings", "places", "sources", "campaigns", "static"):
+        for page in range(1, 6):
+            try:
+                with timezone.override(time_zone):
+                    old = django_sitemap(RequestFactory().get(f"/sitemap-{section}.xml", {"p": page}), SITEMAPS, section=section)
+            except Http404:
+                old = None
+            new = client.get(f"/sitemap-{section}.xml", {"p": page})
+            if old is None:
+                assert new.status_code == 404, (section, page)
+                break
+            old.render()
+            assert new.status_code == 200
+            assert new.content == old.content, (section, page)
+            assert new.get("Last-Modified") == old.get("Last-Modified")
+            assert new["Content-Type"] == old["Content-Type"] and new["X-Robots-Tag"] == old["X-Robots-Tag"]
+            pages += 1
+    assert pages >= 8
+    day = "2030-01-03" if time_zone == "Asia/Taipei" else "2030-01-02"
+    page = client.get("/sitemap-pairings.xml", {"p": 2}).content.decode()
+    assert (
+        f"<url><loc>http://testserver/pairings/{five[2].slug}/</loc><lastmod>{day}</lastmod><priority>0.8</priority>"
+        f'<xhtml:link rel="alternate" hreflang="en" href="http://testserver/pairings/{five[2].slug}/"/>'
+        f'<xhtml:link rel="alternate" hreflang="zh-hant" href="http://testserver/zh-hant/pairings/{five[2].slug}/"/>'
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="http://testserver/pairings/{five[2].slug}/"/></url>'
+    ) in page
+    for bad in ("0", "-1", "abc", "2.0", "99"):
+        assert client.get("/sitemap-pairings.xml", {"p": bad}).status_code == 404, bad
+    assert client.get("/sitemap-nothing.xml").status_code == 404

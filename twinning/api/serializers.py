@@ -368,12 +368,16 @@ class PairingSerializer(serializers.ModelSerializer):
 
     def to_representation(self, obj):
         """The same dict DRF's field machinery builds (the declared fields above stay the schema, and
-        a test holds the two equal), built directly: per row, DRF's per-field calls cost more than the
-        queries of a page. Subclasses adding fields (the detail) take the generic path."""
-        if type(self) is not PairingSerializer:
+        tests hold the two equal), built directly by the class's own `lean_representation`: per row,
+        DRF's per-field calls cost more than the queries of a page. A subclass adding fields without
+        defining its own `lean_representation` takes the generic path."""
+        lean = type(self).__dict__.get("lean_representation")
+        if lean is None:
             return super().to_representation(obj)
+        return lean(self, obj, get_language())
+
+    def lean_representation(self, obj, language: str) -> dict:
         as_of = self.context.get("as_of")
-        language = get_language()
         tz = self.context.get("_tz")
         if tz is None:
             tz = self.context["_tz"] = timezone.get_current_timezone()
@@ -403,12 +407,12 @@ class PairingSerializer(serializers.ModelSerializer):
             "slug": obj.slug,
             "url": site_url + _pairing_path(obj.slug, language),
             "relationship": obj.relationship,
-            "relationship_label": _display(Pairing, "relationship", obj.relationship, language),
+            "relationship_label": choice_label(Pairing, "relationship", obj.relationship, language),
             "status": status,
             "status_label": (
                 world.status_label(status, obj.current_since)
                 if status == Status.LISTED
-                else _display(Pairing, "status", status, language)
+                else choice_label(Pairing, "status", status, language)
             ),
             "status_since": since,
             "as_of": as_of.isoformat() if as_of else None,
@@ -461,8 +465,8 @@ _PAIRING_PATHS: dict[str | None, str] = {}
 _LABELS: dict[tuple, dict] = {}
 
 
-def _display(model, field_name: str, value, language: str | None = None):
-    """`get_<field>_display()` without its cost (it hashes every lazily translated choice per call):
+def choice_label(model, field_name: str, value, language: str | None = None):
+    """`get_<field>choice_label()` without its cost (it hashes every lazily translated choice per call):
     the labels are read once per field and language (`language`: the active one, when the caller
     has already read it)."""
     key = (model, field_name, language or get_language())
@@ -495,7 +499,8 @@ def _date(value, language: str | None = None):
     return value.as_dict(language) if value is not None else None
 
 
-def _citation(citation, language: str | None = None) -> dict:
+def citation_dict(citation, language: str | None = None) -> dict:
+    """CitationSerializer's output (a pairing's or an agreement's citation, its source loaded)."""
     source = citation.source
     return {
         "source": {
@@ -509,13 +514,19 @@ def _citation(citation, language: str | None = None) -> dict:
         },
         "locator": citation.locator,
         "quote": citation.quote,
-        "claimed_date": _date(citation.claimed, language),
     }
 
 
 def _all(related) -> list:
     """A relation's rows: a list as it is (Records, `twinning.selectors.event_records`), else a manager's `.all()`."""
     return related if isinstance(related, list) else related.all()
+
+
+def _citation(citation, language: str | None = None) -> dict:
+    """EventCitationSerializer's output."""
+    row = citation_dict(citation, language)
+    row["claimed_date"] = _date(citation.claimed, language)
+    return row
 
 
 def event_dict(event, language: str | None = None, tz=None) -> dict | None:
@@ -527,16 +538,16 @@ def event_dict(event, language: str | None = None, tz=None) -> dict | None:
     return {
         "id": event.id,
         "event_type": event.event_type,
-        "event_type_label": _display(Event, "event_type", event.event_type, language),
+        "event_type_label": choice_label(Event, "event_type", event.event_type, language),
         "date": event.when.as_dict(language),
         "order": event.order,
         "status_to": event.status_to,
         "status_after": event.status_after,
         "rescinds": event.rescinds_id,
         "actor": event.actor,
-        "actor_label": _display(Event, "actor", event.actor, language),
+        "actor_label": choice_label(Event, "actor", event.actor, language),
         "body": event.body,
-        "body_label": _display(Event, "body", event.body, language),
+        "body_label": choice_label(Event, "body", event.body, language),
         "summary": event.summary,
         "mover": event.mover,
         "mover_party": event.mover_party,
@@ -556,8 +567,32 @@ def event_dict(event, language: str | None = None, tz=None) -> dict | None:
     }
 
 
+def agreement_dict(agreement, language: str | None = None) -> dict:
+    """AgreementSerializer's output for an agreement with its citations and sources loaded."""
+    language = language or get_language()
+    return {
+        "id": agreement.id,
+        "pairing": agreement.pairing_id,
+        "kind": agreement.kind,
+        "kind_label": choice_label(Agreement, "kind", agreement.kind, language),
+        "title": agreement.title,
+        "signed": _date(agreement.signed_date, language),
+        "signatories": agreement.signatories,
+        "term_years": agreement.term_years,
+        "renewal_due": _date(agreement.renewal_due_date, language),
+        "text_availability": agreement.text_availability,
+        "text_url": agreement.text_url,
+        "foi_url": agreement.foi_url,
+        "notes": agreement.notes,
+        "confidence": agreement.confidence,
+        "sources": [citation_dict(c, language) for c in agreement.citations.all()],
+        "updated_at": _datetime(agreement.updated_at),
+    }
+
+
 class PairingDetailSerializer(PairingSerializer):
-    """A pairing with its whole timeline, agreements and the sources cited for the pairing itself."""
+    """A pairing with its whole timeline, agreements and the sources cited for the pairing itself.
+    Built directly too (`lean_representation`; a test holds it equal to the declared fields)."""
 
     timeline = EventSerializer(many=True, help_text="Every event, in timeline order, with sources and decision details.")
     agreements = AgreementSerializer(many=True, source="agreement_list")
@@ -567,6 +602,15 @@ class PairingDetailSerializer(PairingSerializer):
 
     class Meta(PairingSerializer.Meta):
         fields = [*PairingSerializer.Meta.fields, "notes", "confidence_note", "timeline", "agreements", "sources"]
+
+    def lean_representation(self, obj, language: str) -> dict:
+        row = PairingSerializer.lean_representation(self, obj, language)
+        row["notes"] = obj.notes
+        row["confidence_note"] = obj.confidence_note
+        row["timeline"] = [event_dict(event, language) for event in obj.timeline]
+        row["agreements"] = [agreement_dict(agreement, language) for agreement in obj.agreement_list]
+        row["sources"] = [citation_dict(citation, language) for citation in obj.citation_list]
+        return row
 
 
 class PairingWriteSerializer(WriteSerializerMixin, serializers.Serializer):

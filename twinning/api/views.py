@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -58,11 +58,14 @@ from twinning.models import Agreement, AgreementCitation, Event, EventCitation, 
 from twinning.selectors import (
     DECISION_RULE,
     attach_latest_event_records,
+    pairing_details,
     pairing_export_chunks,
     pairing_records,
     pairings_with_status,
     places_with_pairing_counts,
+    read_timeline_facts,
     register_stats,
+    with_has_agreements,
 )
 from twinning.status import TIMELINE_ORDER
 
@@ -84,6 +87,13 @@ EXPORT_FORMAT_PARAMETER = OpenApiParameter(
 )
 
 CITATIONS = Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("id"))
+AGREEMENTS = Prefetch(
+    "agreements",
+    queryset=Agreement.objects.prefetch_related(
+        Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
+    ).order_by("signed", "id"),
+    to_attr="agreement_list",
+)
 
 
 def _validated(serializer_class, request, *, partial=False, context=None):
@@ -218,26 +228,24 @@ class PairingViewSet(
         return self._as_of
 
     def get_queryset(self):
-        qs = pairings_with_status(as_of=self.as_of()).order_by("sort_a", "sort_b", "id")
-        if self.action not in ("list", "export"):
-            qs = qs.prefetch_related(
+        if self.action in ("list", "export"):
+            return pairings_with_status(as_of=self.as_of()).order_by("sort_a", "sort_b", "id")
+        # One pairing with its whole timeline: what the list reads with per-row subqueries (established
+        # date, latest event, source count) is read from the timeline instead (get_object).
+        return (
+            with_has_agreements(pairing_details(as_of=self.as_of()))
+            .order_by("sort_a", "sort_b", "id")
+            .prefetch_related(
                 Prefetch(
                     "events",
-                    queryset=Event.objects.select_related("rescinds").prefetch_related(CITATIONS).order_by(*TIMELINE_ORDER),
+                    queryset=Event.objects.prefetch_related(CITATIONS).order_by(*TIMELINE_ORDER),
                     to_attr="timeline",
-                ),
-                Prefetch(
-                    "agreements",
-                    queryset=Agreement.objects.prefetch_related(
-                        Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
-                    ).order_by("signed", "id"),
-                    to_attr="agreement_list",
                 ),
                 Prefetch(
                     "citations", queryset=PairingCitation.objects.select_related("source").order_by("id"), to_attr="citation_list"
                 ),
             )
-        return qs
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -250,6 +258,12 @@ class PairingViewSet(
 
     def get_object(self):
         pairing = _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
+        read_timeline_facts(pairing, pairing.timeline, self.as_of())
+        # Few pairings have agreements: read them only when there are some (the row says so).
+        if pairing.has_agreements:
+            prefetch_related_objects([pairing], AGREEMENTS)
+        else:
+            pairing.agreement_list = []
         by_id = {event.pk: event for event in pairing.timeline}
         pairing.latest_event = by_id.get(pairing.latest_event_id)
         pairing.status_event = by_id.get(pairing.current_status_event_id)

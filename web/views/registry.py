@@ -204,15 +204,22 @@ def _date_conflicts(event) -> list:
 @require_safe
 @public_page
 def pairing_detail(request, slug: str):
-    pairing = Pairing.objects.select_related("place_a", "place_b").filter(slug=slug).first()
+    # Agreements, campaigns and petitions are read only when the row says the pairing has some.
+    pairing = (
+        campaign_selectors.with_campaign_flags(selectors.with_has_agreements(Pairing.objects.select_related("place_a", "place_b")))
+        .filter(slug=slug)
+        .first()
+    )
     if pairing is None:
         return _redirect_or_404("pairing", slug) or get_object_or_404(Pairing, slug=slug)
     events = selectors.pairing_timeline(pairing)
-    agreements = list(
-        pairing.agreements.prefetch_related(
-            Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
+    agreements = []
+    if pairing.has_agreements:
+        agreements = list(
+            pairing.agreements.prefetch_related(
+                Prefetch("citations", queryset=AgreementCitation.objects.select_related("source").order_by("id"))
+            )
         )
-    )
     pairing_citations = list(pairing.citations.select_related("source").order_by("id"))
     sources = _number_sources(
         [c for e in events for c in e.citations.all()],
@@ -242,8 +249,8 @@ def pairing_detail(request, slug: str):
             "agreements": agreements,
             "pairing_citations": pairing_citations,
             "sources": sources,
-            "targets": list(campaign_selectors.campaign_targets_for_pairing(pairing)),
-            "petitions": list(campaign_selectors.petitions_for_pairing(pairing)),
+            "targets": list(campaign_selectors.campaign_targets_for_pairing(pairing)) if pairing.has_targets else [],
+            "petitions": list(campaign_selectors.petitions_for_pairing(pairing)) if pairing.has_petitions else [],
             "conflicts": any(e.date_conflicts for e in events),
         },
     )

@@ -96,3 +96,111 @@ def test_pages_read_ids_first_keep_the_lists_order(api, world):
     ]
     assert sum(pages, []) == everything
     assert everything[0] == "bath-jiangxi"  # ordered by place names: Bath, Newcastle, Nottingham…
+
+
+# --- The detail ---------------------------------------------------------------------------------------
+
+
+def _rich_detail(world):
+    """Rescindton–Xi'an (西安) made rich: its timeline has a severance rescinded; it gains a circa
+    review, several sources (one with a conflicting date), sources for the pairing itself, two agreements
+    (one circa, with a term and a renewal, cited twice), campaigns naming the pairing and one of its
+    places, and petitions about the pairing and about a place."""
+    from campaigns.services import campaign_target_set
+    from core.partialdates import PartialDate
+    from tests.campaigns.factories import make_campaign, make_petition
+    from tests.sources.factories import SourceFactory
+    from tests.twinning.factories import record
+    from twinning import services
+    from twinning.constants import EventType
+
+    pairing = world.rescindton_xian
+    review = record(pairing, EventType.REVIEW_OPENED, "c. 2020", body="cabinet", summary="审查 opened")
+    services.event_cite(
+        event=review,
+        cite=services.Cite(source=SourceFactory(published=None), locator="p. 3", quote="“under review”",
+                           claimed_date=PartialDate.parse("2020-03")),
+    )
+    services.event_cite(event=world.rescindton_sever, cite=services.Cite(source=SourceFactory(title="西安日报")))
+    for quote in ("first", "second"):
+        services.pairing_cite(pairing=pairing, cite=services.Cite(source=SourceFactory(), quote=quote))
+    services.agreement_record(
+        pairing=pairing, kind="charter", title="友好城市协议", signed=PartialDate.parse("c. 2004"), term_years=5,
+        renewal_due=PartialDate.parse("2009-06"), signatories="Mayor of Rescindton; 西安市长",
+        text_url="https://example.org/charter", notes="Signed in Xi'an",
+        citations=[services.Cite(source=SourceFactory()), services.Cite(source=SourceFactory(), locator="art. 2")],
+    )
+    services.agreement_record(pairing=pairing, kind="mou")
+    pairing_campaign, place_campaign = make_campaign(name="Cut the tie", launched="2021"), make_campaign(name="Xi'an watch")
+    campaign_target_set(campaign=pairing_campaign, pairing=pairing, note="the pairing itself")
+    campaign_target_set(campaign=place_campaign, place=world.xian, outcome="severed")
+    make_petition(title="End it", pairing=pairing, campaign=pairing_campaign, opened="c. 2021", closed="2021-05-01")
+    make_petition(title="Review every tie", target_place=world.rescindton, outcome="rejected")
+    return pairing
+
+
+def _detail_object(pairing, as_of):
+    """The pairing as the detail view loads it (its queryset, timeline, campaigns and petitions)."""
+    from rest_framework.test import APIRequestFactory
+
+    from campaigns.api.views import PairingWithCampaignsViewSet
+
+    query = f"?as_of={as_of.isoformat()}" if as_of else ""
+    request = APIRequestFactory().get(f"/api/v1/pairings/{pairing.pk}/{query}")
+    view = PairingWithCampaignsViewSet(action_map={"get": "retrieve"})
+    view.setup(request, pk=str(pairing.pk))
+    view.request, view.action, view.format_kwarg = view.initialize_request(request), "retrieve", None
+    return view, view.get_object()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+@pytest.mark.parametrize("as_of", [None, dt.date(2021, 6, 1)])
+def test_lean_detail_equals_the_serializer_fields(world, api, language, as_of):
+    from campaigns.api.serializers import PairingFullSerializer
+    from twinning.api.serializers import AgreementSerializer, PairingDetailSerializer
+
+    pairing = _rich_detail(world)
+    view, obj = _detail_object(pairing, as_of)
+    assert len(obj.timeline) == 4 and len(obj.agreement_list) == 2 and len(obj.citation_list) == 3
+    assert len(obj.target_list) == 2 and len(obj.petition_list) == 2
+    with translation.override(language):
+        serializer = view.get_serializer(obj)
+        assert type(serializer) is PairingFullSerializer
+        lean = serializer.to_representation(obj)
+        assert lean == generic(serializer, obj)
+        assert list(lean) == PairingFullSerializer.Meta.fields
+        # the twinning layer's detail alone (the API serves the campaigns layer's)
+        detail = PairingDetailSerializer(context=serializer.context)
+        assert detail.to_representation(obj) == generic(detail, obj)
+        assert list(detail.to_representation(obj)) == PairingDetailSerializer.Meta.fields
+        assert lean["agreements"][0] == generic(AgreementSerializer(), obj.agreement_list[0])
+    # the rich parts are there, in the language asked for
+    assert lean["status"] == ("severed" if as_of else "under_review")  # the severance rescinded: under review again
+    assert [e["event_type"] for e in lean["timeline"]] == ["established", "review_opened", "decision_sever", "decision_rescinded"]
+    assert lean["timeline"][-1]["rescinds"] == world.rescindton_sever.pk
+    circa = lean["timeline"][1]
+    assert circa["date"]["circa"] is True and circa["sources"][-1]["claimed_date"]["precision"] == "month"
+    assert lean["agreements"][0]["signed"]["circa"] is True and lean["agreements"][0]["term_years"] == 5
+    assert len(lean["agreements"][0]["sources"]) == 2 and len(lean["sources"]) == 3
+    assert {c["targets"] for c in lean["campaigns"]} == {"pairing", "place"}
+    assert lean["petitions"][0]["opened"]["circa"] is True
+    assert lean["place_b"]["local_name"] == "西安"
+    if language == "zh-hant":
+        assert lean["timeline"][0]["event_type_label"] != "Established"
+    if language == "en":  # and the API (in LANGUAGE_CODE: see test_export's api_language) serves exactly that
+        query = {"as_of": as_of.isoformat()} if as_of else {}
+        assert api.get(f"/api/v1/pairings/{pairing.pk}/", query).json() == lean
+
+
+def test_detail_skips_what_a_pairing_has_none_of(world, api, django_assert_max_num_queries):
+    """Agreements, campaigns and petitions are read only when the pairing's row says it has some: a
+    pairing with none answers in five queries (the register's version, the pairing, its events, their
+    sources, its own sources), the rich one in at most nine."""
+    with django_assert_max_num_queries(5):
+        body = api.get(f"/api/v1/pairings/{world.paris_rome.pk}/").json()
+    assert body["agreements"] == body["campaigns"] == body["petitions"] == []
+    assert [e["event_type"] for e in body["timeline"]] == ["established", "visit"]
+    pairing = _rich_detail(world)
+    with django_assert_max_num_queries(9):
+        body = api.get(f"/api/v1/pairings/{pairing.pk}/").json()
+    assert len(body["agreements"]) == len(body["campaigns"]) == len(body["petitions"]) == 2
