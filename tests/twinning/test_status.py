@@ -230,6 +230,13 @@ class TestDerivation:
         assert set(filter_current_status(both, ["active"]).values_list("pk", flat=True)) == {active.pk}
         before = pairings_with_status(as_of=dt.date(2000, 6, 29))
         assert set(filter_current_status(before, ["unknown"]).values_list("pk", flat=True)) == {severed.pk, active.pk}
+        # The filter reads the same joined event the described status comes from: one join of the
+        # events on that date (a second one would double the cost of every count at world scale).
+        sql = str(filter_current_status(both, ["severed", "active"]).order_by().values("pk").query)
+        assert sql.count("@>") == 1, sql
+        assert [row["current_status"] for row in filter_current_status(both, ["severed"]).values("current_status")] == [
+            "severed"
+        ]
 
     def test_curator_may_record_the_status_an_event_leads_to(self):
         pairing = make_pairing(established="2000")
