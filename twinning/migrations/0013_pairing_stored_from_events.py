@@ -39,6 +39,7 @@ LEFT JOIN (
     FROM twinning_eventcitation c JOIN twinning_event e ON e.id = c.event_id GROUP BY e.pairing_id
 ) sc ON sc.pairing_id = q.id
 WHERE p.id = q.id;
+ANALYZE twinning_pairing;
 """
 
 # `sources_cited`: one recount per statement of the pairings it touched (a COPY of 100,000 citations is one
