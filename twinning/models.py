@@ -226,6 +226,9 @@ class Pairing(models.Model):
             models.Index(fields=["sort_a", "sort_b", "id"], name="pairing_name_order"),
             models.Index(models.F("status_since").desc(nulls_last=True), "id", name="pairing_latest_status_first"),
             models.Index(fields=["evidence", "status"], name="pairing_evidence_status"),
+            # The list's "newest first" / "oldest first" (web.views.registry.SORTS) read the stored established date.
+            models.Index(models.F("established_date").desc(nulls_last=True), "id", name="pairing_newest_established"),
+            models.Index(fields=["established_date", "id"], name="pairing_oldest_established"),
         ]
 
     def __str__(self):
