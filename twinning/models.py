@@ -1,8 +1,9 @@
 """The core domain: places, pairings, their agreements and their timeline of events.
 
-A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_event` and
-`Event.status_after`/`status_since_event` are a cache written only by
-`twinning.services.pairing_status_refresh`, from `twinning.status.derive`.
+A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_event` (with `evidence`,
+`established_date` and `last_event`) and `Event.status_after`/`status_since_event` are a cache written
+only by `twinning.services.pairing_status_refresh`, from `twinning.status.derive`. `Pairing.sources_cited`
+is kept by database triggers (migration 0013).
 """
 
 from django.conf import settings
