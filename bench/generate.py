@@ -209,7 +209,10 @@ def _write(cur, table: str, rows) -> None:
 def check_sample(rng, n: int, size: int = 200) -> None:
     """Re-derive a sample through `pairing_status_refresh` (the single-pairing service) and compare."""
     ids = rng.sample(range(1, n + 1), min(size, n))
-    pairing_fields = ["status", "status_since", "status_since_precision", "status_since_circa", "status_event_id"]
+    pairing_fields = [
+        "status", "status_since", "status_since_precision", "status_since_circa", "status_event_id", "evidence",
+        "established_date", "established_date_precision", "established_date_circa", "last_event_id", "sources_cited",
+    ]
     event_fields = [f.attname for f in Event._meta.concrete_fields if f.attname.startswith("status_")]
 
     def snapshot():

@@ -1,8 +1,9 @@
 """The core domain: places, pairings, their agreements and their timeline of events.
 
-A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_event` and
-`Event.status_after`/`status_since_event` are a cache written only by
-`twinning.services.pairing_status_refresh`, from `twinning.status.derive`.
+A pairing's status is never typed in: `Pairing.status`/`status_since`/`status_event` (with `evidence`,
+`established_date` and `last_event`) and `Event.status_after`/`status_since_event` are a cache written
+only by `twinning.services.pairing_status_refresh`, from `twinning.status.derive`. `Pairing.sources_cited`
+is kept by database triggers (migration 0013).
 """
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from twinning.constants import (
     TextAvailability,
 )
 from twinning.countries import country_choices, country_name, validate_country_code
+from twinning.status import EVIDENCE_UNKNOWN, EVIDENCE_VALUES
 
 
 class Place(models.Model):
@@ -138,6 +140,12 @@ class PlaceName(models.Model):
         return self.name
 
 
+# Pairing fields derived from its events and kept out of its history.
+STORED_FROM_EVENTS = [
+    "evidence", "established_date", "established_date_precision", "established_date_circa", "last_event", "sources_cited",
+]
+
+
 class Pairing(models.Model):
     """A relationship between two places. At most one per unordered pair and relationship type."""
 
@@ -158,6 +166,24 @@ class Pairing(models.Model):
     status_event = models.ForeignKey(
         "Event", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    # What the status rests on (twinning.status.evidence): "verified", "listed" (Wikidata only) or "unknown".
+    evidence = models.CharField(
+        max_length=8, choices=[(v, v) for v in EVIDENCE_VALUES], default=EVIDENCE_UNKNOWN, db_default=EVIDENCE_UNKNOWN,
+        editable=False,
+    )
+    # Also derived by pairing_status_refresh (twinning.status.stored_fields), in timeline order: the date of
+    # the first `established` event and the latest event.
+    established_date = models.DateField(null=True, blank=True, editable=False)
+    established_date_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY, db_default=Precision.DAY, editable=False
+    )
+    established_date_circa = models.BooleanField(default=False, db_default=False, editable=False)
+    last_event = models.ForeignKey(
+        "Event", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    # Distinct sources cited by the pairing's events, kept by database triggers (migration 0013) on every
+    # write path (services, admin, bulk_create, COPY); a write of a stale value is ignored by the database.
+    sources_cited = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     notes = models.TextField(_("notes"), blank=True)
     notes_zh_hant = models.TextField(
         _("notes (Traditional Chinese)"), blank=True,
@@ -175,7 +201,8 @@ class Pairing(models.Model):
     sort_a = models.CharField(max_length=200, default="", editable=False)
     sort_b = models.CharField(max_length=200, default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["sort_a", "sort_b"])  # copies of the places' names
+    # Not curator changes: copies of the places' names, and what is derived from the events.
+    history = HistoricalRecords(excluded_fields=["sort_a", "sort_b", *STORED_FROM_EVENTS])
 
     class Meta:
         ordering = ["sort_a", "sort_b", "id"]
@@ -190,6 +217,7 @@ class Pairing(models.Model):
                 name="pairing_unique_unordered_pair_per_relationship",
             ),
             precision_constraint("status_since", "pairing_status_since_precision_normalised"),
+            precision_constraint("established_date", "pairing_established_date_precision_normalised"),
         ]
         indexes = [
             models.Index(fields=["status"]),
@@ -198,6 +226,10 @@ class Pairing(models.Model):
             models.Index(fields=["updated_at", "id"]),
             models.Index(fields=["sort_a", "sort_b", "id"], name="pairing_name_order"),
             models.Index(models.F("status_since").desc(nulls_last=True), "id", name="pairing_latest_status_first"),
+            models.Index(fields=["evidence", "status"], name="pairing_evidence_status"),
+            # The list's "newest first" / "oldest first" (web.views.registry.SORTS) read the stored established date.
+            models.Index(models.F("established_date").desc(nulls_last=True), "id", name="pairing_newest_established"),
+            models.Index(fields=["established_date", "id"], name="pairing_oldest_established"),
         ]
 
     def __str__(self):

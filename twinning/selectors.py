@@ -12,7 +12,6 @@ from django.db.models import (
     Count,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -23,7 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from twinning.constants import EventType, Status
+from twinning.constants import Status
 from twinning.models import Agreement, Event, EventCitation, Pairing, Place, PlaceName
 from twinning.status import TIMELINE_ORDER, TIMELINE_ORDER_DESC
 
@@ -168,11 +167,6 @@ def pairings_of_place(place: Place) -> QuerySet[Pairing]:
     return pairings_with_status().filter(Q(place_a=place) | Q(place_b=place))
 
 
-def _established_events() -> QuerySet[Event]:
-    """The events a pairing's `established` date is read from: the first `established` event on its timeline."""
-    return Event.objects.filter(event_type=EventType.ESTABLISHED).order_by(*TIMELINE_ORDER)
-
-
 def _latest_events(as_of: dt.date | None) -> QuerySet[Event]:
     """A pairing's events latest first (with `as_of`, those counting on that date): the first is its latest event."""
     latest = Event.objects.all()
@@ -181,50 +175,27 @@ def _latest_events(as_of: dt.date | None) -> QuerySet[Event]:
     return latest.order_by(*TIMELINE_ORDER_DESC)
 
 
-def _source_counts() -> QuerySet[EventCitation]:
-    """Distinct sources cited by a pairing's events, per pairing (`event__pairing`, `n`)."""
-    return EventCitation.objects.order_by().values("event__pairing").annotate(n=Count("source", distinct=True))
-
-
 def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
     """The pairing list of the pages and the API: places, established date, latest event id, number of
     sources, and `current_status`, `current_since` (+ `_precision`, `_circa`) and
     `current_status_event_id` — the stored derived status and the event it holds from, or with `as_of`
     those stored on the latest event on or before that date ("unknown", from no date, before any).
 
-    Only reads what `pairing_status_refresh` stored from `twinning.status.derive`, and counts sources
-    with a correlated subquery rather than a GROUP BY, so a page costs the same at any table size."""
-    established = _established_events().filter(pairing=OuterRef("pk"))
-    latest = _latest_events(as_of).filter(pairing=OuterRef("pk"))
-    sources = _source_counts().filter(event__pairing=OuterRef("pk")).values("n")
+    Only reads what `pairing_status_refresh` stored from `twinning.status.derive` (the established date
+    and the latest event, `stored_fields`) and what the database keeps (`sources_cited`), so a page costs
+    the same at any table size; with `as_of` the latest event on or before that date is a correlated
+    subquery. (The established date and the number of sources do not depend on `as_of`.)"""
     qs = Pairing.objects.annotate(
-        established_on=Subquery(established.values("date")[:1]),
-        established_precision=Subquery(established.values("date_precision")[:1]),
-        established_circa=Subquery(established.values("date_circa")[:1]),
-        latest_event_id=Subquery(latest.values("id")[:1]),
-        source_count=Coalesce(Subquery(sources, output_field=IntegerField()), 0),
+        established_on=F("established_date"),
+        established_precision=F("established_date_precision"),
+        established_circa=F("established_date_circa"),
+        latest_event_id=(
+            F("last_event_id") if as_of is None
+            else Subquery(_latest_events(as_of).filter(pairing=OuterRef("pk")).values("id")[:1])
+        ),
+        source_count=F("sources_cited"),
     )
     return _with_status(qs, as_of)
-
-
-def pairing_details(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
-    """`pairings_with_status` without its correlated subqueries, for pages of one pairing that load its
-    whole timeline anyway: `read_timeline_facts` then sets the same `established_*`, `latest_event_id`
-    and `source_count` from the loaded events (a test holds both ways equal). A third of the cost of
-    building, compiling and running the list's query, for one row."""
-    return _with_status(Pairing.objects.all(), as_of)
-
-
-def read_timeline_facts(pairing: Pairing, timeline: list[Event], as_of: dt.date | None = None) -> None:
-    """Set on a row of `pairing_details` what `pairings_with_status` annotates, from `timeline` (all its
-    events in TIMELINE_ORDER, their citations loaded)."""
-    established = next((e for e in timeline if e.event_type == EventType.ESTABLISHED), None)
-    pairing.established_on = established.date if established else None
-    pairing.established_precision = established.date_precision if established else None
-    pairing.established_circa = established.date_circa if established else None
-    counted = timeline if as_of is None else [e for e in timeline if e.effective_on is not None and e.effective_on <= as_of]
-    pairing.latest_event_id = counted[-1].pk if counted else None
-    pairing.source_count = len({c.source_id for event in timeline for c in event.citations.all()})
 
 
 def pairing_has_rows(table: str, condition: str) -> RawSQL:
@@ -391,11 +362,8 @@ def country_flows(pairings: QuerySet[Pairing]) -> list[dict]:
     """Pairings grouped by the (unordered) pair of countries, status and evidence ("listed" when only
     Wikidata brought the status), with their count; pairings with a place lacking coordinates left
     out. Largest first. One query."""
-    from twinning.world import EVIDENCE
-
     rows = (
         pairings.filter(place_a__latitude__isnull=False, place_b__latitude__isnull=False)
-        .annotate(evidence=EVIDENCE)
         .order_by()
         .values_list("place_a__country", "place_b__country", "status", "evidence")
         .annotate(n=Count("id"))
@@ -463,13 +431,11 @@ def pairings_by_country() -> list[dict]:
     """Per country: pairings by status and by what the status rests on (verified by a curator's event,
     listed by Wikidata only, unknown). A pairing counts once for each country it involves (once when
     both places are in it). Most pairings first. Two queries."""
-    from twinning.world import EVIDENCE
-
     countries: dict[str, dict] = {}
-    side_a = Pairing.objects.order_by().annotate(evidence=EVIDENCE).values_list("place_a__country", "status", "evidence")
+    side_a = Pairing.objects.order_by().values_list("place_a__country", "status", "evidence")
     side_b = (
         Pairing.objects.exclude(place_b__country=F("place_a__country"))
-        .order_by().annotate(evidence=EVIDENCE).values_list("place_b__country", "status", "evidence")
+        .order_by().values_list("place_b__country", "status", "evidence")
     )
     for qs in (side_a, side_b):
         for code, status, evidence, n in qs.annotate(n=Count("id")):
@@ -567,10 +533,10 @@ _STATUS_EVENT_FIELDS = (
 def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None) -> tuple[str, list]:
     """The query of `pairing_export_chunks`: every row of `pairings` as PAIRING_EXPORT_COLUMNS, in its order.
 
-    What the list computes per row with correlated subqueries (established date, latest event, source
-    count) and per page (the status event and its sources) is computed here set-wise, joined on the
-    filtered rows, from the same definitions (`_established_events`, `_latest_events`, `_source_counts`)
-    and the stored status (never re-derived). The filtered queryset must not use `.distinct()` (the
+    The established date, the latest event and the source count are read from the pairing, as the list
+    reads them (with `as_of`, the latest event on that date is aggregated set-wise from `_latest_events`);
+    the status event and its sources (which the list loads per page) are joined on the filtered rows;
+    the status is the stored one (never re-derived). The filtered queryset must not use `.distinct()` (the
     row numbering of a non-default order would keep duplicates); the FilterSet's filters do not."""
     from django.contrib.postgres.aggregates import ArrayAgg
     from django.db.models import FloatField, Window
@@ -589,46 +555,52 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
         .values_list(
             "pk", "slug", "relationship", "confidence", "updated_at",
             "current_status", "current_since", "current_since_precision", "current_since_circa", "current_status_event_id",
-            *places, "_export_row",
+            *places, "established_date", "established_date_precision", "established_date_circa", "last_event_id",
+            "sources_cited", "_export_row",
         )
     )
     base_columns = [f"c{i}" for i in range(10 + len(places))]
     # The aggregates are restricted to the filtered rows by the filtered queryset itself (not by the
     # outer query), so the planner knows how many there are: hash joins over whole tables for the whole
     # register, index lookups for a handful of rows.
-    in_base = pairings.order_by().values("pk")
     status_events = pairings.order_by().values("current_status_event_id")
-    established = (
-        _established_events().filter(pairing_id__in=in_base).order_by("pairing_id", *TIMELINE_ORDER).distinct("pairing_id")
-        .values_list("pairing_id", "date", "date_precision", "date_circa")
-    )
-    latest = (
-        _latest_events(as_of).filter(pairing_id__in=in_base).order_by("pairing_id", *TIMELINE_ORDER_DESC).distinct("pairing_id")
-        .values_list("pairing_id", "id", "event_type", "date", "date_precision", "date_circa")
-    )
-    sources = _source_counts().filter(event__pairing_id__in=in_base).values_list("event__pairing", "n")
     status_event = Event.objects.order_by().values_list(*_STATUS_EVENT_FIELDS)
     source_urls = (
         EventCitation.objects.filter(event_id__in=status_events).order_by().values("event_id")
         .annotate(urls=ArrayAgg(Coalesce(NullIf("source__url", Value("")), "source__title"), order_by="id"))
         .values_list("event_id", "urls")
     )
+    latest_event = Event.objects.order_by().values_list("id", "event_type", "date", "date_precision", "date_circa")
+    if as_of is not None:
+        # The latest event on `as_of`, for the filtered rows (restricted by the filtered queryset itself, so
+        # the planner knows how many there are: hash joins for the whole register, index lookups for a few).
+        latest_event = (
+            _latest_events(as_of).filter(pairing_id__in=pairings.order_by().values("pk"))
+            .order_by("pairing_id", *TIMELINE_ORDER_DESC).distinct("pairing_id")
+            .values_list("pairing_id", "id", "event_type", "date", "date_precision", "date_circa")
+        )
     parts = [base.query.sql_with_params()] + [
-        qs.query.sql_with_params() for qs in (established, latest, sources, status_event, source_urls)
+        qs.query.sql_with_params() for qs in (latest_event, status_event, source_urls)
     ]
     names = ", ".join(base_columns)
+    # The established date, the latest event (its id: `as_of` reads it from the aggregate) and the number
+    # of sources are stored on the pairing (c10.., after the places).
+    n = len(base_columns)
+    stored = [f"c{i}" for i in range(n, n + 5)]
+    latest_join = (
+        f"LEFT JOIN ({parts[1][0]}) lat (id, t, d, p, c) ON lat.id = b.{stored[3]}" if as_of is None
+        else f"LEFT JOIN ({parts[1][0]}) lat (pairing_id, id, t, d, p, c) ON lat.pairing_id = b.c0"
+    )
     sql = f"""
         SELECT {", ".join(f"b.{c}" for c in base_columns)},
-               est.d, est.p, est.c,
+               b.{stored[0]}, b.{stored[1]}, b.{stored[2]},
                lat.id, lat.t, lat.d, lat.p, lat.c,
-               COALESCE(sc.n, 0),
+               b.{stored[4]},
                se.*, su.urls
-        FROM ({parts[0][0]}) b ({names}, n)
-        LEFT JOIN ({parts[1][0]}) est (pairing_id, d, p, c) ON est.pairing_id = b.c0
-        LEFT JOIN ({parts[2][0]}) lat (pairing_id, id, t, d, p, c) ON lat.pairing_id = b.c0
-        LEFT JOIN ({parts[3][0]}) sc (pairing_id, n) ON sc.pairing_id = b.c0
-        LEFT JOIN ({parts[4][0]}) se ON se.id = b.c9
-        LEFT JOIN ({parts[5][0]}) su (event_id, urls) ON su.event_id = b.c9
+        FROM ({parts[0][0]}) b ({names}, {", ".join(stored)}, n)
+        {latest_join}
+        LEFT JOIN ({parts[2][0]}) se ON se.id = b.c9
+        LEFT JOIN ({parts[3][0]}) su (event_id, urls) ON su.event_id = b.c9
         ORDER BY b.n
     """
     params = [p for _sql, part_params in parts for p in part_params]

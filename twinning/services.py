@@ -268,7 +268,7 @@ IDENTITY_FIXED = _(
 
 @transaction.atomic
 def pairing_update(pairing: Pairing, *, user=None, reason: str = "", **fields) -> Pairing:
-    forbidden = {"status", "status_since", "status_since_precision", "status_since_circa", "status_event"} & set(fields)
+    forbidden = {*STORED_STATUS_FIELDS, "sources_cited"} & {name.removesuffix("_id") for name in fields}
     if forbidden:
         raise ValidationError(_("A status is derived from events and cannot be set directly."))
     moved = [name for name in IDENTITY_FIELDS if name in fields and _identity_value(fields[name]) != _identity_value(getattr(pairing, name))]
@@ -324,6 +324,13 @@ def pairing_cite(*, pairing: Pairing, cite: Cite, replace: bool = False, user=No
 
 def pairing_citation_delete(citation: PairingCitation, *, user=None, reason: str = "") -> None:
     citation_delete(citation, user=user, reason=reason)
+
+
+# The pairing fields `pairing_status_refresh` derives (`twinning.status.stored_fields`).
+STORED_STATUS_FIELDS = [
+    "status", "status_since", "status_since_precision", "status_since_circa", "status_event",
+    "evidence", "established_date", "established_date_precision", "established_date_circa", "last_event",
+]
 
 
 def _apply_stored_fields(pairing: Pairing, events: list[Event]) -> tuple[list[Event], dict]:
@@ -393,7 +400,7 @@ def pairings_status_refresh_bulk(*, pairing_ids, batch_size: int = 2000) -> int:
         update_rows(
             Pairing,
             changed_pairings,
-            ["status", "status_since", "status_since_precision", "status_since_circa", "status_event", "updated_at"],
+            [*STORED_STATUS_FIELDS, "updated_at"],
         )
     return changed_count
 

@@ -109,18 +109,39 @@ def derive(events: Iterable[EventLike]) -> Derived:
     return Derived(status=current, since_event=since, after=after, since_after=since_after)
 
 
+# What a pairing's current status rests on (`Pairing.evidence`, stored by `stored_fields`).
+EVIDENCE_VERIFIED, EVIDENCE_LISTED, EVIDENCE_UNKNOWN = "verified", "listed", "unknown"
+EVIDENCE_VALUES = (EVIDENCE_VERIFIED, EVIDENCE_LISTED, EVIDENCE_UNKNOWN)
+
+
+def evidence(status: str, status_event_type: str | None) -> str:
+    """What a status rests on: "unknown" (nothing brought a status), "listed" (only Wikidata: the status
+    is "listed", or a Wikidata event brought it) or "verified" (a curator's sourced event brought it)."""
+    if status == Status.UNKNOWN:
+        return EVIDENCE_UNKNOWN
+    if status == Status.LISTED or status_event_type in WIKIDATA_EVENT_TYPES:
+        return EVIDENCE_LISTED
+    return EVIDENCE_VERIFIED
+
+
 def stored_fields(events: Iterable[EventLike]) -> tuple[dict, dict]:
     """What is stored from `derive` (by `pairing_status_refresh`, and by migrations re-deriving old rows):
-    the pairing's `status`, `status_since` (+ precision, circa) and `status_event_id`; and for each event
+    the pairing's `status`, `status_since` (+ precision, circa), `status_event_id` and `evidence` (what
+    the status rests on); its `established_date` (+ precision, circa: the date of its first
+    `established` event) and `last_event_id` (its latest event), both in timeline order; and for each event
     pk its `status_after`, `status_since_event_id` and `status_during` (the dates that status holds
     over). Events need `date_precision` and `date_circa` too."""
     events = sorted(events, key=timeline_key)
     derived = derive(events)
     since = derived.since_event
+    established = next((e for e in events if e.event_type == EventType.ESTABLISHED), None)
     pairing = {
         "status": derived.status,
         **partial_values("status_since", partial_date_of(since, "date") if since else None),
         "status_event_id": since.pk if since else None,
+        "evidence": evidence(derived.status, since.event_type if since else None),
+        **partial_values("established_date", partial_date_of(established, "date") if established else None),
+        "last_event_id": events[-1].pk if events else None,
     }
     per_event = {}
     for i, event in enumerate(events):

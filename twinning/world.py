@@ -7,26 +7,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Count, Q
 from django.utils.formats import date_format
 
 from core.partialdates import Precision
-from twinning.constants import WIKIDATA_EVENT_TYPES, Status
+from twinning.constants import Status
 from twinning.models import Event, Listing, ListingDirection, Pairing, Place, Snapshot
 from twinning.selectors import events_with_sources
+from twinning.status import EVIDENCE_LISTED, EVIDENCE_UNKNOWN, EVIDENCE_VERIFIED
 
 ENDED = (Status.SEVERED, Status.LAPSED)
 
-# What a pairing's current status rests on: "verified" (a curator's sourced event brought it), "listed"
-# (only Wikidata: the status came from a Wikidata event) or "unknown" (nothing brought a status).
-UNKNOWN_Q = Q(status=Status.UNKNOWN)
-LISTED_Q = ~UNKNOWN_Q & (Q(status=Status.LISTED) | Q(status_event__event_type__in=WIKIDATA_EVENT_TYPES))
-VERIFIED_Q = ~UNKNOWN_Q & ~Q(status=Status.LISTED) & ~Q(status_event__event_type__in=WIKIDATA_EVENT_TYPES)
-EVIDENCE = Case(
-    When(UNKNOWN_Q, then=Value("unknown")),
-    When(LISTED_Q, then=Value("listed")),
-    default=Value("verified"),
-)
+# What a pairing's current status rests on, stored as `Pairing.evidence` (twinning.status.evidence):
+# "verified" (a curator's sourced event brought it), "listed" (only Wikidata: the status came from a
+# Wikidata event) or "unknown" (nothing brought a status).
+UNKNOWN_Q = Q(evidence=EVIDENCE_UNKNOWN)
+LISTED_Q = Q(evidence=EVIDENCE_LISTED)
+VERIFIED_Q = Q(evidence=EVIDENCE_VERIFIED)
 
 
 def listed_label(snapshot_date: dt.date | None) -> str:
@@ -65,7 +62,7 @@ def evidence_counts() -> dict:
     empty = {s: 0 for s in Status.values}
     out = {"by_evidence": {"verified": 0, "listed": 0, "unknown": 0}, "by_status": dict(empty),
            "verified_by_status": dict(empty), "listed_by_status": dict(empty)}
-    rows = Pairing.objects.order_by().annotate(evidence=EVIDENCE).values_list("evidence", "status").annotate(n=Count("id"))
+    rows = Pairing.objects.order_by().values_list("evidence", "status").annotate(n=Count("id"))
     for evidence, status, n in rows:
         out["by_evidence"][evidence] += n
         out["by_status"][status] += n

@@ -1,4 +1,3 @@
-import datetime as dt
 
 import pytest
 
@@ -29,21 +28,15 @@ def test_similar_places_matches_chinese_names_in_either_script_and_respects_coun
     assert similar_places("   ") == []
 
 
-FACTS = ("established_on", "established_precision", "established_circa", "latest_event_id", "source_count")
-
-
-@pytest.mark.parametrize(
-    "as_of", [None, dt.date(1900, 1, 1), dt.date(2004, 12, 31), dt.date(2021, 6, 1), dt.date(2022, 2, 14), dt.date(2022, 11, 1)]
-)
-def test_timeline_facts_equal_the_lists_subqueries(world, as_of):
-    """The detail reads established date, latest event and source count from the loaded timeline
-    (`pairing_details` + `read_timeline_facts`): the same as the list's per-row subqueries, on every
-    pairing (no established event, several sources shared, a rescinded decision, same-day events…)."""
+@pytest.mark.parametrize("as_of", [None, "1900-01-01", "2004-12-31", "2021-06-01", "2022-11-01"])
+def test_the_api_detail_says_what_the_list_row_says(api, world, as_of):
+    """A pairing's record and its list row read the same stored facts (established date, latest event,
+    number of sources, status), on every pairing (no established event, a source shared by events and
+    by the pairing, same-day events…), now and on past dates."""
     from tests.sources.factories import SourceFactory
     from tests.twinning.factories import make_pairing, record
     from twinning import services
     from twinning.constants import EventType
-    from twinning.selectors import pairing_details, pairing_timeline, pairings_with_status, read_timeline_facts
 
     shared = SourceFactory()
     bare = make_pairing(established=None, source=shared)  # no established event, a source for the pairing only
@@ -51,11 +44,11 @@ def test_timeline_facts_equal_the_lists_subqueries(world, as_of):
     record(bare, EventType.DECISION_RETAIN, "2021-06-01", source=shared)  # same day: order decides the latest
     circa = make_pairing(established="c. 1995")
     services.event_cite(event=circa.events.get(), cite=services.Cite(source=shared))
-    expected = {p.pk: p for p in pairings_with_status(as_of=as_of)}
-    details = {p.pk: p for p in pairing_details(as_of=as_of)}
-    assert len(expected) == len(details) == 8
-    for pk, row in details.items():
-        read_timeline_facts(row, pairing_timeline(row), as_of)
-        want = expected[pk]
-        assert {f: getattr(row, f) for f in FACTS} == {f: getattr(want, f) for f in FACTS}, row
-        assert row.current_status == want.current_status and row.current_status_event_id == want.current_status_event_id
+    params = {"as_of": as_of} if as_of else {}
+    rows = api.get("/api/v1/pairings/", params).json()["results"]
+    assert len(rows) == 8
+    facts = ("established", "status", "status_since", "source_count", "status_event")
+    for row in rows:
+        detail = api.get(f"/api/v1/pairings/{row['id']}/", params).json()
+        assert {f: detail[f] for f in facts} == {f: row[f] for f in facts}, row["slug"]
+        assert (detail["latest_event"] or {}).get("id") == (row["latest_event"] or {}).get("id")

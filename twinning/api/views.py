@@ -58,12 +58,10 @@ from twinning.models import Agreement, AgreementCitation, Event, EventCitation, 
 from twinning.selectors import (
     DECISION_RULE,
     attach_latest_event_records,
-    pairing_details,
     pairing_export_chunks,
     pairing_records,
     pairings_with_status,
     places_with_pairing_counts,
-    read_timeline_facts,
     register_stats,
     with_has_agreements,
 )
@@ -230,10 +228,9 @@ class PairingViewSet(
     def get_queryset(self):
         if self.action in ("list", "export"):
             return pairings_with_status(as_of=self.as_of()).order_by("sort_a", "sort_b", "id")
-        # One pairing with its whole timeline: what the list reads with per-row subqueries (established
-        # date, latest event, source count) is read from the timeline instead (get_object).
+        # One pairing with its whole timeline.
         return (
-            with_has_agreements(pairing_details(as_of=self.as_of()))
+            with_has_agreements(pairings_with_status(as_of=self.as_of()))
             .order_by("sort_a", "sort_b", "id")
             .prefetch_related(
                 Prefetch(
@@ -258,7 +255,6 @@ class PairingViewSet(
 
     def get_object(self):
         pairing = _by_slug_or_pk(self, self.filter_queryset(self.get_queryset()))
-        read_timeline_facts(pairing, pairing.timeline, self.as_of())
         # Few pairings have agreements: read them only when there are some (the row says so).
         if pairing.has_agreements:
             prefetch_related_objects([pairing], AGREEMENTS)

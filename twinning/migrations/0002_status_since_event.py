@@ -18,7 +18,9 @@ def rederive_every_pairing(apps, schema_editor):
             for name, value in event_fields[event.pk].items():
                 setattr(event, name, value)
         Event.objects.bulk_update(events, ["status_after", "status_since_event"])
-        Pairing.objects.filter(pk=pairing.pk).update(**pairing_fields)
+        # Only the fields this migration's model has (`stored_fields` derives more since 0013).
+        known = {f.attname for f in Pairing._meta.concrete_fields}
+        Pairing.objects.filter(pk=pairing.pk).update(**{k: v for k, v in pairing_fields.items() if k in known})
 
 
 class Migration(migrations.Migration):

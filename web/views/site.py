@@ -138,7 +138,7 @@ def _map_results(filterset, *, show_listed: bool, params: QueryDict) -> dict:
     }
     if shown <= ARC_CAP:
         pairings = list(
-            qs.select_related("place_a", "place_b").annotate(evidence=world.EVIDENCE).order_by("status", "place_a__name", "id")
+            qs.select_related("place_a", "place_b").order_by("status", "place_a__name", "id")
         )
         context.update({"aggregated": False, "pairings": pairings, "map": map_data(pairings)})
     else:
