@@ -530,7 +530,7 @@ _STATUS_EVENT_FIELDS = (
 )
 
 
-def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None) -> tuple[str, list]:
+def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, with_position: bool = False) -> tuple[str, list]:
     """The query of `pairing_export_chunks`: every row of `pairings` as PAIRING_EXPORT_COLUMNS, in its order.
 
     The established date, the latest event and the source count are read from the pairing, as the list
@@ -539,7 +539,7 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
     the status is the stored one (never re-derived). The filtered queryset must not use `.distinct()` (the
     row numbering of a non-default order would keep duplicates); the FilterSet's filters do not."""
     from django.contrib.postgres.aggregates import ArrayAgg
-    from django.db.models import FloatField, Window
+    from django.db.models import FloatField, Func, StringAgg, Window
     from django.db.models.functions import Cast, NullIf, RowNumber
 
     ordering = list(pairings.query.order_by) or ["pk"]
@@ -568,8 +568,18 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
     source_urls = (
         EventCitation.objects.filter(event_id__in=status_events).order_by().values("event_id")
         .annotate(urls=ArrayAgg(Coalesce(NullIf("source__url", Value("")), "source__title"), order_by="id"))
-        .values_list("event_id", "urls")
     )
+    if with_position:
+        # and as the CSV cell (core.api.renderers.csv_cell of that list: each formula-safe, "; " between)
+        source_urls = source_urls.annotate(
+            urls_text=StringAgg(
+                Func(Coalesce(NullIf("source__url", Value("")), "source__title"), Value("^([=+@\t\r-])"), Value("'\\1"),
+                     function="regexp_replace"),
+                delimiter=Value("; "), order_by="id",
+            )
+        ).values_list("event_id", "urls", "urls_text")
+    else:
+        source_urls = source_urls.values_list("event_id", "urls")
     latest_event = Event.objects.order_by().values_list("id", "event_type", "date", "date_precision", "date_circa")
     if as_of is not None:
         # The latest event on `as_of`, for the filtered rows (restricted by the filtered queryset itself, so
@@ -596,31 +606,39 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
                b.{stored[0]}, b.{stored[1]}, b.{stored[2]},
                lat.id, lat.t, lat.d, lat.p, lat.c,
                b.{stored[4]},
-               se.*, su.urls
+               se.*, su.urls{", su.urls_text, b.n" if with_position else ""}
         FROM ({parts[0][0]}) b ({names}, {", ".join(stored)}, n)
         {latest_join}
         LEFT JOIN ({parts[2][0]}) se ON se.id = b.c9
-        LEFT JOIN ({parts[3][0]}) su (event_id, urls) ON su.event_id = b.c9
-        ORDER BY b.n
+        LEFT JOIN ({parts[3][0]}) su (event_id, urls{", urls_text" if with_position else ""}) ON su.event_id = b.c9
+        {"" if with_position else "ORDER BY b.n"}
     """
     params = [p for _sql, part_params in parts for p in part_params]
     return sql, params
 
 
-def pairing_export_chunks(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, chunk_size: int = 2000):
+def pairing_export_chunks(
+    pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, chunk_size: int = 2000, wrap=None
+):
     """Every row of `pairings` (a filtered and ordered `pairings_with_status(as_of=as_of)`) as tuples of
     PAIRING_EXPORT_COLUMNS, in lists of up to `chunk_size`, from one streamed query (`pairing_export_sql`):
-    constant memory at any size."""
+    constant memory at any size. `wrap(sql)` (optional) turns that query, with two more columns (the
+    status event's sources as one formula-safe CSV cell, `urls_text`, and the row's position, `n`) and
+    without its ORDER BY (so PostgreSQL can merge it into the wrapping query), into a query of what to
+    send instead (e.g. finished CSV lines), which must itself order by `n`."""
     from django.core.exceptions import EmptyResultSet
     from django.db import connection, transaction
 
     try:
-        sql, params = pairing_export_sql(pairings, as_of=as_of)
+        sql, params = pairing_export_sql(pairings, as_of=as_of, with_position=wrap is not None)
     except EmptyResultSet:  # a filter that can match nothing (a search that found no place): no rows
         return
-    # JIT off (for this transaction): compiling this plan costs seconds, more than running it.
+    if wrap is not None:
+        sql = wrap(sql)
+    # JIT off (for this transaction): compiling this plan costs seconds, more than running it. Floats
+    # in their shortest exact form (PostgreSQL's default, which core.sqlcsv relies on).
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('jit', 'off', true)")
+        cursor.execute("SELECT set_config('jit', 'off', true), set_config('extra_float_digits', '1', true)")
         # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
         # fetched from a cursor): the server keeps working while the rows are written, and the plan
         # is that for the whole result (a cursor's is for its first rows, and never parallel).

@@ -98,6 +98,13 @@ def stream_csv_cells(header, rows, *, flush_every: int = 500) -> Iterator[bytes]
         yield out.getvalue().encode()
 
 
+def stream_csv_lines(header, chunks) -> Iterator[bytes]:
+    """`stream_csv_cells`' header (byte-order mark first), then `chunks`: CSV lines already written
+    (e.g. by the database: core.sqlcsv), as UTF-8 bytes."""
+    yield from stream_csv_cells(header, ())
+    yield from chunks
+
+
 def stream_geojson(feature: Callable, records, *, flush_every: int = 500) -> Iterator[bytes]:
     """A FeatureCollection of `feature(record)` for each record, as a stream of UTF-8 chunks."""
     yield b'{"type": "FeatureCollection", "features": ['

@@ -756,6 +756,75 @@ class PairingExport:
             geometry = {"type": "LineString", "coordinates": [[a_lon, a_lat], [b_lon, b_lat]]}
         return {"type": "Feature", "id": row[0], "geometry": geometry, "properties": self.properties(row)}
 
+    def csv_sql(self, export_sql: str) -> str:
+        """The export query (`twinning.selectors.pairing_export_sql` with its row position `n`) made
+        into one finished CSV line per row, written by PostgreSQL (core.sqlcsv): the same text as
+        `csv_cells` through csv.writer, which tests hold byte for byte. Raises core.sqlcsv.Unsupported
+        when it cannot (a time zone other than UTC, a date format it does not write)."""
+        from core import sqlcsv
+        from twinning.selectors import PAIRING_EXPORT_COLUMNS
+
+        if timezone.get_current_timezone_name() != "UTC":
+            raise sqlcsv.Unsupported("time zone")
+        c = {name: f'e."{name}"' for name in PAIRING_EXPORT_COLUMNS}
+        language = self.language
+
+        def date(prefix, d, p, circa, default):
+            precision = f"COALESCE(NULLIF({p}, ''), {sqlcsv.literal(default)})"
+            missing = f"{d} IS NULL"
+            return [
+                sqlcsv.partial_date_display(d, precision, circa, language),
+                f"(CASE WHEN {missing} THEN NULL ELSE {sqlcsv.iso_date(d)} END)",
+                f"(CASE WHEN {missing} THEN NULL ELSE {precision} END)",
+                f"(CASE WHEN {missing} THEN NULL ELSE {sqlcsv.boolean(circa)} END)",
+            ]
+
+        since = date("status_since", c["status_since"], c["status_since_precision"], c["status_since_circa"], "day")
+        ended = ", ".join(sqlcsv.literal(s) for s in sorted(self.ended))
+        place = []
+        for side in ("a", "b"):
+            for f in ("id", "slug", "name", "local_name", "country", "region", "kind", "latitude", "longitude"):
+                name = c[f"place_{side}_{f}"]
+                place.append(sqlcsv.float_repr(name) if f in ("latitude", "longitude") else sqlcsv.number(name) if f == "id" else name)
+        urls = "e.urls_text"  # made formula-safe and joined by pairing_export_sql
+        raw = [
+            sqlcsv.number(c["id"]), c["slug"],
+            f"({sqlcsv.literal(self.url_prefix)} || {c['slug']} || {sqlcsv.literal(self.url_suffix)})",
+            c["relationship"], c["status"],
+            *since,
+            sqlcsv.literal(self.as_of) if self.as_of else "NULL",
+            *date("established", c["established_on"], c["established_precision"], c["established_circa"], "None"),
+            *(f"(CASE WHEN {c['status']} IN ({ended}) THEN {cell} END)" for cell in since),
+            *place,
+            sqlcsv.number(c["status_event_pk"]), c["status_event_type"],
+            *date("status_event_date", c["status_event_date"], c["status_event_precision"], c["status_event_circa"], "day"),
+            *(c[f"status_event_{k}"] for k in ("actor", "body", "mover", "mover_party", "seconder", "seconder_party")),
+            *(sqlcsv.number(c[f"status_event_{k}"]) for k in ("votes_for", "votes_against", "abstentions")),
+            sqlcsv.boolean(c["status_event_unanimous"]),
+            urls,
+            sqlcsv.number(c["latest_event_id"]), c["latest_event_type"],
+            *date("latest_event_date", c["latest_event_date"], c["latest_event_precision"], c["latest_event_circa"], "day"),
+            sqlcsv.number(c["source_count"]), c["confidence"], sqlcsv.utc_timestamp(c["updated_at"]),
+        ]
+        if len(raw) != len(PAIRING_CSV_COLUMNS):
+            raise sqlcsv.Unsupported("columns")
+        # One level (so PostgreSQL can build the lines in its parallel workers): plain columns are named
+        # as often as their CASEs need; the dates' display text, costly, once (regular expressions).
+        text = set(_CSV_TEXT)
+        names = list(PAIRING_CSV_COLUMNS)
+        display_neutral, display_quoted = sqlcsv.partial_date_display_safety(language)
+        cells = []
+        for i, expr in enumerate(raw):
+            if names[i] in _CSV_DISPLAY:  # checked only when the language's dates can need it
+                expr = sqlcsv.neutral_once(expr) if display_neutral else expr
+                cells.append(sqlcsv.quoted_once(expr) if display_quoted else f"COALESCE({expr}, '')")
+                continue
+            if i in text:
+                expr = sqlcsv.neutral(expr)
+            cells.append(f"COALESCE({expr}, '')" if names[i] in _CSV_NEVER_QUOTED else sqlcsv.quoted(expr))
+        columns = ", ".join(f'"{name}"' for name in (*PAIRING_EXPORT_COLUMNS, "urls_text", "n"))
+        return f"SELECT {sqlcsv.csv_line(cells)} FROM ({export_sql}) e ({columns}) ORDER BY e.n"
+
     def csv_cells(self, row) -> list:
         """`[csv_cell(fn(record)) for fn in PAIRING_CSV_COLUMNS.values()]` for this row: numbers and None
         as they are (csv.writer writes them as `csv_cell` does), text neutralised, booleans spelt out."""
@@ -782,4 +851,15 @@ _CSV_TEXT = [
 ]
 
 
+# Columns whose text can never hold a comma, a double quote or a line break (numbers, ISO dates and
+# times, precisions, flags, slugs and choice codes): written without the quoting check.
+_CSV_NEVER_QUOTED = frozenset(
+    name for name in PAIRING_CSV_COLUMNS
+    if name in _NUMBERS or name == "as_of" or name == "updated_at"
+    or name.endswith(("_id", "_latitude", "_longitude", "_date_date", "_since_date", "established_date", "ended_date",
+                      "_precision", "_circa", "slug", "_country", "_kind", "_type", "_actor", "_body", "unanimous"))
+    or name in ("slug", "relationship", "status", "confidence")
+)
+# The dates' display text (costly expressions in core.sqlcsv, named once per cell).
+_CSV_DISPLAY = frozenset({"status_since", "established", "ended", "status_event_date", "latest_event_date"})
 _FORMULA_START = frozenset(FORMULA_START)  # one character each: `value[0] in` is `startswith`

@@ -176,6 +176,40 @@ def test_export_csv_is_the_serializer_paths_row_for_row(api, varied, params, lan
     assert body.decode("utf-8") == expected
 
 
+@pytest.mark.parametrize("params", [{}, {"as_of": "2021-06-01"}])
+def test_the_database_writes_the_lines_and_python_writes_the_same_when_it_cannot(api, varied, params, monkeypatch):
+    """The CSV lines come from PostgreSQL (core.sqlcsv); where it cannot write them exactly, Python
+    writes the same bytes cell by cell."""
+    from core.sqlcsv import Unsupported
+    from twinning.api.serializers import PairingExport
+
+    def unused(self, row):
+        raise AssertionError("the cells were built in Python")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(PairingExport, "csv_cells", unused)
+        by_database = streamed(api.get(URL, params))
+
+    def cannot(self, sql):
+        raise Unsupported("for this test")
+
+    monkeypatch.setattr(PairingExport, "csv_sql", cannot)
+    assert streamed(api.get(URL, params)) == by_database
+    from twinning.models import Pairing
+
+    assert by_database.count(b"\r\n") == 1 + Pairing.objects.count() > 5  # the header, then every pairing
+
+
+def test_an_export_outside_utc_gives_the_lists_times(api, varied, settings):
+    """Timestamps are written in the site's time zone: the database writes UTC only, so another zone is
+    written in Python, with the list's text."""
+    settings.TIME_ZONE = "Asia/Taipei"
+    rows = csv_of(streamed(api.get(URL)))
+    header, paged = list_csv(api, {})
+    assert rows[1:] and all(row == paged[row[0]] for row in rows[1:])
+    assert rows[1][header.index("updated_at")].endswith("+08:00")
+
+
 def test_export_csv_neutralises_every_text_cell(api, varied):
     rows = csv_of(streamed(api.get(URL, {"place": "minus"})))
     header = rows[0]

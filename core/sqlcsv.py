@@ -1,0 +1,173 @@
+"""CSV cells written by PostgreSQL: SQL expressions giving, character for character, what
+`core.api.renderers.csv_cell` and Python's `csv.writer` (QUOTE_MINIMAL, `\\r\\n` line ends) write for
+the same values, and what `core.partialdates.PartialDate.display` says in a language. For exports so
+large that building each row's cells in Python costs more than the query (the database then sends
+finished lines).
+
+Each builder takes SQL expressions (column references: an expression is repeated inside the
+CASEs it builds) and returns an SQL expression; `Unsupported` is raised for what it cannot write
+exactly (the caller then writes the cells in Python). Text is inlined as SQL literals, `%` doubled
+for the driver's parameter syntax."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils import translation
+from django.utils.dates import MONTHS
+from django.utils.translation import pgettext
+
+from core.api.renderers import FORMULA_START
+
+
+class Unsupported(Exception):
+    """This cannot be written in SQL exactly as Python writes it."""
+
+
+def literal(text: str) -> str:
+    """`text` as an SQL string literal, for a query run with driver parameters (`%` doubled)."""
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
+
+
+_CONTROL = {"\t": "chr(9)", "\r": "chr(13)", "\n": "chr(10)"}
+_FORMULA_SQL = ", ".join(_CONTROL.get(c, literal(c)) for c in FORMULA_START)
+
+
+def neutral(expr: str) -> str:
+    """A text cell made formula-safe as `csv_cell` does: a leading apostrophe before =, +, -, @, tab, CR."""
+    return f"(CASE WHEN left({expr}, 1) IN ({_FORMULA_SQL}) THEN '''' || {expr} ELSE {expr} END)"
+
+
+def quoted(expr: str) -> str:
+    """A cell as csv.writer writes it: in double quotes (doubled inside) when it holds a comma, a
+    double quote, CR or LF; NULL as nothing."""
+    return (
+        f"COALESCE(CASE WHEN strpos({expr}, ',') > 0 OR strpos({expr}, '\"') > 0 OR strpos({expr}, chr(10)) > 0 "
+        f"OR strpos({expr}, chr(13)) > 0 THEN '\"' || replace({expr}, '\"', '\"\"') || '\"' ELSE {expr} END, '')"
+    )
+
+
+def neutral_once(expr: str) -> str:
+    """`neutral` naming `expr` once (a regular expression): for a costly expression, which `neutral`
+    would evaluate three times."""
+    return f"regexp_replace({expr}, E'^([=+@\\t\\r-])', '''\\1')"
+
+
+def quoted_once(expr: str) -> str:
+    """`quoted` naming `expr` once (a regular expression), for a costly expression."""
+    return f"COALESCE(regexp_replace(replace({expr}, '\"', '\"\"'), E'^(.*[,\"\\r\\n].*)$', '\"\\1\"'), '')"
+
+
+def number(expr: str) -> str:
+    """An integer as text (NULL stays NULL)."""
+    return f"({expr})::text"
+
+
+def float_repr(expr: str) -> str:
+    """A double precision as Python's repr writes it: PostgreSQL's shortest exact digits (the
+    session's extra_float_digits must be 1, its default), with `.0` after a whole number (below 1e15,
+    where both write whole numbers in full: coordinates, not astronomy)."""
+    return f"(CASE WHEN {expr} = trunc({expr}) AND abs({expr}) < 1e15 THEN ({expr})::text || '.0' ELSE ({expr})::text END)"
+
+
+def boolean(expr: str) -> str:
+    """`true` / `false` (NULL stays NULL)."""
+    return f"(CASE WHEN {expr} THEN 'true' WHEN NOT {expr} THEN 'false' END)"
+
+
+def utc_timestamp(expr: str) -> str:
+    """A timestamptz as `datetime.isoformat()` in UTC with `Z` (microseconds only when not zero)."""
+    local = f"({expr} AT TIME ZONE 'UTC')"
+    return (
+        f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN to_char({local}, 'US') <> '000000' "
+        f"THEN '.' || to_char({local}, 'US') ELSE '' END || 'Z')"
+    )
+
+
+def iso_date(expr: str) -> str:
+    return f"to_char({expr}, 'YYYY-MM-DD')"
+
+
+# Django's date format characters (django.utils.dateformat), and the ones written here.
+_FORMAT_CHARS = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def _format_sql(expr: str, django_format: str, months: list[str]) -> str:
+    """`django.utils.formats.date_format(date, django_format)` for the characters a partial date uses."""
+    parts = []
+    for i, piece in enumerate(_FORMAT_CHARS.split(django_format)):
+        if i % 2:
+            if piece == "Y":
+                parts.append(f"to_char({expr}, 'YYYY')")
+            elif piece == "n":
+                parts.append(f"to_char({expr}, 'FMMM')")
+            elif piece == "j":
+                parts.append(f"to_char({expr}, 'FMDD')")
+            elif piece == "m":
+                parts.append(f"to_char({expr}, 'MM')")
+            elif piece == "d":
+                parts.append(f"to_char({expr}, 'DD')")
+            elif piece == "F":
+                names = ", ".join(literal(m) for m in months)
+                parts.append(f"(ARRAY[{names}])[extract(month FROM {expr})::int]")
+            else:
+                raise Unsupported(f"date format character {piece!r}")
+        elif piece:
+            parts.append(literal(_ESCAPED.sub(r"\1", piece)))
+    return "(" + " || ".join(parts or ["''"]) + ")"
+
+
+def _display_parts(language: str) -> tuple[dict, str, list[str]]:
+    with translation.override(language):
+        formats = {
+            "year": pgettext("partial date, year precision", "Y"),
+            "month": pgettext("partial date, month precision", "F Y"),
+            "day": pgettext("partial date, day precision", "j F Y"),
+        }
+        circa_text = pgettext("circa date", "c. %(date)s")
+        months = [str(MONTHS[m]) for m in range(1, 13)]
+    return formats, circa_text, months
+
+
+def partial_date_display_safety(language: str) -> tuple[bool, bool]:
+    """Whether `partial_date_display` in `language` can (1) start with a character `neutral` changes and
+    (2) hold one `quoted` quotes: read from the formats' text and month names, so that cells of dates
+    are only checked when they can need it (English and Chinese dates never do)."""
+    formats, circa_text, months = _display_parts(language)
+    firsts, texts = set(), [circa_text.replace("%(date)s", ""), *months]
+    for django_format in formats.values():
+        pieces = _FORMAT_CHARS.split(django_format)
+        texts += [p for i, p in enumerate(pieces) if i % 2 == 0]
+        first = next((p for p in pieces if p), "")
+        if first in ("Y", "n", "j", "m", "d"):
+            firsts.add("0")
+        elif first == "F":
+            firsts.update(m[:1] for m in months)
+        else:
+            firsts.add(_ESCAPED.sub(r"\1", first)[:1])
+    if circa_text.split("%(date)s")[0]:  # a circa date starts with its prefix
+        firsts.add(circa_text[:1])
+    may_neutral = any(f in FORMULA_START for f in firsts)
+    may_quote = any(c in text for text in texts for c in ',"\r\n')
+    return may_neutral, may_quote
+
+
+def partial_date_display(date: str, precision: str, circa: str, language: str) -> str:
+    """`PartialDate(date, precision, circa).display(language)` (a precision other than year and
+    month reads as day, as it does there). NULL when the date is NULL."""
+    formats, circa_text, months = _display_parts(language)
+    if circa_text.count("%(date)s") != 1 or "%" in circa_text.replace("%(date)s", ""):
+        raise Unsupported("circa text")
+    before, after = circa_text.split("%(date)s")
+    text = (
+        f"(CASE {precision} WHEN 'year' THEN {_format_sql(date, formats['year'], months)} "
+        f"WHEN 'month' THEN {_format_sql(date, formats['month'], months)} "
+        f"ELSE {_format_sql(date, formats['day'], months)} END)"
+    )
+    return f"(CASE WHEN {date} IS NULL THEN NULL WHEN {circa} THEN {literal(before)} || {text} || {literal(after)} ELSE {text} END)"
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV line (`\\r\\n` ended) of cells already written with `quoted` (never NULL)."""
+    return f"concat_ws(',', {', '.join(cells)}) || chr(13) || chr(10)"
