@@ -43,6 +43,8 @@ def _nester(keys: tuple[str, ...]):
         if "__" in key:
             head, rest = key.split("__", 1)
             groups.setdefault(head, []).append((rest, key))
+    if not groups:  # a flat row: the dict itself
+        return Record
     inner = {head: _nester(tuple(rest for rest, _key in pairs)) for head, pairs in groups.items()}
 
     def make(values: dict) -> Record:
