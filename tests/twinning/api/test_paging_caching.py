@@ -40,6 +40,15 @@ def test_cursor_crawl_sees_every_row_once(api, many):
     assert [u for _, u in seen] == sorted(u for _, u in seen)
 
 
+def test_cursor_crawl_through_rows_changed_at_the_same_moment_sees_each_once_in_id_order(api, many):
+    """A bulk import or re-derivation gives thousands of rows one `updated_at`: the cursor moves on by id."""
+    from twinning.models import Pairing
+
+    Pairing.objects.update(updated_at=timezone.now())
+    seen = crawl(api, {"paginate": "cursor", "page_size": 5})
+    assert [pk for pk, _ in seen] == sorted(p.pk for p in many)
+
+
 def test_cursor_crawl_sees_a_record_updated_mid_crawl(api, many):
     first = min(many, key=lambda p: (p.updated_at, p.pk))  # already seen on page 1 when it changes
 
