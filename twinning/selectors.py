@@ -248,16 +248,6 @@ def filter_current_status(qs: QuerySet[Pairing], statuses) -> QuerySet[Pairing]:
     return qs.filter(current_status__in=statuses)
 
 
-def attach_latest_events(pairings) -> None:
-    """Set `latest_event` and `status_event` (the event the status holds from, on `as_of` when the rows
-    were selected with it) on rows of `pairings_with_status`, with their sources, in two queries."""
-    ids = {p.latest_event_id for p in pairings} | {p.current_status_event_id for p in pairings}
-    events = events_with_sources(pk for pk in ids if pk)
-    for pairing in pairings:
-        pairing.latest_event = events.get(pairing.latest_event_id)
-        pairing.status_event = events.get(pairing.current_status_event_id)
-
-
 # The fields of a list row read as a Record (core.records): the pairing, its status (current or on
 # `as_of`), its places, established date, latest event id and source count, as `pairings_with_status`
 # annotates them.
@@ -314,8 +304,9 @@ def event_records(ids) -> dict:
 
 
 def attach_latest_event_records(pairings) -> None:
-    """`attach_latest_events` with Records (`event_records`) instead of model instances: for rows
-    that are only serialised."""
+    """Set `latest_event` and `status_event` (the event the status holds from, on `as_of` when the rows
+    were selected with it) on rows of `pairings_with_status`, as Records of `event_records` with their
+    sources, in two queries: for rows that are only serialised."""
     events = event_records([p.latest_event_id for p in pairings] + [p.current_status_event_id for p in pairings])
     for pairing in pairings:
         pairing.latest_event = events.get(pairing.latest_event_id)

@@ -12,11 +12,20 @@ from twinning.api.serializers import EventSerializer, PairingSerializer, event_d
 from twinning.models import EventCitation
 from twinning.selectors import (
     attach_latest_event_records,
-    attach_latest_events,
     event_records,
+    events_with_sources,
     pairing_records,
     pairings_with_status,
 )
+
+
+def attach_latest_events(pairings) -> None:
+    """The rows' latest and status events as model instances with their sources (what DRF's generic
+    path reads), for comparing with the Records the API serialises."""
+    events = events_with_sources({p.latest_event_id for p in pairings} | {p.current_status_event_id for p in pairings} - {None})
+    for pairing in pairings:
+        pairing.latest_event = events.get(pairing.latest_event_id)
+        pairing.status_event = events.get(pairing.current_status_event_id)
 
 
 def generic(serializer, obj):
