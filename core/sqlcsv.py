@@ -93,28 +93,41 @@ _FORMAT_CHARS = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])"
 _ESCAPED = re.compile(r"\\(.)")
 
 
+# PostgreSQL's own (English) month names, which `to_char`'s FMMonth writes whatever the locale.
+_ENGLISH_MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+]
+_TO_CHAR = {"Y": "YYYY", "n": "FMMM", "j": "FMDD", "m": "MM", "d": "DD"}
+
+
 def _format_sql(expr: str, django_format: str, months: list[str]) -> str:
-    """`django.utils.formats.date_format(date, django_format)` for the characters a partial date uses."""
-    parts = []
+    """`django.utils.formats.date_format(date, django_format)` for the characters a partial date uses,
+    as few `to_char` calls as possible (one for "j F Y" in English, "Y年n月j日" in Chinese): the pieces
+    and the text between them go into one pattern, month names only when they are PostgreSQL's own."""
+    parts, pattern = [], []
+
+    def flush():
+        if pattern:
+            parts.append(f"to_char({expr}, {literal(''.join(pattern))})")
+            pattern.clear()
+
     for i, piece in enumerate(_FORMAT_CHARS.split(django_format)):
         if i % 2:
-            if piece == "Y":
-                parts.append(f"to_char({expr}, 'YYYY')")
-            elif piece == "n":
-                parts.append(f"to_char({expr}, 'FMMM')")
-            elif piece == "j":
-                parts.append(f"to_char({expr}, 'FMDD')")
-            elif piece == "m":
-                parts.append(f"to_char({expr}, 'MM')")
-            elif piece == "d":
-                parts.append(f"to_char({expr}, 'DD')")
+            if piece in _TO_CHAR:
+                pattern.append(_TO_CHAR[piece])
+            elif piece == "F" and list(months) == _ENGLISH_MONTHS:
+                pattern.append("FMMonth")
             elif piece == "F":
+                flush()
                 names = ", ".join(literal(m) for m in months)
-                parts.append(f"(ARRAY[{names}])[extract(month FROM {expr})::int]")
+                parts.append(f"(ARRAY[{names}])[date_part('month', {expr})::int]")
             else:
                 raise Unsupported(f"date format character {piece!r}")
         elif piece:
-            parts.append(literal(_ESCAPED.sub(r"\1", piece)))
+            # Text between the pieces, double-quoted in the pattern (a quote or backslash escaped).
+            text = _ESCAPED.sub(r"\1", piece)
+            pattern.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    flush()
     return "(" + " || ".join(parts or ["''"]) + ")"
 
 
@@ -171,3 +184,10 @@ def partial_date_display(date: str, precision: str, circa: str, language: str) -
 def csv_line(cells: list[str]) -> str:
     """One CSV line (`\\r\\n` ended) of cells already written with `quoted` (never NULL)."""
     return f"concat_ws(',', {', '.join(cells)}) || chr(13) || chr(10)"
+
+
+def date_format(expr: str, django_format: str, language: str) -> str:
+    """`django.utils.formats.date_format(date, django_format)` in `language`, for the format characters
+    partial dates use (Y, n, j, m, d, F); NULL when the date is NULL."""
+    _formats, _circa, months = _display_parts(language)
+    return _format_sql(expr, django_format, months)
