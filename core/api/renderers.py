@@ -183,22 +183,52 @@ class JSONRenderer(renderers.JSONRenderer):
     standard library took longer than building its rows. The same bytes (a float under 1e-4 is
     written 0.00001 rather than 1e-05: the same number). Indented output (`; indent=`, the browsable
     API) and anything orjson refuses go through DRF's own path; what orjson does not write as DRF does
-    (datetimes, decimals, lazy text…) goes through DRF's encoder."""
+    (datetimes, decimals, lazy text…) goes through DRF's encoder. JSON already written (a
+    `RawJSON`, e.g. rows the database wrote: core.sqljson) is embedded as it is."""
 
-    _default = staticmethod(encoders.JSONEncoder().default)
     _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None or self.ensure_ascii or not self.compact:
-            return super().render(data, accepted_media_type, renderer_context)
+            return super().render(_expanded(data), accepted_media_type, renderer_context)
         if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
-            return super().render(data, accepted_media_type, renderer_context)
+            return super().render(_expanded(data), accepted_media_type, renderer_context)
         try:
-            text = orjson.dumps(data, default=self._default, option=self._options)
+            text = orjson.dumps(data, default=_default, option=self._options)
         except (orjson.JSONEncodeError, ValueError):
-            return super().render(data, accepted_media_type, renderer_context)
+            return super().render(_expanded(data), accepted_media_type, renderer_context)
         # As DRF: U+2028 and U+2029 escaped, so the output is also valid JavaScript.
         return text.replace(LINE_SEPARATOR, b"\\u2028").replace(PARAGRAPH_SEPARATOR, b"\\u2029")
+
+
+class RawJSON:
+    """JSON text already written (e.g. a row the database wrote: core.sqljson), which JSONRenderer
+    embeds as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+_drf_default = encoders.JSONEncoder().default
+
+
+def _default(value):
+    if isinstance(value, RawJSON):
+        return orjson.Fragment(value.text)
+    return _drf_default(value)
+
+
+def _expanded(data):
+    """`data` with its RawJSON read back into values, for DRF's own encoder (indented output)."""
+    if isinstance(data, RawJSON):
+        return orjson.loads(data.text)
+    if isinstance(data, dict):
+        return {k: _expanded(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_expanded(v) for v in data]
+    return data
 
 
 LIST_RENDERERS = [JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
