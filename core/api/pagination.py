@@ -74,16 +74,22 @@ class IdsFirstPaginator(Paginator):
 
 
 def capped_count(queryset) -> tuple[int, bool]:
-    """How many rows `queryset` has, and whether that is exact: exact up to MAX_PAGED_ROWS (a count
-    that stops at MAX_PAGED_ROWS + 1 rows, never a scan of the table), beyond it the planner's
-    estimate. Both run on the bare ids, without the per-row subqueries of the list."""
+    """How many rows `queryset` has, and whether that is exact. The planner's estimate first (no scan):
+    above MAX_PAGED_ROWS it is the answer (said to be an estimate), since counting even the first
+    MAX_PAGED_ROWS + 1 rows of a list on a date costs ~100 ms at 300,000 pairings. Else an exact count
+    that stops at MAX_PAGED_ROWS + 1 rows (never a scan of the table); if that finds more than the
+    estimate said, the estimate is still the answer. Both run on the bare ids, without the per-row
+    subqueries of the list."""
     if queryset.query.is_empty():  # `.none()`: nothing to ask the database
         return 0, True
     lean = queryset.order_by().values("pk")
+    estimate = estimated_count(lean)
+    if estimate > MAX_PAGED_ROWS:
+        return estimate, False
     exact = lean[: MAX_PAGED_ROWS + 1].count()
     if exact <= MAX_PAGED_ROWS:
         return exact, True
-    return max(estimated_count(lean), exact), False
+    return max(estimate, exact), False
 
 
 class CappedCountPaginator(Paginator):
