@@ -64,11 +64,12 @@ def choice(expr: str, labels: dict) -> str:
 
 def partial_date(date: str, precision: str, circa: str, language: str) -> str:
     """`PartialDate.as_dict(language)`: {"date", "precision", "circa", "display"}; `null` when the date is
-    NULL. `precision` is an SQL expression already defaulted as the reader defaults it."""
+    NULL. `precision` is an SQL expression already defaulted as the reader defaults it. The ISO date by
+    `to_char`, whatever the session's DateStyle."""
     display = sqlcsv.partial_date_display(date, precision, circa, language)
     return (
         f"(CASE WHEN {date} IS NULL THEN 'null' ELSE "
-        f"'{{\"date\":\"' || {sqlcsv.iso_date(date)} || '\",\"precision\":' || to_json({precision})::text || "
+        f"'{{\"date\":\"' || to_char({date}, 'YYYY-MM-DD') || '\",\"precision\":' || to_json({precision})::text || "
         f"',\"circa\":' || (CASE WHEN {circa} THEN 'true' ELSE 'false' END) || ',\"display\":' || to_json({display})::text || '}}' END)"
     )
 
