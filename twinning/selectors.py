@@ -620,16 +620,18 @@ def pairing_export_chunks(
     from django.core.exceptions import EmptyResultSet
     from django.db import connection, transaction
 
+    from core import sqlcsv
+
     try:
         sql, params = pairing_export_sql(pairings, as_of=as_of, with_position=wrap is not None)
     except EmptyResultSet:  # a filter that can match nothing (a search that found no place): no rows
         return
     if wrap is not None:
         sql = wrap(sql)
-    # JIT off (for this transaction): compiling this plan costs seconds, more than running it. Floats
-    # in their shortest exact form (PostgreSQL's default, which core.sqlcsv relies on).
+    # JIT off (for this transaction): compiling this plan costs seconds, more than running it. The
+    # settings core.sqlcsv relies on (floats in their shortest exact form, ISO dates).
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('jit', 'off', true), set_config('extra_float_digits', '1', true)")
+        cursor.execute(sqlcsv.session_sql() + ", set_config('jit', 'off', true)")
         # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
         # fetched from a cursor): the server keeps working while the rows are written, and the plan
         # is that for the whole result (a cursor's is for its first rows, and never parallel).
