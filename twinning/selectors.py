@@ -640,9 +640,13 @@ def pairing_export_chunks(
     if wrap is not None:
         sql = wrap(sql)
     # JIT off (for this transaction): compiling this plan costs seconds, more than running it. The
-    # settings core.sqlcsv relies on (floats in their shortest exact form, ISO dates).
+    # settings core.sqlcsv relies on (floats in their shortest exact form, ISO dates). When the database
+    # writes the lines, the leader only gathers and sends them: each process running the plan rebuilds
+    # the sources' aggregate (not a shared hash), and on two cores a third such process only competes
+    # with the two workers and with the sending.
+    leader = ", set_config('parallel_leader_participation', 'off', true)" if wrap is not None else ""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sqlcsv.session_sql() + ", set_config('jit', 'off', true)")
+        cursor.execute(sqlcsv.session_sql() + ", set_config('jit', 'off', true)" + leader)
         # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
         # fetched from a cursor): the server keeps working while the rows are written, and the plan
         # is that for the whole result (a cursor's is for its first rows, and never parallel).
