@@ -548,7 +548,7 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
     the status is the stored one (never re-derived). The filtered queryset must not use `.distinct()` (the
     row numbering of a non-default order would keep duplicates); the FilterSet's filters do not."""
     from django.contrib.postgres.aggregates import ArrayAgg
-    from django.db.models import FloatField, Func, StringAgg, Window
+    from django.db.models import FloatField, Func, Window
     from django.db.models.functions import Cast, NullIf, RowNumber
 
     ordering = list(pairings.query.order_by) or ["pk"]
@@ -574,21 +574,33 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
     # register, index lookups for a handful of rows.
     status_events = pairings.order_by().values("current_status_event_id")
     status_event = Event.objects.order_by().values_list(*_STATUS_EVENT_FIELDS)
+    source_url = Coalesce(NullIf("source__url", Value("")), "source__title")
     source_urls = (
         EventCitation.objects.filter(event_id__in=status_events).order_by().values("event_id")
-        .annotate(urls=ArrayAgg(Coalesce(NullIf("source__url", Value("")), "source__title"), order_by="id"))
+        .annotate(urls=ArrayAgg(source_url, order_by="id"))
+        .values_list("event_id", "urls")
     )
+    source_urls_part = source_urls.query.sql_with_params()
     if with_position:
-        # and as the CSV cell (core.api.renderers.csv_cell of that list: each formula-safe, "; " between)
-        source_urls = source_urls.annotate(
-            urls_text=StringAgg(
-                Func(Coalesce(NullIf("source__url", Value("")), "source__title"), Value("^([=+@\t\r-])"), Value("'\\1"),
-                     function="regexp_replace"),
-                delimiter=Value("; "), order_by="id",
+        # and as the CSV cell (core.api.renderers.csv_cell of that list: each formula-safe, "; " between).
+        # The citations are sorted once, in (event, id) order, and aggregated as they come: an aggregate's
+        # own ORDER BY sorts each group apart (PostgreSQL 15), a third of this subquery's cost, and the
+        # subquery is rebuilt in each parallel worker. A subquery with an ORDER BY is never merged into
+        # the query around it, so its sort is what the aggregates read.
+        cited = (
+            EventCitation.objects.filter(event_id__in=status_events)
+            .annotate(
+                _url=source_url,
+                _url_text=Func(source_url, Value("^([=+@\t\r-])"), Value("'\\1"), function="regexp_replace"),
             )
-        ).values_list("event_id", "urls", "urls_text")
-    else:
-        source_urls = source_urls.values_list("event_id", "urls")
+            .order_by("event_id", "id").values_list("event_id", "_url", "_url_text")
+        )
+        cited_sql, cited_params = cited.query.sql_with_params()
+        source_urls_part = (
+            f"SELECT c.event_id, array_agg(c.url), string_agg(c.url_text, '; ') "
+            f"FROM ({cited_sql}) c (event_id, url, url_text) GROUP BY c.event_id",
+            cited_params,
+        )
     latest_event = Event.objects.order_by().values_list("id", "event_type", "date", "date_precision", "date_circa")
     if as_of is not None:
         # The latest event on `as_of`, for the filtered rows (restricted by the filtered queryset itself, so
@@ -598,9 +610,8 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
             .order_by("pairing_id", *TIMELINE_ORDER_DESC).distinct("pairing_id")
             .values_list("pairing_id", "id", "event_type", "date", "date_precision", "date_circa")
         )
-    parts = [base.query.sql_with_params()] + [
-        qs.query.sql_with_params() for qs in (latest_event, status_event, source_urls)
-    ]
+    parts = [base.query.sql_with_params()] + [qs.query.sql_with_params() for qs in (latest_event, status_event)]
+    parts.append(source_urls_part)
     names = ", ".join(base_columns)
     # The established date, the latest event (its id: `as_of` reads it from the aggregate) and the number
     # of sources are stored on the pairing (c10.., after the places).
@@ -638,16 +649,22 @@ def pairing_export_chunks(
     from django.core.exceptions import EmptyResultSet
     from django.db import connection, transaction
 
+    from core import sqlcsv
+
     try:
         sql, params = pairing_export_sql(pairings, as_of=as_of, with_position=wrap is not None)
     except EmptyResultSet:  # a filter that can match nothing (a search that found no place): no rows
         return
     if wrap is not None:
         sql = wrap(sql)
-    # JIT off (for this transaction): compiling this plan costs seconds, more than running it. Floats
-    # in their shortest exact form (PostgreSQL's default, which core.sqlcsv relies on).
+    # JIT off (for this transaction): compiling this plan costs seconds, more than running it. The
+    # settings core.sqlcsv relies on (floats in their shortest exact form, ISO dates). When the database
+    # writes the lines, the leader only gathers and sends them: each process running the plan rebuilds
+    # the sources' aggregate (not a shared hash), and on two cores a third such process only competes
+    # with the two workers and with the sending.
+    leader = ", set_config('parallel_leader_participation', 'off', true)" if wrap is not None else ""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('jit', 'off', true), set_config('extra_float_digits', '1', true)")
+        cursor.execute(sqlcsv.session_sql() + ", set_config('jit', 'off', true)" + leader)
         # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
         # fetched from a cursor): the server keeps working while the rows are written, and the plan
         # is that for the whole result (a cursor's is for its first rows, and never parallel).

@@ -17,7 +17,7 @@ from core.partialdates import PartialDate
 
 def one(expression: str, *params):
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('extra_float_digits', '1', true)")
+        cursor.execute(sqlcsv.session_sql())
         cursor.execute(f"SELECT {expression}", params)
         return cursor.fetchone()[0]
 
@@ -40,7 +40,14 @@ def test_text_cells_are_csv_writers_formula_safe_cells():
             sqlcsv.quoted_once(sqlcsv.neutral_once("%s::text")), sqlcsv.quoted_once("%s::text"),
         ])
         assert one(sql, *[text] * sql.count("%s")) == python_line([csv_cell(text), text] * 2), repr(text)
-    assert one(sqlcsv.csv_line([sqlcsv.quoted("NULL::text"), "COALESCE(NULL::text, '')"])) == python_line([None, None])
+        # the same cell tested on the value first, and with literal text around it
+        affixes = [("https://x.test/p/", "/"), ("", ""), ("=a", "b"), ("a", ", b"), ("a", '"')]
+        sql = sqlcsv.csv_line([
+            sqlcsv.text_cell("%s::text"), *(sqlcsv.affixed_cell(before, "%s::text", after) for before, after in affixes),
+        ])
+        expected = [csv_cell(text), *(csv_cell(before + text + after) for before, after in affixes)]
+        assert one(sql, *[text] * sql.count("%s")) == python_line(expected), repr(text)
+    assert one(sqlcsv.csv_line([sqlcsv.quoted("NULL::text"), "COALESCE(NULL::text, '')", sqlcsv.text_cell("NULL::text")])) == python_line([None] * 3)
 
 
 @pytest.mark.django_db
@@ -53,7 +60,8 @@ def test_numbers_flags_and_timestamps_are_written_as_python_writes_them():
     assert [one(sqlcsv.boolean(f"{v}::boolean")) for v in ("true", "false", "NULL")] == ["true", "false", None]
     for moment in [dt.datetime(2022, 11, 2, 9, 30, 5, tzinfo=dt.UTC), dt.datetime(2026, 1, 1, 0, 0, 0, 120, tzinfo=dt.UTC)]:
         expected = moment.isoformat().replace("+00:00", "Z")
-        assert one(sqlcsv.utc_timestamp("%s::timestamptz"), moment, moment, moment) == expected
+        sql = sqlcsv.utc_timestamp("%s::timestamptz")
+        assert one(sql, *[moment] * sql.count("%s")) == expected
     assert one(sqlcsv.iso_date("%s::date"), dt.date(950, 3, 1)) == dt.date(950, 3, 1).isoformat()
 
 

@@ -38,9 +38,10 @@ def make_pairing(
     )
 
 
-def record(pairing, event_type: str, date: str, *, source=None, sourced=True, **kwargs):
-    """Record an event through the service; with a fresh source unless `sourced=False`."""
-    citations = [services.Cite(source=source or SourceFactory())] if sourced else []
+def record(pairing, event_type: str, date: str, *, source=None, sources=(), sourced=True, **kwargs):
+    """Record an event through the service; with a fresh source unless `sourced=False`, or citing
+    `sources` in that order."""
+    citations = [services.Cite(source=s) for s in sources] or ([services.Cite(source=source or SourceFactory())] if sourced else [])
     return services.event_record(
         pairing=pairing, event_type=event_type, date=PartialDate.parse(date), citations=citations, **kwargs
     )

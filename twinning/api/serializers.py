@@ -818,10 +818,14 @@ class PairingExport:
             if names[i] in _CSV_DISPLAY:  # checked only when the language's dates can need it
                 expr = sqlcsv.neutral_once(expr) if display_neutral else expr
                 cells.append(sqlcsv.quoted_once(expr) if display_quoted else f"COALESCE({expr}, '')")
-                continue
-            if i in text:
-                expr = sqlcsv.neutral(expr)
-            cells.append(f"COALESCE({expr}, '')" if names[i] in _CSV_NEVER_QUOTED else sqlcsv.quoted(expr))
+            elif names[i] == "url":  # the slug tested, not the URL built around it
+                cells.append(sqlcsv.affixed_cell(self.url_prefix, c["slug"], self.url_suffix))
+            elif names[i] in _CSV_ISO_DATES or (i not in text and names[i] in _CSV_NEVER_QUOTED):
+                cells.append(f"COALESCE({expr}, '')")
+            elif i not in text:
+                cells.append(sqlcsv.quoted(expr))
+            else:
+                cells.append(f"COALESCE({sqlcsv.neutral(expr)}, '')" if names[i] in _CSV_NEVER_QUOTED else sqlcsv.text_cell(expr))
         columns = ", ".join(f'"{name}"' for name in (*PAIRING_EXPORT_COLUMNS, "urls_text", "n"))
         return f"SELECT {sqlcsv.csv_line(cells)} FROM ({export_sql}) e ({columns}) ORDER BY e.n"
 
@@ -862,4 +866,6 @@ _CSV_NEVER_QUOTED = frozenset(
 )
 # The dates' display text (costly expressions in core.sqlcsv, named once per cell).
 _CSV_DISPLAY = frozenset({"status_since", "established", "ended", "status_event_date", "latest_event_date"})
+# The dates as ISO text (core.sqlcsv.iso_date): a digit first, never neutralised.
+_CSV_ISO_DATES = frozenset(f"{name}_date" for name in _CSV_DISPLAY)
 _FORMULA_START = frozenset(FORMULA_START)  # one character each: `value[0] in` is `startswith`

@@ -9,7 +9,7 @@ from tests.twinning.factories import PlaceFactory, make_pairing
 def varied(world):
     """The world plus the awkward cases: formula-like names and sources, Chinese local names, a place
     without coordinates, negative coordinates, partial and circa dates, a decision with votes whose
-    sources are cited with and without URLs."""
+    sources are cited with and without URLs, one citing several."""
     from decimal import Decimal
 
     from tests.sources.factories import SourceFactory
@@ -26,7 +26,9 @@ def varied(world):
            body="full_council", mover="+Cllr Smith", mover_party="-Party", seconder="@Jones", seconder_party="Greens",
            votes_for=30, votes_against=2, abstentions=1)
     two = make_pairing(place_a=tab, place_b=minus, established="1999-07")
-    record(two, "decision_retain", "c. 2020", unanimous=True, votes_for=12)
+    # cited in an order that is neither the sources' nor their URLs'
+    b, c, a = (SourceFactory(url=f"https://{x}.example/") for x in "bca")
+    record(two, "decision_retain", "c. 2020", sources=[c, a, b], unanimous=True, votes_for=12)
     make_pairing(place_a=tab, place_b=formula, established="")
     return world
 
