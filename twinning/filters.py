@@ -167,10 +167,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
         fields = []
 
     def filter_country(self, qs, name, value: str):
-        # The places of that country as a subquery on either side: PostgreSQL reads the pairings' place
-        # indexes for it, where a join to both places filtered every pairing (3.5x slower at 300,000).
-        places = Place.objects.filter(country=value).values("pk")
-        return qs.filter(Q(place_a__in=places) | Q(place_b__in=places))
+        return qs.filter(either_side("place_a", "place_b", "country", value))
 
     def filter_countries(self, qs, name, value):
         codes = [c.strip() for c in value.split(",")]
