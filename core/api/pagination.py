@@ -176,7 +176,8 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
                 "count": {"type": "integer", "example": 123},
                 "count_is_exact": {
                     "type": "boolean",
-                    "description": f"False when more than {MAX_PAGED_ROWS} rows match: `count` is then the planner's estimate.",
+                    "description": f"False when the database's planner expects more than {MAX_PAGED_ROWS} rows to match (or more "
+                    "do): `count` is then its estimate, usually within a few percent.",
                 },
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
@@ -272,7 +273,8 @@ class ResearchPagination(pagination.BasePagination):
             "required": ["results"],
             "description": "`count`/`count_is_exact`/`previous` are present with page numbers; with `paginate=cursor` "
             f"only `next` and `results`. Page numbers reach the first {MAX_PAGED_ROWS} rows; crawl deeper with a cursor. "
-            f"Above {MAX_PAGED_ROWS} matching rows `count` is an estimate (`count_is_exact: false`).",
+            f"Above {MAX_PAGED_ROWS} matching rows (as the database's planner expects them) `count` is its estimate "
+            "(`count_is_exact: false`).",
             "properties": {
                 "count": {"type": "integer", "example": 123},
                 "count_is_exact": {"type": "boolean"},
