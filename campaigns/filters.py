@@ -8,7 +8,7 @@ from django_filters import rest_framework as filters
 from campaigns.constants import OrganisationKind, PetitionOutcome
 from campaigns.models import Campaign, CampaignTarget, Organisation, Petition
 from campaigns.selectors import pairing_ids_targeted_by
-from core.api.filters import PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter, resolve_one
+from core.api.filters import FilterSet, PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter, resolve_one
 from twinning.filters import PairingFilter
 from twinning.models import Pairing, Place
 
@@ -26,7 +26,7 @@ class PairingWithCampaignFilter(PairingFilter):
         return qs.filter(pk__in=pairing_ids_targeted_by(resolve_one(Campaign, value, what="campaign", param="campaign")))
 
 
-class CampaignFilter(filters.FilterSet):
+class CampaignFilter(FilterSet):
     organisation = filters.CharFilter(method="filter_organisation", help_text="Organised by (slug or id).")
     place = filters.CharFilter(method="filter_place", help_text="Targets this place or one of its pairings (slug or id).")
     pairing = filters.CharFilter(method="filter_pairing", help_text="Targets this pairing (slug or id).")
@@ -62,7 +62,7 @@ class CampaignFilter(filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(local_name__icontains=value))
 
 
-class OrganisationFilter(filters.FilterSet):
+class OrganisationFilter(FilterSet):
     kind = filters.MultipleChoiceFilter(distinct=False, choices=OrganisationKind.choices, help_text="Kind of organisation; repeatable.")
     q = filters.CharFilter(method="filter_q", help_text="Text in the name or local name.")
     updated_since = UpdatedSinceFilter()
@@ -79,7 +79,7 @@ class OrganisationFilter(filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(local_name__icontains=value))
 
 
-class PetitionFilter(filters.FilterSet):
+class PetitionFilter(FilterSet):
     campaign = filters.CharFilter(method="filter_campaign", help_text="The campaign behind it (slug or id).")
     pairing = filters.CharFilter(method="filter_pairing", help_text="The pairing it is about (slug or id).")
     target_place = filters.CharFilter(method="filter_target_place", help_text="The petitioned council's place (slug or id).")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
-from core.api.filters import PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter
+from core.api.filters import FilterSet, PartialDateFilter, StableOrderingFilter, UpdatedSinceFilter
 from sources.constants import SourceType
 from sources.models import Source
 
 
-class SourceFilter(filters.FilterSet):
+class SourceFilter(FilterSet):
     publisher = filters.CharFilter(field_name="publisher", lookup_expr="iexact", help_text="Publisher, exactly (any case).")
     type = filters.MultipleChoiceFilter(distinct=False, field_name="source_type", choices=SourceType.choices, help_text="Source type; repeatable.")
     published_after = PartialDateFilter(field_name="published", lookup_expr="gte", help_text="Published on or after this partial date.")

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
 from core.api.filters import (
+    FilterSet,
     ISODateFilter,
     PartialDateFilter,
     StableOrderingFilter,
@@ -58,7 +59,7 @@ class UpperCaseQueryMixin:
         super().__init__(data, *args, **kwargs)
 
 
-class PlaceFilter(UpperCaseQueryMixin, filters.FilterSet):
+class PlaceFilter(UpperCaseQueryMixin, FilterSet):
     upper_case_params = ("country",)
 
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 country code.")
@@ -97,7 +98,7 @@ class PlaceFilter(UpperCaseQueryMixin, filters.FilterSet):
         return qs.filter(identifiers__scheme=scheme, identifiers__value=ident)
 
 
-class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
+class PairingFilter(UpperCaseQueryMixin, FilterSet):
     """Pairings. With `as_of`, `status` and `status_changed_*` use the status on that date."""
 
     upper_case_params = ("country", "countries")
@@ -207,7 +208,7 @@ class PairingFilter(UpperCaseQueryMixin, filters.FilterSet):
         return qs  # applied by the view, which annotates the status on that date before filtering
 
 
-class EventFilter(UpperCaseQueryMixin, filters.FilterSet):
+class EventFilter(UpperCaseQueryMixin, FilterSet):
     upper_case_params = ("country",)
 
     type = filters.MultipleChoiceFilter(distinct=False, field_name="event_type", choices=EventType.choices, help_text="Event type; repeatable.")
@@ -256,7 +257,7 @@ class EventFilter(UpperCaseQueryMixin, filters.FilterSet):
         return qs.filter(Q(summary__icontains=value) | Q(mover__icontains=value) | Q(seconder__icontains=value))
 
 
-class AgreementFilter(filters.FilterSet):
+class AgreementFilter(FilterSet):
     pairing = filters.CharFilter(method="filter_pairing", help_text="The pairing, by slug or id.")
     kind = filters.MultipleChoiceFilter(distinct=False, choices=AgreementKind.choices, help_text="Kind of agreement; repeatable.")
     signed_after = PartialDateFilter(field_name="signed", lookup_expr="gte", help_text="Signed on or after this partial date.")
