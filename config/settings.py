@@ -140,6 +140,11 @@ DATABASES["default"]["OPTIONS"]["options"] = " ".join(
     part for part in (DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off") if part
 )
 
+# The few large queries of fixed shape (the pairing list's JSON rows) are prepared once per connection
+# (core.prepared). Turn off behind a pooler that shares server connections between clients
+# (PgBouncer in transaction mode).
+PREPARED_STATEMENTS = env_bool("TWINWATCH_PREPARED_STATEMENTS", True)
+
 # Sessions live in signed cookies (signed with SECRET_KEY, readable by their holder: they hold only
 # the user id and a password hash digest), so logging in needs no database write and works on a
 # read-only database. A session cannot be ended server-side except by changing the user's password

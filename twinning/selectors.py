@@ -313,12 +313,14 @@ def attach_latest_event_records(pairings) -> None:
         pairing.status_event = events.get(pairing.current_status_event_id)
 
 
-def pairing_rows_sql(pairings: QuerySet[Pairing], ids, wrap) -> dict[int, str]:
+def pairing_rows_sql(pairings: QuerySet[Pairing], ids, wrap, extra=()) -> dict[int, str]:
     """What `wrap(sql)` makes of the rows of `pairings` (a `pairings_with_status`) with these ids, selected
     as PAIRING_RECORD_FIELDS: a query of (id, text), e.g. each row's finished JSON
-    (twinning.api.sqlrows.PairingJSON.sql), by id. One query whatever the number of rows."""
+    (twinning.api.sqlrows.PairingJSON.sql), by id, with `extra` for the placeholders `wrap` adds. One
+    query whatever the number of rows, prepared once per connection (core.prepared)."""
     from django.db import connection
 
+    from core import prepared
     from core.records import id_array
 
     ids = list(ids)
@@ -327,7 +329,7 @@ def pairing_rows_sql(pairings: QuerySet[Pairing], ids, wrap) -> dict[int, str]:
     base = pairings.filter(pk__in=id_array(ids)).order_by().values_list(*PAIRING_RECORD_FIELDS)
     sql, params = base.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(wrap(sql), list(params))
+        prepared.execute(cursor, wrap(sql), [*params, *extra])
         return dict(cursor.fetchall())
 
 

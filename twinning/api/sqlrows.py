@@ -39,13 +39,24 @@ class PairingJSON:
     other than UTC, a date format it does not write): the caller then builds them in Python."""
 
     _SLUG = "slug-placeholder-0"
+    # The queries built, by language, time zone, pairing URL and base query: the same few texts on every
+    # request (`as_of` is a parameter), which core.prepared has PostgreSQL plan once per connection.
+    _built: dict = {}
+    _BUILT_MAX = 64
 
     def __init__(self, *, as_of=None):
         self.language = translation.get_language()
         self.time_zone = timezone.get_current_timezone_name()
         self.as_of = as_of
         self.url_prefix, self.url_suffix = (_site_url() + _pairing_path(self._SLUG, self.language)).split(self._SLUG)
-        self._event = self._event_json("e")  # raises Unsupported early, before any query
+        self._key = (self.language, self.time_zone, self.url_prefix, self.url_suffix)
+        if self._key not in self._built:
+            self._event_json("e")  # raises Unsupported early, before any query
+
+    @property
+    def params(self) -> list:
+        """The values of the placeholders `sql` adds after those of its base: `as_of`."""
+        return [self.as_of]
 
     def _date(self, date: str, precision: str, circa: str) -> str:
         return sqljson.partial_date(date, precision, circa, self.language)
@@ -140,7 +151,7 @@ class PairingJSON:
             ("status_label", f"(CASE WHEN {status} = {literal(str(Status.LISTED))} THEN {listed} "
                              f"ELSE {sqljson.choice(status, _labels(Pairing, 'status'))} END)"),
             ("status_since", since),
-            ("as_of", sqljson.constant(self.as_of.isoformat()) if self.as_of else "'null'"),
+            ("as_of", "COALESCE(to_json(%s::date)::text, 'null')"),  # self.params
             ("established", f"(CASE WHEN {b['established_on']} IS NULL THEN 'null' ELSE "
                             f"{self._date(b['established_on'], b['established_precision'], b['established_circa'])} END)"),
             ("ended", f"(CASE WHEN {status} IN ({ended}) THEN {since} ELSE 'null' END)"),
@@ -154,7 +165,17 @@ class PairingJSON:
         ])
 
     def sql(self, base: str) -> str:
-        """The query of (id, JSON text) for the rows `base` selects (in no particular order)."""
+        """The query of (id, JSON text) for the rows `base` selects (in no particular order), with
+        placeholders for `base`'s parameters and then for `params`."""
+        key = (*self._key, base)
+        built = self._built.get(key)
+        if built is None:
+            if len(self._built) >= self._BUILT_MAX:
+                self._built.clear()
+            built = self._built[key] = self._sql(base)
+        return built
+
+    def _sql(self, base: str) -> str:
         names = {f: f"b.c{i}" for i, f in enumerate(PAIRING_RECORD_FIELDS)}
         columns = ", ".join(f"c{i}" for i in range(len(PAIRING_RECORD_FIELDS)))
         events = connection.ops.quote_name(Event._meta.db_table)
@@ -163,7 +184,7 @@ class PairingJSON:
         return f"""
             WITH b AS MATERIALIZED (SELECT * FROM ({base}) x ({columns})),
             ev AS MATERIALIZED (
-                SELECT e.id, {self._event} AS j FROM {events} e
+                SELECT e.id, {self._event_json("e")} AS j FROM {events} e
                 WHERE e.id IN (SELECT {names['latest_event_id']} FROM b UNION SELECT {names['current_status_event_id']} FROM b)
             )
             SELECT {names['id']}, {row}

@@ -46,12 +46,17 @@ def python_rows(monkeypatch):
     monkeypatch.setattr(views, "PairingJSON", Never)
 
 
+def written_by_database(queries) -> bool:
+    """Whether the database wrote the rows: their query, or its prepared statement (core.prepared)."""
+    return any("WITH b AS MATERIALIZED" in q["sql"] or q["sql"].startswith("EXECUTE tw_") for q in queries.captured_queries)
+
+
 def get(api, params, *, sql: bool, monkeypatch=None, **headers):
     """The list's answer, and whether the database wrote its rows."""
     with CaptureQueriesContext(connection) as queries:
         response = api.get(URL, params, **headers)
     assert response.status_code == 200, response.content
-    written = any("WITH b AS MATERIALIZED" in q["sql"] for q in queries.captured_queries)
+    written = written_by_database(queries)
     assert written is sql
     return response.content
 
@@ -104,7 +109,7 @@ def test_a_cursor_crawl_is_the_same_page_for_page(api, hostile, monkeypatch):
         while url:
             with CaptureQueriesContext(connection) as queries:
                 response = api.get(url, params)
-            assert any("WITH b AS MATERIALIZED" in q["sql"] for q in queries.captured_queries) is sql
+            assert written_by_database(queries) is sql
             pages.append(response.content)
             url, params = orjson.loads(response.content)["next"], None
         return pages
@@ -136,7 +141,7 @@ def test_other_formats_are_built_in_python(api, hostile):
         with CaptureQueriesContext(connection) as queries:
             response = api.get(URL, params)
         assert response.status_code == 200
-        assert not any("WITH b AS MATERIALIZED" in q["sql"] for q in queries.captured_queries)
+        assert not written_by_database(queries)
 
 
 def test_a_page_costs_the_same_queries_whatever_its_size(api, hostile, django_assert_max_num_queries):
@@ -147,3 +152,15 @@ def test_a_page_costs_the_same_queries_whatever_its_size(api, hostile, django_as
             assert api.get(URL, {"page_size": size}).status_code == 200
         with django_assert_max_num_queries(6):
             assert api.get(URL, {"page_size": size, "as_of": "2021-06-01", "paginate": "cursor"}).status_code == 200
+
+
+def test_the_rows_query_is_prepared_once_for_every_date(api, hostile):
+    """`as_of` is a parameter of the rows' query, not part of its text: one statement, planned once per
+    connection, serves every date (and a connection's statements stay few)."""
+    names = set()
+    for as_of in ("1990-01-01", "2021-06-01", "2030-12-31", "2021-06-01"):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(URL, {"as_of": as_of})
+        assert orjson.loads(response.content)["results"][0]["as_of"] == as_of
+        names |= {q["sql"].split()[1].split("(")[0] for q in queries.captured_queries if "tw_" in q["sql"]}
+    assert len(names) == 1
