@@ -42,6 +42,7 @@ class PairingJSON:
     # The queries built, by language, time zone, pairing URL and base query: the same few texts on every
     # request (`as_of` is a parameter), which core.prepared has PostgreSQL plan once per connection.
     _built: dict = {}
+    _writable: set = set()  # the keys (language, time zone, URL) whose events SQL can write
     _BUILT_MAX = 64
 
     def __init__(self, *, as_of=None):
@@ -50,8 +51,9 @@ class PairingJSON:
         self.as_of = as_of
         self.url_prefix, self.url_suffix = (_site_url() + _pairing_path(self._SLUG, self.language)).split(self._SLUG)
         self._key = (self.language, self.time_zone, self.url_prefix, self.url_suffix)
-        if self._key not in self._built:
+        if self._key not in self._writable:
             self._event_json("e")  # raises Unsupported early, before any query
+            self._writable.add(self._key)
 
     @property
     def params(self) -> list:
