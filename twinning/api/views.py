@@ -296,9 +296,7 @@ class PairingViewSet(
         if builder is None:
             attach_latest_event_records(rows)
             return
-        texts = pairing_rows_sql(
-            pairings_with_status(as_of=self.as_of()), [row.pk for row in rows], builder.sql, builder.params
-        )
+        texts = pairing_rows_sql([row.pk for row in rows], builder.sql, builder.params, as_of=self.as_of())
         # A row deleted between the two queries (a merge) is left out, as it would be a moment later.
         rows[:] = [row for row in rows if row.pk in texts]
         for row in rows:
