@@ -668,14 +668,15 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
 
 
 def pairing_export_chunks(
-    pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, chunk_size: int = 2000, wrap=None
+    pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, chunk_size: int = 2000, wrap=None, stream=True
 ):
     """Every row of `pairings` (a filtered and ordered `pairings_with_status(as_of=as_of)`) as tuples of
     PAIRING_EXPORT_COLUMNS, in lists of up to `chunk_size`, from one streamed query (`pairing_export_sql`):
     constant memory at any size. `wrap(sql)` (optional) turns that query, with two more columns (the
     status event's sources as one formula-safe CSV cell, `urls_text`, and the row's position, `n`) and
     without its ORDER BY (so PostgreSQL can merge it into the wrapping query), into a query of what to
-    send instead (e.g. finished CSV lines), which must itself order by `n`."""
+    send instead (e.g. finished CSV lines), which must itself order by `n`. `stream=False`: all the rows in
+    one list, fetched through Django's cursor (a page of rows, not the register)."""
     from django.core.exceptions import EmptyResultSet
     from django.db import connection, transaction
 
@@ -695,6 +696,12 @@ def pairing_export_chunks(
     leader = ", set_config('parallel_leader_participation', 'off', true)" if wrap is not None else ""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sqlcsv.session_sql() + ", set_config('jit', 'off', true)" + leader)
+        if not stream:  # a page: through Django's cursor (its query counted like any other)
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            if rows:
+                yield rows
+            return
         # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
         # fetched from a cursor): the server keeps working while the rows are written, and the plan
         # is that for the whole result (a cursor's is for its first rows, and never parallel).

@@ -120,6 +120,14 @@ def stream_geojson(feature: Callable, records, *, flush_every: int = 500) -> Ite
     yield "".join(parts).encode()
 
 
+class WrittenCSV:
+    """A list's rows as CSV lines already written (e.g. by the database: core.sqlcsv), each ending in
+    CRLF, for CSVRenderer to send after the header: in the place of a page's records."""
+
+    def __init__(self, lines: str):
+        self.lines = lines
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """Lists as CSV with the view's fixed `csv_columns`; UTF-8 with a byte-order mark so that
     spreadsheets read non-Latin names correctly. Errors are rendered as `parameter,message` rows."""
@@ -140,6 +148,8 @@ class CSVRenderer(renderers.BaseRenderer):
             records = data
         else:
             records = [data]
+        if isinstance(records, WrittenCSV):
+            return ("\ufeff" + csv_rows(view.csv_columns, ()).getvalue() + records.lines).encode()
         return ("\ufeff" + csv_rows(view.csv_columns, records).getvalue()).encode()
 
 

@@ -26,12 +26,13 @@ from core.api.renderers import (
     GeoJSONRenderer,
     JSONRenderer,
     RawJSON,
+    WrittenCSV,
     stream_csv_cells,
     stream_csv_lines,
     stream_geojson,
 )
 from core.api.views import ResearchViewSetMixin, service_errors
-from core.records import records
+from core.records import id_array, records
 from core.sqlcsv import Unsupported
 from core.text import is_ascii_digits
 from sources.api.views import SourceViewSet
@@ -285,13 +286,41 @@ class PairingViewSet(
                     pass
         return self._json_rows
 
+    def csv_export(self) -> PairingExport | None:
+        """The writer of a CSV page's lines, when the database writes them: a CSV list (the export's lines
+        for the page's rows: the same bytes as the records' CSV, which tests hold), unless it cannot write
+        them exactly (e.g. a time zone other than UTC); else None, and the cells are written here."""
+        if not hasattr(self, "_csv_export"):
+            self._csv_export = None
+            if self.action == "list" and isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
+                export = PairingExport(as_of=self.as_of())
+                try:
+                    export.csv_sql("SELECT")
+                except Unsupported:
+                    pass
+                else:
+                    self._csv_export = export
+        return self._csv_export
+
+    def csv_page(self, ids: list[int], export: PairingExport) -> WrittenCSV:
+        """The CSV lines of these pairings, in this order, as the database writes the export's lines."""
+        lines = {}
+        if ids:
+            rows = pairings_with_status(as_of=self.as_of()).filter(pk__in=id_array(ids)).order_by("pk")
+            for chunk in pairing_export_chunks(rows, as_of=self.as_of(), wrap=export.csv_sql, stream=False):
+                for (line,) in chunk:
+                    lines[int(line.split(",", 1)[0])] = line  # the first cell is the id
+        return WrittenCSV("".join(lines[pk] for pk in ids if pk in lines))
+
     def list_rows(self, queryset):
-        if self.json_rows() is not None:  # the page's ids and cursor keys; the rows come from prepare_rows
+        if self.json_rows() is not None or self.csv_export() is not None:  # the page's ids and cursor keys
             return records(queryset, "pk", "updated_at")
         # The list's rows are only serialised: read them as Records (no model instances).
         return pairing_records(queryset)
 
     def prepare_rows(self, rows):
+        if self.csv_export() is not None:  # the lines come from csv_page
+            return
         builder = self.json_rows()
         if builder is None:
             attach_latest_event_records(rows)
@@ -303,6 +332,10 @@ class PairingViewSet(
             row.json = RawJSON(texts[row.pk])
 
     def list(self, request, *args, **kwargs):
+        export = self.csv_export()
+        if export is not None:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response(self.csv_page([row.pk for row in page], export))
         if self.json_rows() is None:
             return super().list(request, *args, **kwargs)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -164,3 +164,32 @@ def test_the_rows_query_is_prepared_once_for_every_date(api, hostile):
         assert orjson.loads(response.content)["results"][0]["as_of"] == as_of
         names |= {q["sql"].split()[1].split("(")[0] for q in queries.captured_queries if "tw_" in q["sql"]}
     assert len(names) == 1
+
+
+CSV_CASES = [*CASES, {"paginate": "cursor", "page_size": 2}, {"q": "Whole"}]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+@pytest.mark.parametrize("params", CSV_CASES)
+def test_a_csv_page_is_the_export_lines_of_its_rows_byte_for_byte(api, hostile, params, language, api_language, monkeypatch):
+    """A CSV page's lines are the export's (written by the database) for the page's rows, in the page's
+    order: the same bytes as the cells the list writes in Python."""
+    api_language(language)
+    params = {"page_size": 100, **params, "format": "csv"}
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(URL, params, **headers)
+        assert response.status_code == 200, response.content
+        return response.content, any("concat_ws" in q["sql"] for q in queries.captured_queries)
+
+    by_database, written = page()
+    assert written
+    monkeypatch.setattr(views.PairingExport, "csv_sql", lambda self, sql: (_ for _ in ()).throw(Unsupported("test")))
+    by_python, written = page()
+    assert not written
+    assert by_database == by_python
+    assert by_database.count(b"\r\n") > 1  # a header and rows
+    if params.get("place") == "odd":
+        assert HOSTILE.replace('"', '""').encode() in by_database
