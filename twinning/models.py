@@ -200,9 +200,13 @@ class Pairing(models.Model):
     # bulk and COPY included, so that lists sort by name from an index instead of sorting the whole join.
     sort_a = models.CharField(max_length=200, default="", editable=False)
     sort_b = models.CharField(max_length=200, default="", editable=False)
+    # Copies of the two places' countries, kept by the same triggers (migration 0015), so that lists filter
+    # and statistics group by country without joining the places.
+    country_a = models.CharField(max_length=2, default="", editable=False)
+    country_b = models.CharField(max_length=2, default="", editable=False)
 
-    # Not curator changes: copies of the places' names, and what is derived from the events.
-    history = HistoricalRecords(excluded_fields=["sort_a", "sort_b", *STORED_FROM_EVENTS])
+    # Not curator changes: copies of the places' names and countries, and what is derived from the events.
+    history = HistoricalRecords(excluded_fields=["sort_a", "sort_b", "country_a", "country_b", *STORED_FROM_EVENTS])
 
     class Meta:
         ordering = ["sort_a", "sort_b", "id"]
@@ -230,6 +234,9 @@ class Pairing(models.Model):
             # The list's "newest first" / "oldest first" (web.views.registry.SORTS) read the stored established date.
             models.Index(models.F("established_date").desc(nulls_last=True), "id", name="pairing_newest_established"),
             models.Index(fields=["established_date", "id"], name="pairing_oldest_established"),
+            # `country=X` (either side) as a BitmapOr of the two; `countries=X,Y` from the first.
+            models.Index(fields=["country_a", "country_b"], name="pairing_countries"),
+            models.Index(fields=["country_b"], name="pairing_country_b"),
         ]
 
     def __str__(self):
