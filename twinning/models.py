@@ -317,7 +317,8 @@ class Agreement(models.Model):
 class Event(models.Model):
     """One dated thing that happened to a pairing. Status-bearing events drive the pairing's status."""
 
-    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="events")
+    # Indexed by `event_pairing_status_covering` (Meta.indexes), which also carries the status columns.
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="events", db_index=False)
     event_type = models.CharField(_("event"), max_length=24, choices=EventType.choices)
     date = models.DateField(_("date"))
     date_precision = models.CharField(_("date precision"), max_length=5, choices=Precision.choices, default=Precision.DAY)
@@ -409,7 +410,16 @@ class Event(models.Model):
             GistIndex(fields=["status_after", "status_during"], name="event_status_during_gist"),
             models.Index(fields=["event_type", "date"]),
             models.Index(fields=["date"]),
-            models.Index(fields=["status_after"]),
+            # The status on a date (`as_of` + `status`, the join of `selectors._with_status`) read from the
+            # indexes alone: the events with a status, or a pairing's events, with the dates they span.
+            models.Index(
+                fields=["status_after"], include=["status_during", "pairing", "status_since_event"],
+                name="event_status_after_covering",
+            ),
+            models.Index(
+                fields=["pairing"], include=["status_after", "status_during", "status_since_event"],
+                name="event_pairing_status_covering",
+            ),
             models.Index(fields=["updated_at", "id"]),
         ]
 
