@@ -168,7 +168,7 @@ class PairingFilter(UpperCaseQueryMixin, FilterSet):
         fields = []
 
     def filter_country(self, qs, name, value: str):
-        return qs.filter(either_side("place_a", "place_b", "country", value))
+        return qs.filter(Q(country_a=value) | Q(country_b=value))
 
     def filter_countries(self, qs, name, value):
         codes = [c.strip() for c in value.split(",")]
@@ -179,7 +179,7 @@ class PairingFilter(UpperCaseQueryMixin, FilterSet):
             raise ValidationError({"countries": ["Give two ISO 3166-1 alpha-2 codes separated by a comma, e.g. GB,CN."]})
         first, second = codes
         return qs.filter(
-            Q(place_a__country=first, place_b__country=second) | Q(place_a__country=second, place_b__country=first)
+            Q(country_a=first, country_b=second) | Q(country_a=second, country_b=first)
         )
 
     def filter_place(self, qs, name, value):
@@ -245,7 +245,7 @@ class EventFilter(UpperCaseQueryMixin, FilterSet):
         return qs.filter(Q(pairing__place_a_id=pk) | Q(pairing__place_b_id=pk))
 
     def filter_country(self, qs, name, value: str):
-        return qs.filter(either_side("pairing__place_a", "pairing__place_b", "country", value))
+        return qs.filter(Q(pairing__country_a=value) | Q(pairing__country_b=value))
 
     def filter_has_vote(self, qs, name, value):
         voted = (

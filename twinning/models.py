@@ -200,9 +200,13 @@ class Pairing(models.Model):
     # bulk and COPY included, so that lists sort by name from an index instead of sorting the whole join.
     sort_a = models.CharField(max_length=200, default="", editable=False)
     sort_b = models.CharField(max_length=200, default="", editable=False)
+    # Copies of the two places' countries, kept by the same triggers (migration 0015), so that lists filter
+    # and statistics group by country without joining the places.
+    country_a = models.CharField(max_length=2, default="", editable=False)
+    country_b = models.CharField(max_length=2, default="", editable=False)
 
-    # Not curator changes: copies of the places' names, and what is derived from the events.
-    history = HistoricalRecords(excluded_fields=["sort_a", "sort_b", *STORED_FROM_EVENTS])
+    # Not curator changes: copies of the places' names and countries, and what is derived from the events.
+    history = HistoricalRecords(excluded_fields=["sort_a", "sort_b", "country_a", "country_b", *STORED_FROM_EVENTS])
 
     class Meta:
         ordering = ["sort_a", "sort_b", "id"]
@@ -230,6 +234,9 @@ class Pairing(models.Model):
             # The list's "newest first" / "oldest first" (web.views.registry.SORTS) read the stored established date.
             models.Index(models.F("established_date").desc(nulls_last=True), "id", name="pairing_newest_established"),
             models.Index(fields=["established_date", "id"], name="pairing_oldest_established"),
+            # `country=X` (either side) as a BitmapOr of the two; `countries=X,Y` from the first.
+            models.Index(fields=["country_a", "country_b"], name="pairing_countries"),
+            models.Index(fields=["country_b"], name="pairing_country_b"),
         ]
 
     def __str__(self):
@@ -310,7 +317,8 @@ class Agreement(models.Model):
 class Event(models.Model):
     """One dated thing that happened to a pairing. Status-bearing events drive the pairing's status."""
 
-    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="events")
+    # Indexed by `event_pairing_status_covering` (Meta.indexes), which also carries the status columns.
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="events", db_index=False)
     event_type = models.CharField(_("event"), max_length=24, choices=EventType.choices)
     date = models.DateField(_("date"))
     date_precision = models.CharField(_("date precision"), max_length=5, choices=Precision.choices, default=Precision.DAY)
@@ -402,7 +410,16 @@ class Event(models.Model):
             GistIndex(fields=["status_after", "status_during"], name="event_status_during_gist"),
             models.Index(fields=["event_type", "date"]),
             models.Index(fields=["date"]),
-            models.Index(fields=["status_after"]),
+            # The status on a date (`as_of` + `status`, the join of `selectors._with_status`) read from the
+            # indexes alone: the events with a status, or a pairing's events, with the dates they span.
+            models.Index(
+                fields=["status_after"], include=["status_during", "pairing", "status_since_event"],
+                name="event_status_after_covering",
+            ),
+            models.Index(
+                fields=["pairing"], include=["status_after", "status_during", "status_since_event"],
+                name="event_pairing_status_covering",
+            ),
             models.Index(fields=["updated_at", "id"]),
         ]
 

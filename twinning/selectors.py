@@ -404,7 +404,7 @@ def country_flows(pairings: QuerySet[Pairing]) -> list[dict]:
     rows = (
         pairings.filter(place_a__latitude__isnull=False, place_b__latitude__isnull=False)
         .order_by()
-        .values_list("place_a__country", "place_b__country", "status", "evidence")
+        .values_list("country_a", "country_b", "status", "evidence")
         .annotate(n=Count("id"))
     )
     merged: dict[tuple, int] = {}
@@ -471,10 +471,10 @@ def pairings_by_country() -> list[dict]:
     listed by Wikidata only, unknown). A pairing counts once for each country it involves (once when
     both places are in it). Most pairings first. Two queries."""
     countries: dict[str, dict] = {}
-    side_a = Pairing.objects.order_by().values_list("place_a__country", "status", "evidence")
+    side_a = Pairing.objects.order_by().values_list("country_a", "status", "evidence")
     side_b = (
-        Pairing.objects.exclude(place_b__country=F("place_a__country"))
-        .order_by().values_list("place_b__country", "status", "evidence")
+        Pairing.objects.exclude(country_b=F("country_a"))
+        .order_by().values_list("country_b", "status", "evidence")
     )
     for qs in (side_a, side_b):
         for code, status, evidence, n in qs.annotate(n=Count("id")):

@@ -5,13 +5,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from sources.models import Source
 from tests.sources.factories import SourceFactory
 from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services
 from twinning.constants import EventType, Relationship
-from twinning.models import Event, Pairing, PlaceIdentifier
+from twinning.models import Event, Pairing, Place, PlaceIdentifier
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,41 @@ def test_pairings_sort_by_their_places_names_on_every_write_path(api):
     listed = [(r["place_a"]["name"], r["place_b"]["name"]) for r in api.get("/api/v1/pairings/").json()["results"]]
     assert listed == [("Aachen", "Eboracum"), ("Eboracum", "Zagreb"), ("Zagreb", "Bath")]
     assert Pairing.objects.get(pk=first.pk).sort_a == "Eboracum"
+
+
+def test_pairings_carry_their_places_countries_on_every_write_path():
+    """`country_a`/`country_b` (what the country filters and statistics read) follow the places'
+    countries whatever writes them: a service, a bulk insert, COPY, a pairing moved to another place, or
+    a place's country corrected; a write of a stale copy is overwritten."""
+    from django.db import connection
+
+    york, lyon, ningbo = PlaceFactory(country="GB"), PlaceFactory(country="FR"), PlaceFactory(country="CN")
+    first = make_pairing(place_a=york, place_b=lyon)
+    (bulk,) = Pairing.objects.bulk_create(
+        [Pairing(place_a=lyon, place_b=ningbo, relationship=Relationship.FRIENDSHIP, slug="lyon-ningbo-bulk")]
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        "COPY twinning_pairing (place_a_id, place_b_id, relationship, slug, status, status_since_precision, "
+        "status_since_circa, notes, notes_zh_hant, confidence, confidence_note, created_at, updated_at, "
+        "sort_a, sort_b, country_a, country_b) FROM STDIN"
+    ) as copy:
+        copy.write_row((ningbo.pk, york.pk, "twin_town", "ningbo-york-copy", "unknown", "day", False, "", "",
+                        "high", "", "2026-01-01T00:00Z", "2026-01-01T00:00Z", "", "", "XX", ""))
+    copied = Pairing.objects.get(slug="ningbo-york-copy")
+
+    def countries(pairing):
+        return tuple(Pairing.objects.filter(pk=pairing.pk).values_list("country_a", "country_b").get())
+
+    assert [countries(p) for p in (first, bulk, copied)] == [("GB", "FR"), ("FR", "CN"), ("CN", "GB")]
+    lyon.country = "DE"
+    lyon.save()
+    assert [countries(p) for p in (first, bulk, copied)] == [("GB", "DE"), ("DE", "CN"), ("CN", "GB")]
+    Pairing.objects.filter(pk=bulk.pk).update(place_b=PlaceFactory(country="JP"))
+    Pairing.objects.filter(pk=first.pk).update(country_a="ZZ")
+    assert [countries(p) for p in (first, bulk, copied)] == [("GB", "DE"), ("DE", "JP"), ("CN", "GB")]
+    first.refresh_from_db()
+    first.notes = "Saved with the copies it was loaded with."
+    Place.objects.filter(pk=york.pk).update(country="IE")
+    first.save()
+    assert countries(first) == ("IE", "DE")
+    assert [p.slug for p in Pairing.objects.filter(Q(country_a="CN") | Q(country_b="CN"))] == ["ningbo-york-copy"]
