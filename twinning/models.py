@@ -421,6 +421,11 @@ class Event(models.Model):
                 name="event_pairing_status_covering",
             ),
             models.Index(fields=["updated_at", "id"]),
+            # The events list's default order (twinning.status.TIMELINE_ORDER) across all pairings: a page
+            # is read from the index, not sorted from every event (3.2 s at 1,000,000 events).
+            models.Index(
+                fields=["effective_on", "order", "-date", "id"], include=["updated_at"], name="event_timeline_order"
+            ),
         ]
 
     def __str__(self):
