@@ -280,10 +280,17 @@ def pairing_records(pairings: QuerySet[Pairing]) -> QuerySet:
     return records(pairings, *PAIRING_RECORD_FIELDS)
 
 
-def event_records(ids) -> dict:
+# An event's pairing as the events list shows it (EventWithPairingSerializer's `pairing`).
+EVENT_PAIRING_FIELDS = (
+    "pairing__id", "pairing__slug", "pairing__relationship",
+    *(f"pairing__place_{side}__{f}" for side in ("a", "b") for f in PLACE_RECORD_FIELDS),
+)
+
+
+def event_records(ids, *, with_pairing: bool = False) -> dict:
     """Events by id as Records, with `when`, `has_vote` and `citations` (Records with `claimed` and
-    their `source` with `published_date`) read by the models' own properties: two queries whatever
-    the number, and no model instances."""
+    their `source` with `published_date`) read by the models' own properties, and with `with_pairing`
+    their `pairing` (its places): two queries whatever the number, and no model instances."""
     from core.records import id_array, records
     from sources.models import Source
 
@@ -291,7 +298,8 @@ def event_records(ids) -> dict:
     if not ids:
         return {}
     events = {}
-    for event in records(Event.objects.filter(pk__in=id_array(ids)).order_by(), *EVENT_RECORD_FIELDS):
+    fields = (*EVENT_RECORD_FIELDS, *EVENT_PAIRING_FIELDS) if with_pairing else EVENT_RECORD_FIELDS
+    for event in records(Event.objects.filter(pk__in=id_array(ids)).order_by(), *fields):
         event.when = Event.when.fget(event)
         event.has_vote = Event.has_vote.fget(event)
         event.citations = []

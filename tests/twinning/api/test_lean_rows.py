@@ -213,3 +213,40 @@ def test_detail_skips_what_a_pairing_has_none_of(world, api, django_assert_max_n
     with django_assert_max_num_queries(9):
         body = api.get(f"/api/v1/pairings/{pairing.pk}/").json()
     assert len(body["agreements"]) == len(body["campaigns"]) == len(body["petitions"]) == 2
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_events_serialise_as_their_fields_say(world, language):
+    """The events list's rows (EventWithPairingSerializer) and events alone (EventSerializer) are built
+    directly: exactly what DRF's fields give, in the fields' order, for every event of the world."""
+    from twinning.api.serializers import EventWithPairingSerializer
+    from twinning.api.views import CITATIONS
+    from twinning.models import Event
+
+    citation = EventCitation.objects.filter(event=world.newcastle_sever).first()
+    citation.claimed_date, citation.claimed_date_precision = dt.date(2022, 11, 1), "month"
+    citation.save()
+    events = Event.objects.select_related("pairing__place_a", "pairing__place_b").prefetch_related(CITATIONS)
+    assert events.count() > 5
+    as_records = event_records([e.pk for e in events], with_pairing=True)
+    with translation.override(language):
+        for event in events:
+            for serializer in (EventWithPairingSerializer(), EventSerializer()):
+                lean = serializer.to_representation(event)
+                assert lean == generic(serializer, event)
+                assert list(lean) == serializer.Meta.fields
+                assert serializer.to_representation(as_records[event.pk]) == lean  # what the list reads
+
+
+def test_the_events_list_reads_a_page_by_its_ids(api, world, django_assert_max_num_queries):
+    """A page of events: its ids in timeline order, then those events with pairings and sources; the
+    same rows and order whatever the page."""
+    whole = api.get("/api/v1/events/", {"page_size": 500}).json()["results"]
+    assert len(whole) > 5
+    paged = []
+    for page in (1, 2, 3):
+        with django_assert_max_num_queries(6):
+            body = api.get("/api/v1/events/", {"page_size": 3, "page": page}).json()
+        paged += body["results"]
+    assert paged == whole[:9]
+    assert whole[0]["pairing"]["place_a"]["slug"] and whole[0]["sources"] is not None
