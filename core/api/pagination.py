@@ -143,6 +143,15 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             raise ValidationError(
                 {"page": [f"Page numbers reach the first {MAX_PAGED_ROWS} rows; to go deeper, crawl with a cursor: {cursor}"]}
             )
+        if number == 1:
+            # The first page and one row more: when that is all there is, the count is the rows read, with
+            # no estimate or count asked of the database (a filtered list is often this short).
+            rows = list(queryset[: self.page_size_value + 1])
+            if len(rows) <= self.page_size_value:
+                paginator.__dict__["count"], paginator.count_is_exact = len(rows), True
+            self.page = paginator._get_page(rows[: self.page_size_value], 1, paginator)
+            self.request = request
+            return list(self.page)
         if paginator.count_is_exact and number > max(paginator.num_pages, 1):
             raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
         self.page = paginator.page(number) if paginator.count_is_exact else paginator._get_page(

@@ -156,3 +156,19 @@ def test_a_list_the_planner_expects_to_be_long_is_not_counted(api, many, monkeyp
     cache.clear()
     body = api.get(URL, {"page_size": 5, "as_of": "2030-01-01"}).json()
     assert body["count_is_exact"] is True and body["count"] == 12
+
+
+@pytest.mark.parametrize("page_size, counted", [(12, False), (13, False), (11, True)])
+def test_a_first_page_holding_the_whole_list_is_counted_by_its_rows(api, many, page_size, counted):
+    """A first page with every matching row (12 here) answers its exact count with no estimate or count
+    asked of the database; one row more than the page and the count is asked for as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(URL, {"page_size": page_size}).json()
+    asked = [q for q in queries.captured_queries if q["sql"].startswith(("EXPLAIN", "SELECT COUNT(*)"))]
+    assert bool(asked) is counted
+    assert (body["count"], body["count_is_exact"]) == (12, True)
+    assert len(body["results"]) == min(12, page_size)
+    assert (body["next"] is not None) is counted
