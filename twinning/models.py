@@ -75,6 +75,7 @@ class Place(models.Model):
         ]
         indexes = [
             models.Index(fields=["country", "name"]),
+            models.Index(fields=["name", "country", "id"], name="place_name_order"),  # the API list's order
             models.Index(fields=["region"]),
             models.Index(fields=["updated_at", "id"]),
             # Trigram indexes: typo-tolerant search and near-duplicate warnings (pg_trgm).
