@@ -80,6 +80,33 @@ class PlaceSerializer(serializers.ModelSerializer):
     def get_url(self, obj) -> str:
         return public_url("place-detail", obj.slug, "/places/{slug}/")
 
+    def to_representation(self, obj):
+        """The same dict as the fields above give (they stay the schema; tests hold the two equal), built
+        directly: DRF's per-field calls cost ~1 ms a place. A subclass takes the generic path."""
+        if type(self) is not PlaceSerializer:
+            return super().to_representation(obj)
+        language = get_language()
+        return {
+            "id": obj.id,
+            "slug": obj.slug,
+            "url": _place_url(obj.slug, language),
+            "name": obj.name,
+            "local_name": obj.local_name,
+            "country": obj.country,
+            "country_name": obj.country_name,
+            "region": obj.region,
+            "kind": obj.kind,
+            "kind_label": choice_label(Place, "kind", obj.kind, language),
+            "governing_body": obj.governing_body,
+            "latitude": _float(obj.latitude),
+            "longitude": _float(obj.longitude),
+            "identifiers": [{"scheme": i.scheme, "value": i.value} for i in obj.identifiers.all()],
+            "pairing_count": obj.pairing_count,
+            "notes": obj.notes,
+            "created_at": _datetime(obj.created_at),
+            "updated_at": _datetime(obj.updated_at),
+        }
+
 
 class PlaceWriteSerializer(WriteSerializerMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
@@ -483,6 +510,23 @@ def _pairing_path(slug: str, language: str | None = None) -> str:
 
 
 _PAIRING_PATHS: dict[str | None, str] = {}
+_PLACE_PATHS: dict[str | None, str] = {}
+
+
+def _place_url(slug: str, language: str) -> str:
+    """`public_url` of a place's page: its path reversed once per language (a slug reverse() would
+    quote is reversed as it is)."""
+    if not slug.isascii():
+        return public_url("place-detail", slug, "/places/{slug}/")
+    template = _PLACE_PATHS.get(language)
+    if template is None:
+        marker = "slug-placeholder-0"
+        try:
+            template = reverse("place-detail", kwargs={"slug": marker}).replace(marker, "{slug}")
+        except NoReverseMatch:
+            template = "/places/{slug}/"
+        _PLACE_PATHS[language] = template
+    return _site_url() + template.replace("{slug}", slug)
 
 _LABELS: dict[tuple, dict] = {}
 

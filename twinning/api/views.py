@@ -144,6 +144,8 @@ class PlaceViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = "[^/.]+"
 
+    page_ids_first = True  # a deep page counts the pairings of its own places only (pagination.rows_by_ids)
+
     def get_queryset(self):
         return places_with_pairing_counts().prefetch_related("identifiers").order_by("name", "country", "id")
 

@@ -250,3 +250,23 @@ def test_the_events_list_reads_a_page_by_its_ids(api, world, django_assert_max_n
         paged += body["results"]
     assert paged == whole[:9]
     assert whole[0]["pairing"]["place_a"]["slug"] and whole[0]["sources"] is not None
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_places_serialise_as_their_fields_say(world, language):
+    """The places list's rows are built directly: exactly what DRF's fields give, in their order."""
+    from twinning.api.serializers import PlaceSerializer
+    from twinning.models import Place, PlaceIdentifier
+    from twinning.selectors import places_with_pairing_counts
+
+    place = Place.objects.get(pk=world.newcastle_taiyuan.place_a_id)
+    PlaceIdentifier.objects.create(place=place, scheme="wikidata", value="Q1794")
+    places = places_with_pairing_counts().prefetch_related("identifiers").order_by("id")
+    assert places.count() > 5
+    with translation.override(language):
+        serializer = PlaceSerializer()
+        for row in places:
+            lean = serializer.to_representation(row)
+            assert lean == generic(serializer, row)
+            assert list(lean) == PlaceSerializer.Meta.fields
+    assert places.get(pk=place.pk).pairing_count == 1
