@@ -494,39 +494,34 @@ def _site_url() -> str:
     return settings.SITE_URL.rstrip("/")
 
 
-def _pairing_path(slug: str, language: str | None = None) -> str:
-    """The path of a pairing's public page: reversed once per language, then formatted (what
-    `public_url` gives, without a reverse() per row)."""
-    language = language or get_language()
-    template = _PAIRING_PATHS.get(language)
+def _public_path(route: str, slug: str, fallback: str, language: str | None = None) -> str:
+    """The path of a public page (`route`, by slug): reversed once per route and language, then filled
+    in (what `public_url` gives, without a reverse() per row)."""
+    key = (route, language or get_language())
+    template = _PATHS.get(key)
     if template is None:
         marker = "slug-placeholder-0"
         try:
-            template = reverse("pairing-detail", kwargs={"slug": marker}).replace(marker, "{slug}")
+            template = reverse(route, kwargs={"slug": marker}).replace(marker, "{slug}")
         except NoReverseMatch:
-            template = "/pairings/{slug}/"
-        _PAIRING_PATHS[language] = template
-    return template.format(slug=slug)
+            template = fallback
+        _PATHS[key] = template
+    return template.replace("{slug}", slug)
 
 
-_PAIRING_PATHS: dict[str | None, str] = {}
-_PLACE_PATHS: dict[str | None, str] = {}
+_PATHS: dict[tuple, str] = {}
+
+
+def _pairing_path(slug: str, language: str | None = None) -> str:
+    return _public_path("pairing-detail", slug, "/pairings/{slug}/", language)
 
 
 def _place_url(slug: str, language: str) -> str:
-    """`public_url` of a place's page: its path reversed once per language (a slug reverse() would
-    quote is reversed as it is)."""
+    """`public_url` of a place's page (a slug reverse() would quote: by reverse())."""
     if not slug.isascii():
         return public_url("place-detail", slug, "/places/{slug}/")
-    template = _PLACE_PATHS.get(language)
-    if template is None:
-        marker = "slug-placeholder-0"
-        try:
-            template = reverse("place-detail", kwargs={"slug": marker}).replace(marker, "{slug}")
-        except NoReverseMatch:
-            template = "/places/{slug}/"
-        _PLACE_PATHS[language] = template
-    return _site_url() + template.replace("{slug}", slug)
+    return _site_url() + _public_path("place-detail", slug, "/places/{slug}/", language)
+
 
 _LABELS: dict[tuple, dict] = {}
 

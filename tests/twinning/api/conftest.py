@@ -45,8 +45,8 @@ def api_language(settings):
     def use(language):
         settings.LANGUAGE_CODE = language
         clear_url_caches()
-        serializers._PAIRING_PATHS.clear()
+        serializers._PATHS.clear()
 
     yield use
     clear_url_caches()
-    serializers._PAIRING_PATHS.clear()
+    serializers._PATHS.clear()
