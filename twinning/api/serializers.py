@@ -11,6 +11,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
+from core.api.lean import choice_label
+from core.api.lean import datetime_text as _datetime
 from core.api.renderers import FORMULA_START, csv_cell
 from core.partialdates import PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
@@ -479,17 +481,6 @@ class PairingSerializer(serializers.ModelSerializer):
 
 # --- Lean representations (the list's rows, JSON, CSV and GeoJSON alike) ---------------------------
 
-def _datetime(value, tz=None):
-    """DRF's DateTimeField output (in the current time zone, or `tz` when the caller has read it
-    already; UTC written `Z`) without its per-call field machinery."""
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(tz or timezone.get_current_timezone())
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def _site_url() -> str:
     return settings.SITE_URL.rstrip("/")
 
@@ -521,20 +512,6 @@ def _place_url(slug: str, language: str) -> str:
     if not slug.isascii():
         return public_url("place-detail", slug, "/places/{slug}/")
     return _site_url() + _public_path("place-detail", slug, "/places/{slug}/", language)
-
-
-_LABELS: dict[tuple, dict] = {}
-
-
-def choice_label(model, field_name: str, value, language: str | None = None):
-    """`get_<field>choice_label()` without its cost (it hashes every lazily translated choice per call):
-    the labels are read once per field and language (`language`: the active one, when the caller
-    has already read it)."""
-    key = (model, field_name, language or get_language())
-    labels = _LABELS.get(key)
-    if labels is None:
-        labels = _LABELS[key] = {v: str(label) for v, label in model._meta.get_field(field_name).flatchoices}
-    return labels.get(value, value)
 
 
 def _float(value):
