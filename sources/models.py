@@ -49,6 +49,7 @@ class Source(models.Model):
             models.Index(fields=["source_type"]),
             models.Index(fields=["published"]),
             models.Index(fields=["updated_at", "id"]),
+            models.Index(fields=["-published", "title", "id"], name="source_list_order"),  # the API list's order
         ]
 
     def __str__(self):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from rest_framework import serializers
 
 from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSerializerMixin, partial_date_columns, plain_columns
+from core.api.lean import choice_label, datetime_text, partial_date
 from core.validators import validate_url_characters
 from sources.constants import SourceType
 from sources.models import Source
@@ -37,6 +39,29 @@ class SourceSerializer(serializers.ModelSerializer):
             "id", "url", "title", "publisher", "author", "published", "accessed", "archive_url", "language",
             "source_type", "source_type_label", "citation_count", "created_at", "updated_at",
         ]
+
+    def to_representation(self, obj):
+        """The same dict as the fields above give (they stay the schema; tests hold the two equal), built
+        directly: DRF's per-field calls cost ~0.5 ms a source. A subclass takes the generic path."""
+        if type(self) is not SourceSerializer:
+            return super().to_representation(obj)
+        language = get_language()
+        return {
+            "id": obj.id,
+            "url": obj.url,
+            "title": obj.title,
+            "publisher": obj.publisher,
+            "author": obj.author,
+            "published": partial_date(obj.published_date, language),
+            "accessed": obj.accessed.isoformat() if obj.accessed is not None else None,
+            "archive_url": obj.archive_url,
+            "language": obj.language,
+            "source_type": obj.source_type,
+            "source_type_label": choice_label(Source, "source_type", obj.source_type, language),
+            "citation_count": obj.citation_count,
+            "created_at": datetime_text(obj.created_at),
+            "updated_at": datetime_text(obj.updated_at),
+        }
 
 
 class SourceWriteSerializer(WriteSerializerMixin, serializers.Serializer):

@@ -41,6 +41,8 @@ class SourceViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = "[0-9]+"  # ASCII digits only: int() would read "١٢" as 12
 
+    page_ids_first = True  # a deep page counts its own sources' citations only (core.api.pagination.rows_by_ids)
+
     def get_queryset(self):
         return Source.objects.annotate(citation_count=citation_count()).order_by("-published", "title", "id")
 
