@@ -142,7 +142,12 @@ def main():
         ("?as_of=2020-01-01&status=severed&country=GB", "/api/v1/pairings/?as_of=2020-01-01&status=severed&country=GB"),
         ("?format=csv&page_size=500", "/api/v1/pairings/?format=csv&page_size=500"),
         ("?paginate=cursor", "/api/v1/pairings/?paginate=cursor"),
+        ("?countries=GB,CN", "/api/v1/pairings/?countries=GB,CN"),
         ("pairing detail", f"/api/v1/pairings/{middle.pk}/"),
+        ("/api/v1/events/", "/api/v1/events/"),
+        ("/api/v1/events/?country=GB&page=100", "/api/v1/events/?country=GB&page=100"),
+        ("/api/v1/places/", "/api/v1/places/"),
+        ("/api/v1/sources/?page=100", "/api/v1/sources/?page=100"),
     ]
     for label, url in requests:
         row(label, *measure(client, url))
