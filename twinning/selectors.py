@@ -710,14 +710,19 @@ def pairing_export_chunks(
     # the sources' aggregate (not a shared hash), and on two cores a third such process only competes
     # with the two workers and with the sending.
     leader = ", set_config('parallel_leader_participation', 'off', true)" if wrap is not None else ""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sqlcsv.session_sql() + ", set_config('jit', 'off', true)" + leader)
-        if not stream:  # a page: through Django's cursor (its query counted like any other)
-            cursor.execute(sql, params)
+    settings_sql = sqlcsv.session_sql() + ", set_config('jit', 'off', true)" + leader
+    if not stream:
+        # A page: the settings and the query in one round trip (one implicit transaction, to which the
+        # settings are local), through Django's cursor (counted like any other query).
+        with connection.cursor() as cursor:
+            cursor.execute(f"{settings_sql}; {sql}", params)
+            cursor.nextset()
             rows = cursor.fetchall()
-            if rows:
-                yield rows
-            return
+        if rows:
+            yield rows
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(settings_sql)
         # Streamed (psycopg's `stream`: the rows sent in chunks as the server produces them, not
         # fetched from a cursor): the server keeps working while the rows are written, and the plan
         # is that for the whole result (a cursor's is for its first rows, and never parallel).

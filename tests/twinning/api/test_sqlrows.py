@@ -152,6 +152,8 @@ def test_a_page_costs_the_same_queries_whatever_its_size(api, hostile, django_as
             assert api.get(URL, {"page_size": size}).status_code == 200
         with django_assert_max_num_queries(6):
             assert api.get(URL, {"page_size": size, "as_of": "2021-06-01", "paginate": "cursor"}).status_code == 200
+        with django_assert_max_num_queries(6):
+            assert api.get(URL, {"page_size": size, "format": "csv", "page": 2 if size == 1 else 1}).status_code == 200
 
 
 def test_the_rows_query_is_prepared_once_for_every_date(api, hostile):
