@@ -80,11 +80,11 @@ def export_resource(viewset, path: Path, *, chunk: int = 2000) -> int:
             batch = list(batch[:chunk])
             if not batch:
                 break
+            last = batch[-1].pk  # before prepare_rows, which may replace the rows (e.g. by event Records)
             view.prepare_rows(batch)
             for record in view.get_serializer(batch, many=True).data:
                 writer.writerow([csv_cell(fn(record)) for fn in columns.values()])
             rows += len(batch)
-            last = batch[-1].pk
     return rows
 
 
