@@ -376,8 +376,12 @@ class Event(models.Model):
     confidence_note = models.CharField(_("confidence note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # The pairing's two countries, copied by triggers (migration 0019) on every write path, so the events
+    # list and `as_of` + `country` filter by country from the event's own row and indexes.
+    country_a = models.CharField(max_length=2, default="", editable=False)
+    country_b = models.CharField(max_length=2, default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["effective_on"])  # generated from `date`
+    history = HistoricalRecords(excluded_fields=["effective_on", "country_a", "country_b"])  # generated, copied
 
     class Meta:
         ordering = ["effective_on", "order", "-date", "id"]  # twinning.status.TIMELINE_ORDER
@@ -425,8 +429,13 @@ class Event(models.Model):
             # The events list's default order (twinning.status.TIMELINE_ORDER) across all pairings: a page
             # is read from the index, not sorted from every event (3.2 s at 1,000,000 events).
             models.Index(
-                fields=["effective_on", "order", "-date", "id"], include=["updated_at"], name="event_timeline_order"
+                fields=["effective_on", "order", "-date", "id"], include=["updated_at", "country_a", "country_b"],
+                name="event_timeline_order",
             ),
+            # A country's events (either side), and with a status: `as_of` + `status` + `country` starts
+            # from the few events that match all three, not from every event with the status.
+            models.Index(fields=["country_a", "status_after"], name="event_country_a_status"),
+            models.Index(fields=["country_b", "status_after"], name="event_country_b_status"),
         ]
 
     def __str__(self):

@@ -175,3 +175,41 @@ def test_pairings_carry_their_places_countries_on_every_write_path():
     first.save()
     assert countries(first) == ("IE", "DE")
     assert [p.slug for p in Pairing.objects.filter(Q(country_a="CN") | Q(country_b="CN"))] == ["ningbo-york-copy"]
+
+
+def test_events_carry_their_pairings_countries_on_every_write_path():
+    """Events copy their pairing's countries (what the events list's country filter and `as_of` +
+    `country` read) whatever writes them: a service, a bulk insert, events moved to another pairing, a
+    pairing inserted after its events (a fixture's order), a place's country corrected; a write of a
+    stale copy is overwritten."""
+    from django.db import connection
+
+    york, lyon, ningbo = PlaceFactory(country="GB"), PlaceFactory(country="FR"), PlaceFactory(country="CN")
+    york_lyon, lyon_ningbo = make_pairing(place_a=york, place_b=lyon), make_pairing(place_a=lyon, place_b=ningbo)
+    recorded = record(york_lyon, EventType.ESTABLISHED, "1990")
+    (bulk,) = Event.objects.bulk_create([Event(pairing=lyon_ningbo, event_type=EventType.VISIT, date=dt.date(2001, 1, 1))])
+
+    def countries(event):
+        return tuple(Event.objects.filter(pk=event.pk).values_list("country_a", "country_b").get())
+
+    assert [countries(e) for e in (recorded, bulk)] == [("GB", "FR"), ("FR", "CN")]
+    lyon.country = "DE"
+    lyon.save()
+    assert [countries(e) for e in (recorded, bulk)] == [("GB", "DE"), ("DE", "CN")]
+    Event.objects.filter(pk=bulk.pk).update(pairing=york_lyon)
+    Event.objects.filter(pk=recorded.pk).update(country_a="ZZ")
+    assert [countries(e) for e in (recorded, bulk)] == [("GB", "DE"), ("GB", "DE")]
+    Pairing.objects.filter(pk=york_lyon.pk).update(place_b=ningbo)
+    assert [countries(e) for e in (recorded, bulk)] == [("GB", "CN"), ("GB", "CN")]
+
+    # An event written before its pairing (foreign keys are checked at commit, as loaddata relies on).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('twinning_pairing', 'id'))")
+        (future,) = cursor.fetchone()
+    early = Event.objects.create(pairing_id=future, event_type=EventType.VISIT, date=dt.date(2010, 1, 1))
+    assert countries(early) == ("", "")
+    Pairing.objects.bulk_create([Pairing(pk=future, place_a=ningbo, place_b=york, relationship=Relationship.FRIENDSHIP, slug="ningbo-york")])
+    assert countries(early) == ("CN", "GB")
+    in_china = set(Event.objects.filter(Q(country_a="CN") | Q(country_b="CN")).values_list("pk", flat=True))
+    assert in_china == set(Event.objects.filter(pairing__in=[york_lyon.pk, lyon_ningbo.pk, future]).values_list("pk", flat=True))
+    assert {recorded.pk, bulk.pk, early.pk} <= in_china

@@ -128,6 +128,37 @@ def test_as_of_across_a_rescinded_decision(api, world):
     assert slugs(api.get(URL, {"as_of": "2022-06-01", "status": "severed", "countries": "GB,CN"})) == set()
 
 
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("as_of=2022-01-01&status=severed&country=GB", {"rescindton-xian"}),
+        ("as_of=2022-01-01&status=severed&country=cn", {"rescindton-xian"}),
+        ("as_of=2022-01-01&status=severed&country=RU", set()),
+        ("as_of=2022-01-01&status=active&country=RU", {"nottingham-krasnodar"}),
+        ("as_of=2022-01-01&status=active&status=severed&countries=CN,GB",
+         {"newcastle-upon-tyne-taiyuan", "bath-jiangxi", "nottingham-ningbo", "rescindton-xian"}),
+        ("as_of=2022-01-01&status=active&countries=IT,FR&country=IT", {"paris-rome"}),
+        # "unknown" is the absence of an event on the date: those pairings stay in
+        ("as_of=1950-01-01&status=unknown&country=RU", {"nottingham-krasnodar"}),
+        ("as_of=2022-01-01&status=unknown&status=active&country=RU", {"nottingham-krasnodar"}),
+    ],
+)
+def test_as_of_status_and_country_together(api, world, query, expected):
+    """The status on a date in one country: also read from the dated event's own copy of the countries."""
+    assert slugs(api.get(f"{URL}?{query}")) == expected
+
+
+def test_as_of_status_and_country_follow_a_corrected_country(api, world):
+    world.krasnodar.country = "UA"
+    world.krasnodar.save()
+    query = {"as_of": "2022-01-01", "status": "active"}
+    assert slugs(api.get(URL, {**query, "country": "UA"})) == {"nottingham-krasnodar"}
+    assert slugs(api.get(URL, {**query, "country": "RU"})) == set()
+    assert {e["id"] for e in results(api.get("/api/v1/events/", {"country": "UA"}))} == set(
+        world.nottingham_krasnodar.events.values_list("pk", flat=True)
+    )
+
+
 def test_as_of_before_any_event_is_unknown(api, world):
     assert slugs(api.get(URL, {"as_of": "1950-01-01", "status": "unknown"})) == ALL
 
