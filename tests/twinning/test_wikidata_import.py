@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services, world
 from twinning.constants import EventType, IdentifierScheme, Status
 from twinning.imports.wikidata import WikidataImportError, import_wikidata
-from twinning.models import AmbiguousMatch, Event, ImportReport, Listing, Pairing, Place, PlaceIdentifier, Snapshot
+from twinning.models import AmbiguousMatch, Event, EventCitation, ImportReport, Listing, Pairing, Place, PlaceIdentifier, Snapshot
 from twinning.services import pairing_status_refresh
 
 HEADER = "item,itemLabel,itemCountryCode,itemCoord,twin,twinLabel,twinCountryCode,twinCoord,start,end,endCause,endCauseLabel\n"
@@ -106,6 +107,29 @@ class TestImport:
         assert sorted(match.candidates.values_list("slug", flat=True)) == ["perth-au-1", "perth-au-2"]
         assert not Pairing.objects.filter(place_b__name="Perth").exists()
         assert any(li["kind"] == "ambiguous" and li["row"] == 2 for li in report.lines)
+
+    def test_each_phase_is_planned_with_the_rows_the_phase_before_wrote(self, db, monkeypatch):
+        """The citations' triggers join the events the import just wrote. Planned with statistics from when
+        the events table was empty (as autovacuum leaves it after a rolled-back import), the world file's
+        first citations insert did not finish within CI's 90 minutes. The import analyses each table it fills before
+        the next phase reads it."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE twinning_event")  # what the planner knows now: no events
+        seen = []
+        bulk_create = EventCitation.objects.bulk_create
+
+        def spy(objs, **kw):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'twinning_event'")
+                seen.append(cursor.fetchone()[0])
+            return bulk_create(objs, **kw)
+
+        monkeypatch.setattr(EventCitation.objects, "bulk_create", spy)
+        pairs = [row(f"Q{1000 + i}", f"Town {i}", "GB", f"Q{5000 + i}", f"Ville {i}", "FR") for i in range(40)]
+        report = run(csv_bytes(*pairs))
+        assert report.counts["pairings_created"] == 40
+        assert seen and seen[0] >= 40
+        assert set(Pairing.objects.values_list("sources_cited", flat=True)) == {1}
 
     def test_local_name_counts(self, db):
         ningbo = PlaceFactory(name="Ningbo", local_name="宁波", country="CN", slug="ningbo")

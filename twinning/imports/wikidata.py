@@ -342,6 +342,7 @@ class _Run:
             new_identifiers.append(PlaceIdentifier(place_id=place.pk, scheme=IdentifierScheme.WIKIDATA, value=node.qid))
         PlaceIdentifier.objects.bulk_create(new_identifiers, batch_size=2000)
         self.counts["places_created"] += len(new_places)
+        _analyze(Place, PlaceIdentifier)
         return resolved
 
     # --- 3. pairings, listings, events ----------------------------------------------------------
@@ -394,6 +395,7 @@ class _Run:
                 plans.append((pair, pairing, a))
         Pairing.objects.bulk_create(new_pairings, batch_size=2000)
         self.counts["pairings_created"] += len(new_pairings)
+        _analyze(Pairing)
 
         new_events, new_listings, changed_listings = [], [], []
         summary = f"Listed by Wikidata (P190) in the snapshot of {snapshot_label(self.snapshot_date)}."
@@ -429,6 +431,7 @@ class _Run:
             else:
                 self.counts["listings_unchanged"] += 1
         Event.objects.bulk_create(new_events, batch_size=2000)
+        _analyze(Event)  # the citations' triggers read the events just written
         EventCitation.objects.bulk_create(
             [EventCitation(event=event, source_id=snapshot.source_id, locator=f"row {listing.row_number}")
              for event, listing in zip(new_events, new_listings, strict=True)],
@@ -560,14 +563,19 @@ class _Run:
             )
             report.text = report_text(report)
             report.save()
-            _analyze()
+            _analyze(Place, PlaceIdentifier, Pairing, Event, EventCitation, Listing)
         return report
 
 
-def _analyze() -> None:
-    """Refresh the planner's statistics for the tables the import just filled, so the pages that read
-    them right after (before autovacuum gets there) are not planned as if the tables were empty."""
-    tables = [model._meta.db_table for model in (Place, PlaceIdentifier, Pairing, Event, EventCitation, Listing)]
+def _analyze(*models) -> None:
+    """Refresh the planner's statistics for the tables the import just filled, inside its transaction
+    (ANALYZE there counts the transaction's own new rows). Run between the import's phases, so the next
+    phase's statements and triggers are not planned as if those tables were empty, and at the end, so
+    the pages read right after (before autovacuum gets there) are not either. A table whose rows were
+    all deleted or rolled back keeps its pages, and once analysed like that the planner expects no
+    rows in it at all: a citations insert then planned its trigger's join as nested loops over whole
+    tables, and the world file's import did not finish within CI's 90 minutes (at 696855c)."""
+    tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(tables)}")
 
