@@ -137,3 +137,14 @@ def test_connections_run_without_postgres_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_a_runaway_query_in_a_test_is_cancelled():
+    """The suite's connections cancel a statement after two minutes: a plan gone wrong fails its test
+    with the SQL in its error, instead of holding CI until its time limit (a world import did, at 696855c)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "2min"
