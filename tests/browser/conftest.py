@@ -49,6 +49,11 @@ def page(browser):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Assertions wait as long as actions do: a loaded CI machine can take over expect's default 5 s to
+    # answer a form post (a walkthrough once failed so, its page still on the form before the answer).
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
     yield page
     context.close()
 
