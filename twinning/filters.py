@@ -6,7 +6,7 @@ Bad values, unknown and repeated parameters answer 400 (twinning.api.common.Stri
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
 from core.api.filters import (
@@ -166,27 +166,6 @@ class PairingFilter(UpperCaseQueryMixin, FilterSet):
     class Meta:
         model = Pairing
         fields = []
-
-    def filter_queryset(self, queryset):
-        qs = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        statuses = data.get("status") or ()
-        if statuses and Status.UNKNOWN not in statuses and "as_of_event" in qs.query._filtered_relations:
-            # With `as_of` and `status` the date's status comes from one joined event, which carries its
-            # pairing's countries (migration 0019): the same country condition on it lets PostgreSQL start
-            # from that country's events with the status (one index range each side), not from every
-            # event with the status hashed against every pairing in the country (~100 ms at 300,000).
-            country, countries = data.get("country"), data.get("countries")
-            if country or countries:
-                qs = qs.alias(as_of_country_a=F("as_of_event__country_a"), as_of_country_b=F("as_of_event__country_b"))
-            if country:
-                qs = qs.filter(Q(as_of_country_a=country) | Q(as_of_country_b=country))
-            if countries:
-                first, second = (c.strip() for c in countries.split(","))
-                qs = qs.filter(
-                    Q(as_of_country_a=first, as_of_country_b=second) | Q(as_of_country_a=second, as_of_country_b=first)
-                )
-        return qs
 
     def filter_country(self, qs, name, value: str):
         return qs.filter(Q(country_a=value) | Q(country_b=value))

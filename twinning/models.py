@@ -432,10 +432,6 @@ class Event(models.Model):
                 fields=["effective_on", "order", "-date", "id"], include=["updated_at", "country_a", "country_b"],
                 name="event_timeline_order",
             ),
-            # A country's events (either side), and with a status: `as_of` + `status` + `country` starts
-            # from the few events that match all three, not from every event with the status.
-            models.Index(fields=["country_a", "status_after"], name="event_country_a_status"),
-            models.Index(fields=["country_b", "status_after"], name="event_country_b_status"),
         ]
 
     def __str__(self):
