@@ -14,6 +14,7 @@ from django.urls import reverse
 from tests.twinning.factories import PlaceFactory, make_pairing, record
 from twinning import services, world
 from twinning.constants import EventType, IdentifierScheme, Status
+from twinning.imports import wikidata
 from twinning.imports.wikidata import WikidataImportError, import_wikidata
 from twinning.models import AmbiguousMatch, Event, EventCitation, ImportReport, Listing, Pairing, Place, PlaceIdentifier, Snapshot
 from twinning.services import pairing_status_refresh
@@ -114,21 +115,30 @@ class TestImport:
         first citations insert did not finish within CI's 90 minutes. The import analyses each table it fills before
         the next phase reads it."""
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE twinning_event")  # what the planner knows now: no events
-        seen = []
-        bulk_create = EventCitation.objects.bulk_create
+            cursor.execute("ANALYZE twinning_event, twinning_listing")  # what the planner knows now: none
+        seen = {}
 
-        def spy(objs, **kw):
+        def planner_rows(table):
             with connection.cursor() as cursor:
-                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'twinning_event'")
-                seen.append(cursor.fetchone()[0])
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+                return cursor.fetchone()[0]
+
+        bulk_create, flag_missing = EventCitation.objects.bulk_create, wikidata._Run.flag_missing
+
+        def citations_spy(objs, **kw):
+            seen.setdefault("events before the citations", planner_rows("twinning_event"))
             return bulk_create(objs, **kw)
 
-        monkeypatch.setattr(EventCitation.objects, "bulk_create", spy)
+        def flag_missing_spy(self):
+            seen["listings before flag_missing"] = planner_rows("twinning_listing")
+            return flag_missing(self)
+
+        monkeypatch.setattr(EventCitation.objects, "bulk_create", citations_spy)
+        monkeypatch.setattr(wikidata._Run, "flag_missing", flag_missing_spy)
         pairs = [row(f"Q{1000 + i}", f"Town {i}", "GB", f"Q{5000 + i}", f"Ville {i}", "FR") for i in range(40)]
         report = run(csv_bytes(*pairs))
         assert report.counts["pairings_created"] == 40
-        assert seen and seen[0] >= 40
+        assert seen == {"events before the citations": 40, "listings before flag_missing": 40}
         assert set(Pairing.objects.values_list("sources_cited", flat=True)) == {1}
 
     def test_local_name_counts(self, db):

@@ -442,6 +442,7 @@ class _Run:
         Listing.objects.bulk_create(new_listings, batch_size=2000)
         if changed_listings:
             Listing.objects.bulk_update(changed_listings, list(values), batch_size=1000)
+        _analyze(EventCitation, Listing)  # flag_missing joins the listings: 74 s of a 97 s import on emptied statistics
         self.counts["listings_created"] += len(new_listings)
         self.counts["listings_updated"] += len(changed_listings)
         ended = self.apply_end_times(plans, snapshot)
