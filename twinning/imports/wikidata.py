@@ -564,7 +564,7 @@ class _Run:
             )
             report.text = report_text(report)
             report.save()
-            _analyze(Place, PlaceIdentifier, Pairing, Event, EventCitation, Listing)
+            _analyze(Pairing, Event, EventCitation, Listing)  # changed since their phase (statuses, end times, flags)
         return report
 
 
