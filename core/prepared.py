@@ -49,22 +49,31 @@ def _numbered(sql: str) -> tuple[str, int]:
     return _PLACEHOLDER.sub(number, sql), count
 
 
-def execute(cursor, sql: str, params=()) -> None:
+def execute(cursor, sql: str, params=(), *, before: str = "") -> None:
     """Run `sql` (driver placeholders `%s`, literal `%` doubled) with `params` on `cursor` (a Django
-    cursor), prepared on its connection; the rows are then read from `cursor` as usual."""
+    cursor), prepared on its connection; the rows are then read from `cursor` as usual. `before`: a
+    statement without parameters sent first in the same round trip, and so in the same implicit
+    transaction (e.g. transaction-local settings, `set_config(…, true)`, that the query relies on)."""
     params = list(params)
     raw = cursor.db.connection
+    lead = f"{before}; " if before else ""
+
+    def run(text: str) -> None:
+        cursor.execute(lead + text, params)
+        if before:
+            cursor.nextset()  # past `before`'s result
+
     if not getattr(settings, "PREPARED_STATEMENTS", True) or raw is None:
-        cursor.execute(sql, params)
+        run(sql)
         return
     names = _prepared.setdefault(raw, {})
     key = hashlib.sha256(sql.encode()).hexdigest()[:24]
     name = names.get(key)
     if name is not None:
-        cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+        run(f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}")
         return
     if len(names) >= MAX_PER_CONNECTION:
-        cursor.execute(sql, params)
+        run(sql)
         return
     numbered, count = _numbered(sql)
     if count != len(params):
@@ -73,7 +82,7 @@ def execute(cursor, sql: str, params=()) -> None:
     name = f"tw_{key}_{attempt}"
     call = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
     try:
-        cursor.execute(f"PREPARE {name} AS {numbered}; {call}", params)
+        run(f"PREPARE {name} AS {numbered}; {call}")
     except Exception:
         _failed[raw] = attempt + 1
         raise

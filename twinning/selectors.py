@@ -713,10 +713,13 @@ def pairing_export_chunks(
     settings_sql = sqlcsv.session_sql() + ", set_config('jit', 'off', true)" + leader
     if not stream:
         # A page: the settings and the query in one round trip (one implicit transaction, to which the
-        # settings are local), through Django's cursor (counted like any other query).
+        # settings are local), through Django's cursor (counted like any other query), the query
+        # prepared once per connection (core.prepared: a 500-row CSV page's ~20 KB of SQL took ~5 ms
+        # to plan at 300,000 pairings).
+        from core import prepared
+
         with connection.cursor() as cursor:
-            cursor.execute(f"{settings_sql}; {sql}", params)
-            cursor.nextset()
+            prepared.execute(cursor, sql, params, before=settings_sql)
             rows = cursor.fetchall()
         if rows:
             yield rows

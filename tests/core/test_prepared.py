@@ -72,3 +72,28 @@ def test_beyond_the_cap_queries_run_plainly(monkeypatch):
 def test_placeholders_and_parameters_must_match():
     with pytest.raises(ValueError, match="2 placeholders for 1 parameters"):
         run("SELECT %s::int + %s::int", [1])
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as a request runs: each round trip its own transaction
+def test_a_statement_sent_before_it_applies_to_the_query_in_the_same_round_trip():
+    """`before` (here a transaction-local setting) is sent with the query, prepared or not, and holds for
+    that query only: the CSV pages rely on their settings this way."""
+    before = "SELECT set_config('datestyle', 'SQL, DMY', true)"
+    sql = "SELECT %s::date::text"
+    with CaptureQueriesContext(connection) as queries:
+        with connection.cursor() as cursor:
+            prepared.execute(cursor, sql, ["2020-02-01"], before=before)
+            first = cursor.fetchall()
+            prepared.execute(cursor, sql, ["2021-03-04"], before=before)
+            second = cursor.fetchall()
+    assert (first, second) == ([("01/02/2020",)], [("04/03/2021",)])
+    assert len(queries.captured_queries) == 2
+    assert "PREPARE" in queries.captured_queries[0]["sql"] and "EXECUTE" in queries.captured_queries[1]["sql"]
+    assert run(sql, ["2020-02-01"]) == [("2020-02-01",)]  # the setting did not outlive its query
+
+
+def test_a_statement_sent_before_a_plain_query(settings):
+    settings.PREPARED_STATEMENTS = False
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, "SELECT %s::date::text", ["2020-02-01"], before="SELECT set_config('datestyle', 'SQL, DMY', true)")
+        assert cursor.fetchall() == [("01/02/2020",)]
