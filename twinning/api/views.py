@@ -316,8 +316,10 @@ class PairingViewSet(
         return WrittenCSV("".join(lines[pk] for pk in ids if pk in lines))
 
     def list_rows(self, queryset):
-        if self.json_rows() is not None or self.csv_export() is not None:  # the page's ids and cursor keys
-            return records(queryset, "pk", "updated_at")
+        if self.json_rows() is not None or self.csv_export() is not None:
+            # The page's ids, and a crawl's cursor keys (500 timestamps parsed for nothing on a CSV page).
+            crawl = self.request.query_params.get("paginate") == "cursor"
+            return records(queryset, "pk", "updated_at") if crawl else records(queryset, "pk")
         # The list's rows are only serialised: read them as Records (no model instances).
         return pairing_records(queryset)
 
