@@ -73,7 +73,15 @@ def measure(client, url, runs=RUNS, computed=False):
 MEASURED: dict[str, list[tuple]] = {}
 
 
+# Every printed row in order, for the side-by-side table of bench/scale (BENCH_JSON): full labels.
+ROWS: list[dict] = []
+
+
 def row(label, p50, p95, queries, size, first=None, note="", kind=None):
+    full = label.strip()
+    if label.startswith("  computed"):
+        full = f"{ROWS[-1]['label'].removesuffix(', computed')}, computed" if ROWS else full
+    ROWS.append({"label": full, "p50": p50, "p95": p95, "queries": queries, "first": first})
     if kind:
         MEASURED.setdefault(kind, []).append((label.strip(), p50, p95, queries, first))
     cold = f"{first:9.1f}" if first is not None else " " * 9
@@ -203,6 +211,9 @@ def main():
     if "--no-crawl" not in sys.argv:
         crawl = crawl_all(client)
     targets(first, computed, bare, naive, export, (rss1 - rss0) / 1024, crawl)
+    if os.environ.get("BENCH_JSON"):
+        with open(os.environ["BENCH_JSON"], "wb") as out:
+            out.write(orjson.dumps({"pairings": n, "rows": ROWS, "export_s": export, "crawl_s": crawl}))
 
 
 def crawl_all(client):
