@@ -136,8 +136,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # it spent 4-6 s compiling the plans of a list or an export whose work takes milliseconds. Off for
 # every connection (a DBA can still turn it on per session).
 DATABASES["default"].setdefault("OPTIONS", {})
+# Parallel query likewise: starting its workers cost ~10 ms on the 2-core bench machine, more than a
+# page's whole query, and under load they take the cores the web workers need. Serial for every
+# connection; the few long scans opt in for their own transaction (the streamed export, the statistics:
+# core.parallel.PARALLEL_SQL).
 DATABASES["default"]["OPTIONS"]["options"] = " ".join(
-    part for part in (DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off") if part
+    part
+    for part in (DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off -c max_parallel_workers_per_gather=0")
+    if part
 )
 
 # The few large queries of fixed shape (the pairing list's JSON rows) are prepared once per connection

@@ -514,42 +514,54 @@ def stats_fingerprint() -> str:
 def register_stats(fingerprint: str | None = None) -> dict:
     """The register's statistics, shared by /stats/ and /api/v1/stats/, cached under the register's
     version (one query on a hit, seven on a miss), so a write is counted on the next request."""
-    import datetime as _dt
-
     from django.core.cache import cache
-    from django.db import connection
-    from django.utils import timezone
-
-    from sources.models import Source
-    from twinning import world
+    from django.db import transaction
 
     fingerprint = fingerprint or stats_fingerprint()
     key = "register-stats:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     stats = cache.get(key)
     if stats is None:
-        tables = [connection.ops.quote_name(m._meta.db_table) for m in (Pairing, Event, Place, Source)]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables))
-            pairings, events, places, sources = cursor.fetchone()
-        evidence = world.evidence_counts()
-        totals = Pairing.objects.order_by().aggregate(
-            **{f"rel_{r}": Count("id", filter=Q(relationship=r)) for r in _relationships()},
-        )
-        decisions = decisions_by_year()
-        years = [row["year"] for row in decisions]
-        stats = {
-            "generated_at": timezone.now().replace(microsecond=0).astimezone(_dt.UTC),
-            "places": places,
-            "pairings": pairings,
-            "events": events,
-            "sources": sources,
-            "evidence": evidence,
-            "pairings_by_relationship": {r: totals[f"rel_{r}"] for r in _relationships()},
-            "countries": pairings_by_country(),
-            "decisions": decisions,
-            "years": list(range(min(years), max(years) + 1)) if years else [],
-        }
+        with transaction.atomic(savepoint=False):  # its first query lets the rest use parallel workers
+            stats = _register_stats()
         cache.set(key, stats, 24 * 3600)
+    return stats
+
+
+def _register_stats() -> dict:
+    """The statistics themselves (seven queries), computed for register_stats."""
+    import datetime as _dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from core.parallel import with_parallel_workers
+    from sources.models import Source
+    from twinning import world
+
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in (Pairing, Event, Place, Source)]
+    with connection.cursor() as cursor:
+        # Whole-table counts and groupings: worth parallel workers, for this transaction (core.parallel).
+        cursor.execute(with_parallel_workers("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables)))
+        cursor.nextset()
+        pairings, events, places, sources = cursor.fetchone()
+    evidence = world.evidence_counts()
+    totals = Pairing.objects.order_by().aggregate(
+        **{f"rel_{r}": Count("id", filter=Q(relationship=r)) for r in _relationships()},
+    )
+    decisions = decisions_by_year()
+    years = [row["year"] for row in decisions]
+    stats = {
+        "generated_at": timezone.now().replace(microsecond=0).astimezone(_dt.UTC),
+        "places": places,
+        "pairings": pairings,
+        "events": events,
+        "sources": sources,
+        "evidence": evidence,
+        "pairings_by_relationship": {r: totals[f"rel_{r}"] for r in _relationships()},
+        "countries": pairings_by_country(),
+        "decisions": decisions,
+        "years": list(range(min(years), max(years) + 1)) if years else [],
+    }
     return stats
 
 
@@ -697,6 +709,7 @@ def pairing_export_chunks(
     from django.db import connection, transaction
 
     from core import sqlcsv
+    from core.parallel import PARALLEL_SQL
 
     try:
         sql, params = pairing_export_sql(pairings, as_of=as_of, with_position=wrap is not None)
@@ -711,6 +724,8 @@ def pairing_export_chunks(
     # with the two workers and with the sending.
     leader = ", set_config('parallel_leader_participation', 'off', true)" if wrap is not None else ""
     settings_sql = sqlcsv.session_sql() + ", set_config('jit', 'off', true)" + leader
+    if stream:  # the whole register: worth parallel workers (core.parallel; a page's query is not)
+        settings_sql += ", " + PARALLEL_SQL
     if not stream:
         # A page: the settings and the query in one round trip (one implicit transaction, to which the
         # settings are local), through Django's cursor (counted like any other query), the query

@@ -148,3 +148,21 @@ def test_a_runaway_query_in_a_test_is_cancelled():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "2min"
+
+
+def test_connections_plan_serially_and_the_long_scans_opt_in(db):
+    """Parallel workers cost more to start than a page's query takes: every connection plans serially;
+    a whole-table scan turns them on for the rest of its transaction."""
+    from django.db import connection, transaction
+
+    from core.parallel import WORKERS, with_parallel_workers
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+        with transaction.atomic():
+            cursor.execute(with_parallel_workers("SELECT 41 + 1"))
+            cursor.nextset()
+            assert cursor.fetchone() == (42,)
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == str(WORKERS) != "0"
