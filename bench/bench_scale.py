@@ -83,7 +83,7 @@ def row(label, p50, p95, queries, size, first=None, note="", kind=None):
         full = f"{ROWS[-1]['label'].removesuffix(', computed')}, computed" if ROWS else full
     ROWS.append({"label": full, "p50": p50, "p95": p95, "queries": queries, "first": first})
     if kind:
-        MEASURED.setdefault(kind, []).append((label.strip(), p50, p95, queries, first))
+        MEASURED.setdefault(kind, []).append((full, p50, p95, queries, first))
     cold = f"{first:9.1f}" if first is not None else " " * 9
     print(f"| {label:<44} | {p50:9.1f} | {p95:9.1f} | {cold} | {queries:4d} | {size / 1024:9.1f} | {note}", flush=True)
 
@@ -169,7 +169,6 @@ def main():
         kind = "detail" if label == "pairing detail" else "api"
         row(label, *measure(client, url), kind=kind)
         row("  computed", *measure(client, url, computed=True), kind=f"{kind} computed")
-        MEASURED[f"{kind} computed"][-1] = (f"{label} computed", *MEASURED[f"{kind} computed"][-1][1:])
     requests = [
         ("/api/v1/stats/", "/api/v1/stats/"),
         ("public /pairings/", "/pairings/"),
