@@ -23,7 +23,7 @@ from twinning import search
 from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
 from twinning.countries import country_choices
 from twinning.models import Agreement, Event, Pairing, Place
-from twinning.selectors import filter_current_status
+from twinning.selectors import filter_country, filter_current_status
 
 
 def _search_text(value: str) -> str:
@@ -168,7 +168,7 @@ class PairingFilter(UpperCaseQueryMixin, FilterSet):
         fields = []
 
     def filter_country(self, qs, name, value: str):
-        return qs.filter(Q(country_a=value) | Q(country_b=value))
+        return filter_country(qs, value)
 
     def filter_countries(self, qs, name, value):
         codes = [c.strip() for c in value.split(",")]

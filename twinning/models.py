@@ -147,8 +147,28 @@ STORED_FROM_EVENTS = [
 ]
 
 
+class PairingQuerySet(models.QuerySet):
+    def for_counting(self) -> "PairingQuerySet":
+        """The same rows, in a form cheaper to count (`core.api.pagination.capped_count` counts this).
+        A country asked with a status on a date (`selectors.filter_country` and `filter_current_status`
+        leave the aliases `country_code` and `as_of_status_after`): the date's event must carry that
+        country too (its copy, migration 0019), so the count is read from the events' (country, status)
+        indexes — the ~2,000 events of that status and country on the date, at 300,000 pairings — instead
+        of every pairing of the country joined to every event of the status (60 ms there). Only the
+        count: a page walks the pairings' name order, which the extra condition would make it leave."""
+        annotations = self.query.annotations
+        if "as_of_status_after" not in annotations or "country_code" not in annotations:
+            return self
+        code = annotations["country_code"].value
+        return self.alias(
+            as_of_country_a=models.F("as_of_event__country_a"), as_of_country_b=models.F("as_of_event__country_b")
+        ).filter(models.Q(as_of_country_a=code) | models.Q(as_of_country_b=code))
+
+
 class Pairing(models.Model):
     """A relationship between two places. At most one per unordered pair and relationship type."""
+
+    objects = PairingQuerySet.as_manager()
 
     place_a = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="pairings_as_a")
     place_b = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="pairings_as_b")
@@ -439,9 +459,11 @@ class Event(models.Model):
                 name="event_timeline_order",
             ),
             # A country's events, either side (the events list's `country`): counted and, when there are
-            # a few thousand, sorted from these, not from a scan of every event (43 -> 17 ms at 20,000 pairings).
-            models.Index(fields=["country_a"], name="event_country_a"),
-            models.Index(fields=["country_b"], name="event_country_b"),
+            # a few thousand, sorted from these, not from a scan of every event (43 -> 17 ms at 20,000 pairings);
+            # with a status, the count of a country's pairings in that status on a date
+            # (`PairingQuerySet.for_counting`).
+            models.Index(fields=["country_a", "status_after"], name="event_country_a_status"),
+            models.Index(fields=["country_b", "status_after"], name="event_country_b_status"),
         ]
 
     def __str__(self):

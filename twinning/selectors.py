@@ -256,6 +256,12 @@ def filter_current_status(qs: QuerySet[Pairing], statuses) -> QuerySet[Pairing]:
     return qs.filter(current_status__in=statuses)
 
 
+def filter_country(qs: QuerySet[Pairing], code: str) -> QuerySet[Pairing]:
+    """Rows of `pairings_with_status` with a place in country `code`. The alias `country_code` (no SQL)
+    lets `PairingQuerySet.for_counting` count them from the events when a status on a date is asked."""
+    return qs.alias(country_code=Value(code)).filter(Q(country_a=code) | Q(country_b=code))
+
+
 # The fields of a list row read as a Record (core.records): the pairing, its status (current or on
 # `as_of`), its places, established date, latest event id and source count, as `pairings_with_status`
 # annotates them.

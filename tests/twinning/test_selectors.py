@@ -1,8 +1,9 @@
+import datetime as dt
 
 import pytest
 
 from tests.twinning.factories import PlaceFactory
-from twinning.selectors import similar_places
+from twinning.selectors import filter_country, filter_current_status, pairings_with_status, similar_places
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,26 @@ def test_the_api_detail_says_what_the_list_row_says(api, world, as_of):
         detail = api.get(f"/api/v1/pairings/{row['id']}/", params).json()
         assert {f: detail[f] for f in facts} == {f: row[f] for f in facts}, row["slug"]
         assert (detail["latest_event"] or {}).get("id") == (row["latest_event"] or {}).get("id")
+
+
+def test_counting_pairings_reads_the_date_s_event_copies_only_with_a_status_on_a_date(world):
+    """`PairingQuerySet.for_counting` adds the dated event's own copy of the country only where that
+    event is an inner join (a status on `as_of` asked for): without a status, pairings with no event on
+    the date ("unknown") must stay counted."""
+    on_date = pairings_with_status(as_of=dt.date(2022, 1, 1))
+    plain = [
+        filter_country(pairings_with_status(), "GB"),
+        filter_country(on_date, "GB"),
+        filter_current_status(on_date, ["severed", "unknown"]),
+        filter_country(filter_current_status(on_date, ["unknown", "active"]), "RU"),
+    ]
+    for qs in plain:
+        assert qs.for_counting() is qs
+    for qs in (
+        filter_country(filter_current_status(on_date, ["active"]), "GB"),
+        filter_current_status(filter_country(on_date, "GB"), ["active"]),  # either order
+    ):
+        counted = qs.for_counting()
+        assert 'as_of_event."country_a" = GB' in str(counted.query)
+        assert set(counted.values_list("pk", flat=True)) == set(qs.values_list("pk", flat=True))
+        assert counted.count() == 4

@@ -154,6 +154,9 @@ def test_as_of_status_and_country_follow_a_corrected_country(api, world):
     query = {"as_of": "2022-01-01", "status": "active"}
     assert slugs(api.get(URL, {**query, "country": "UA"})) == {"nottingham-krasnodar"}
     assert slugs(api.get(URL, {**query, "country": "RU"})) == set()
+    # One row a page, so the count of GB's four is asked of the database (from the dated events' copies)
+    body = api.get(URL, {**query, "country": "GB", "page_size": 1}).json()
+    assert (body["count"], body["count_is_exact"]) == (4, True)
     assert {e["id"] for e in results(api.get("/api/v1/events/", {"country": "UA"}))} == set(
         world.nottingham_krasnodar.events.values_list("pk", flat=True)
     )
