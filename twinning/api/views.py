@@ -32,7 +32,7 @@ from core.api.renderers import (
     stream_geojson,
 )
 from core.api.views import ResearchViewSetMixin, service_errors
-from core.records import id_array, records
+from core.records import records
 from core.sqlcsv import Unsupported
 from core.text import is_ascii_digits
 from sources.api.views import SourceViewSet
@@ -67,6 +67,7 @@ from twinning.selectors import (
     attach_latest_event_records,
     event_records,
     pairing_export_chunks,
+    pairing_export_page,
     pairing_records,
     pairing_rows_sql,
     pairings_with_status,
@@ -308,11 +309,8 @@ class PairingViewSet(
     def csv_page(self, ids: list[int], export: PairingExport) -> WrittenCSV:
         """The CSV lines of these pairings, in this order, as the database writes the export's lines."""
         lines = {}
-        if ids:
-            rows = pairings_with_status(as_of=self.as_of()).filter(pk__in=id_array(ids)).order_by("pk")
-            for chunk in pairing_export_chunks(rows, as_of=self.as_of(), wrap=export.csv_sql, stream=False):
-                for (line,) in chunk:
-                    lines[int(line.split(",", 1)[0])] = line  # the first cell is the id
+        for (line,) in pairing_export_page(ids, export.csv_sql, as_of=self.as_of()):
+            lines[int(line.split(",", 1)[0])] = line  # the first cell is the id
         return WrittenCSV("".join(lines[pk] for pk in ids if pk in lines))
 
     def list_rows(self, queryset):
