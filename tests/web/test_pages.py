@@ -150,6 +150,42 @@ def test_browse_filters(client, newcastle, nottingham, query, expected, excluded
         assert name not in text
 
 
+@pytest.fixture
+def other_countries(newcastle, nottingham):
+    make_pairing(place_a=PlaceFactory(name="Lyon", country="FR"), place_b=PlaceFactory(name="Coventry", country="GB"))
+    make_pairing(place_a=PlaceFactory(name="Kyiv", country="UA"), place_b=PlaceFactory(name="Harbin", country="CN"))
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("country=GB&with_country=CN", {"Newcastle upon Tyne – Taiyuan", "Nottingham – Ningbo"}),
+        ("country=cn&with_country=gb", {"Newcastle upon Tyne – Taiyuan", "Nottingham – Ningbo"}),
+        # the API's parameter, in a link or URL made for the API, narrows the page the same way
+        ("countries=GB,CN", {"Newcastle upon Tyne – Taiyuan", "Nottingham – Ningbo"}),
+        ("countries=CN,UA", {"Kyiv – Harbin"}),
+        ("with_country=FR", {"Lyon – Coventry"}),  # alone: that country on either side
+        ("country=GB", {"Newcastle upon Tyne – Taiyuan", "Nottingham – Ningbo", "Lyon – Coventry"}),
+    ],
+)
+def test_browse_between_two_countries(client, other_countries, query, expected):
+    response = client.get(f"/pairings/?{query}")
+    assert response.status_code == 200
+    text = text_of(response)
+    every = {"Newcastle upon Tyne – Taiyuan", "Nottingham – Ningbo", "Lyon – Coventry", "Kyiv – Harbin"}
+    assert {name for name in every if name in text} == expected
+    assert f"{len(expected)} pairing" in text
+
+
+@pytest.mark.parametrize("query", ["countries=GB,XX", "countries=GB", "country=GB&with_country=XX"])
+def test_browse_between_countries_refuses_an_unknown_country_by_name(client, other_countries, query):
+    response = client.get(f"/pairings/?{query}")
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Some filters are not valid" in text and "Paired with a place in" in text
+    assert "Lyon – Coventry" not in text
+
+
 @pytest.mark.parametrize(
     "query, field",
     [("status=bogus", "Status"), ("decided=twenty", "Decided in year"), ("country=XX", "Country (either side)"),

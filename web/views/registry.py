@@ -62,6 +62,10 @@ class PairingFilterForm(forms.Form):
         choices=[(s.value, s.label) for s in STATUS_ORDER],
     )
     country = forms.ChoiceField(label=gettext_lazy("Country (either side)"), required=False)
+    with_country = forms.ChoiceField(
+        label=gettext_lazy("Paired with a place in"), required=False,
+        help_text=gettext_lazy("With a country above: the pairings between the two countries."),
+    )
     relationship = forms.ChoiceField(
         label=gettext_lazy("Relationship"), required=False,
         choices=[("", gettext_lazy("Any"))] + list(Relationship.choices),
@@ -82,10 +86,32 @@ class PairingFilterForm(forms.Form):
         self.fields["country"].choices = [("", _("Any"))] + sorted(
             ((c, country_label(c)) for c in countries), key=lambda c: c[1]
         )
+        self.fields["with_country"].choices = self.fields["country"].choices
         self.fields["campaign"].choices = [("", _("Any"))] + list(campaigns)
 
     def clean_country(self):
         return (self.cleaned_data.get("country") or "").upper()
+
+    def clean_with_country(self):
+        return (self.cleaned_data.get("with_country") or "").upper()
+
+
+def _form_data(query: QueryDict) -> tuple[QueryDict, str]:
+    """The page's query as the form reads it, and an error for the form (or ""): the API's
+    `countries=GB,CN` (a link or URL made for the API) read as the two country fields, so it narrows the
+    list as it does the API's, never silently ignored; the codes in capitals either way."""
+    data = query.copy()
+    for name in ("country", "with_country"):
+        if data.get(name):
+            data[name] = data[name].strip().upper()
+    countries = data.pop("countries", [""])[-1]
+    if not countries or data.get("country") or data.get("with_country"):
+        return data, ""
+    codes = [code.strip().upper() for code in countries.split(",")]
+    if len(codes) != 2 or not all(codes):
+        return data, _("Give two country codes separated by a comma, e.g. GB,CN.")
+    data["country"], data["with_country"] = codes
+    return data, ""
 
 
 PAGE_FILTERS = ("q", "status", "country", "relationship", "campaign")  # the rest of the form is the page's own
@@ -98,6 +124,10 @@ def _filtered_pairings(form, search_result=None):
     for name in PAGE_FILTERS:
         value = form.cleaned_data.get(name)
         data.setlist(name, value if isinstance(value, list) else [value] if value else [])
+    other = form.cleaned_data.get("with_country")
+    if other:  # the pairings between two countries, or alone, a country on either side
+        country = (data.pop("country", None) or [""])[0]
+        data.setlist("countries" if country else "country", [f"{country},{other}" if country else other])
     filterset = PairingWithCampaignFilter(data, queryset=selectors.pairings_with_status())
     filterset.search_result = search_result
     try:
@@ -118,7 +148,10 @@ def _filtered_pairings(form, search_result=None):
 def pairing_list(request):
     countries = sorted(set(Place.objects.order_by().values_list("country", flat=True).distinct()))
     campaigns = list(Campaign.objects.order_by("name").values_list("slug", "name"))
-    form = PairingFilterForm(request.GET, countries=countries, campaigns=campaigns)
+    data, countries_error = _form_data(request.GET)
+    form = PairingFilterForm(data, countries=countries, campaigns=campaigns)
+    if countries_error and form.is_valid():
+        form.add_error("with_country", countries_error)
     page = None
     status = 200
     found = None
