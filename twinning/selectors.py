@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from twinning.constants import Status
-from twinning.models import Agreement, Event, EventCitation, Pairing, Place, PlaceName
+from twinning.models import Agreement, Event, EventCitation, Pairing, Place, PlaceName, in_country
 from twinning.status import TIMELINE_ORDER, TIMELINE_ORDER_DESC
 
 
@@ -259,7 +259,7 @@ def filter_current_status(qs: QuerySet[Pairing], statuses) -> QuerySet[Pairing]:
 def filter_country(qs: QuerySet[Pairing], code: str) -> QuerySet[Pairing]:
     """Rows of `pairings_with_status` with a place in country `code`. The alias `country_code` (no SQL)
     lets `PairingQuerySet.for_counting` count them from the events when a status on a date is asked."""
-    return qs.alias(country_code=Value(code)).filter(Q(country_a=code) | Q(country_b=code))
+    return qs.alias(country_code=Value(code)).filter(in_country(code))
 
 
 # The fields of a list row read as a Record (core.records): the pairing, its status (current or on

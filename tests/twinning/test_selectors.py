@@ -74,6 +74,8 @@ def test_counting_pairings_reads_the_date_s_event_copies_only_with_a_status_on_a
     ):
         counted = qs.for_counting()
         assert 'as_of_event."country_a" = GB' in str(counted.query)
+        assert '"twinning_pairing"."country_a" = GB' not in str(counted.query)  # the event's copy instead
+        assert '"twinning_pairing"."country_a" = GB' in str(qs.query)  # the page keeps its own
         assert set(counted.values_list("pk", flat=True)) == set(qs.values_list("pk", flat=True))
         assert counted.count() == 4
 
