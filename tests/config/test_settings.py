@@ -166,3 +166,21 @@ def test_connections_plan_serially_and_the_long_scans_opt_in(db):
             assert cursor.fetchone() == (42,)
             cursor.execute("SHOW max_parallel_workers_per_gather")
             assert cursor.fetchone()[0] == str(WORKERS) != "0"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_last_as_long_as_their_transaction():
+    """`core.parallel.parallel_workers`: the ORM aggregates inside it may plan with parallel workers; the
+    queries after it plan serially again (autocommit: the setting ended with its transaction)."""
+    from django.db import connection
+
+    from core.parallel import WORKERS, parallel_workers
+
+    def workers():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    with parallel_workers():
+        assert workers() == str(WORKERS)
+    assert workers() == "0"

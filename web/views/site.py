@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
 from campaigns.filters import PairingWithCampaignFilter
+from core.parallel import parallel_workers
 from twinning import world
 from twinning.constants import (
     DECISION_TYPES,
@@ -68,15 +69,16 @@ def status_counts() -> list[dict]:
 @require_safe
 @public_page
 def home(request):
-    counts = status_counts()
+    with parallel_workers():  # its counts are aggregates of every pairing
+        counts = status_counts()
+        numbers = {"place_total": Place.objects.count(), "coverage": world.coverage()}
     return render(
         request,
         "twinning/home.html",
         {
             "status_counts": [c for c in counts if c["count"]],
             "pairing_total": sum(c["count"] for c in counts),
-            "place_total": Place.objects.count(),
-            "coverage": world.coverage(),
+            **numbers,
             "decisions": latest_decisions(),
         },
     )
@@ -171,7 +173,8 @@ def map_view(request):
         countries = sorted(set(
             Place.objects.filter(latitude__isnull=False).order_by().values_list("country", flat=True).distinct()
         ))
-        context = _map_results(filterset, show_listed=show_listed, params=params)
+        with parallel_workers():  # the pairs of countries: an aggregate of every pairing (serial: 0.4 s at 300,000)
+            context = _map_results(filterset, show_listed=show_listed, params=params)
         context.update({
             "selected_statuses": chosen.get("status") or [],
             "selected_country": chosen.get("country") or "",
