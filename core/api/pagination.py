@@ -58,8 +58,10 @@ def rows_by_ids(queryset, page_slice) -> list:
 
 
 class IdsFirstPaginator(Paginator):
-    """Django's paginator whose pages after the first read their rows with `rows_by_ids`, so a deep
-    page of an annotated list costs what the first does (the public lists)."""
+    """Django's paginator whose pages read their rows with `rows_by_ids`, so a deep page of an annotated
+    list costs what the first does (the public lists), and the first page of a few thousand rows joins its
+    places for its own rows only: a place with 1,236 pairings at 300,000 hashed every place twice to
+    sort them all, 55 ms, against 4 ms for the page's ids first."""
 
     def page(self, number):
         number = self.validate_number(number)
@@ -68,7 +70,7 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list[bottom:top]
-        if bottom > 0 and hasattr(rows, "values"):
+        if hasattr(rows, "values"):
             rows = rows_by_ids(self.object_list, rows)
         return self._get_page(rows, number, self)
 

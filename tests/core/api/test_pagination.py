@@ -1,5 +1,6 @@
-"""`capped_count`: a queryset's cheaper form for counting (`for_counting`) counts a short list whole;
-the estimate and the floor of a long list come from the queryset itself."""
+"""Counting and paging lists (core.api.pagination). `capped_count`: a queryset's cheaper form for
+counting (`for_counting`) counts a short list whole; the estimate and the floor of a long list come from
+the queryset itself. `IdsFirstPaginator`: every page read by its ids, in the list's order."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -40,3 +41,14 @@ def test_a_long_list_is_floored_on_itself(users, monkeypatch):
 
 def test_a_plain_queryset_is_counted_as_it_is(users):
     assert capped_count(get_user_model().objects.filter(username__startswith="other")) == (2, True)
+
+
+def test_ids_first_pages_keep_the_list_s_order_and_rows(users):
+    """`IdsFirstPaginator` reads every page's rows by their ids (the first too): the same rows, in the
+    list's order, as slicing the list would give."""
+    from core.api.pagination import IdsFirstPaginator
+
+    ordered = get_user_model().objects.order_by("-username")
+    paginator = IdsFirstPaginator(ordered, 2)
+    pages = [[user.username for user in paginator.page(n).object_list] for n in paginator.page_range]
+    assert pages == [["other2", "other1"], ["counted3", "counted2"], ["counted1"]]
