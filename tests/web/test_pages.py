@@ -177,6 +177,24 @@ def test_browse_between_two_countries(client, other_countries, query, expected):
     assert f"{len(expected)} pairing" in text
 
 
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ("countries=GB,CN", "Filtered by: Country (either side): United Kingdom · Paired with a place in: China"),
+        ("status=severed&status=retained&sort=established", "Filtered by: Status: Severed, Retained · Clear filters"),
+        ("q=Nottingham", "Filtered by: Place name: Nottingham"),
+    ],
+)
+def test_the_list_says_what_it_is_filtered_by_beside_its_count(client, other_countries, query, said):
+    """On a phone the form is below the list: the count says what it counts, so a shared link does too."""
+    text = text_of(client.get(f"/pairings/?{query}"))
+    assert said in text
+
+
+def test_an_unfiltered_list_says_no_filter(client, other_countries):
+    assert "Filtered by" not in text_of(client.get("/pairings/?sort=established"))
+
+
 @pytest.mark.parametrize("query", ["countries=GB,XX", "countries=GB", "country=GB&with_country=XX"])
 def test_browse_between_countries_refuses_an_unknown_country_by_name(client, other_countries, query):
     response = client.get(f"/pairings/?{query}")

@@ -176,10 +176,25 @@ def pairing_list(request):
             "form": form,
             "page": page,
             "filtered": bool(request.GET) and not form.errors and any(form.cleaned_data.values()),
+            "applied_filters": _applied_filters(form) if page is not None else [],
             **(_search_context(found, page) if found is not None and page is not None else {}),
         },
         status=status,
     )
+
+
+def _applied_filters(form) -> list[tuple[str, str]]:
+    """The filters the list was narrowed by, as (label, what was chosen) in the form's words, to say
+    beside the count (on a phone the form is below the list): a shared link then says what it counts."""
+    applied = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name == "sort" or value in (None, "", []):
+            continue
+        choices = dict(getattr(field, "choices", ()) or ())
+        values = value if isinstance(value, list) else [value]
+        applied.append((str(field.label), ", ".join(str(choices.get(v, v)) for v in values)))
+    return applied
 
 
 def _search_context(found: search.SearchResult, page) -> dict:
