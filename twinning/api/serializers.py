@@ -14,6 +14,7 @@ from core.api.fields import PartialDateAPIField, PartialDateInputField, WriteSer
 from core.api.lean import choice_label
 from core.api.lean import datetime_text as _datetime
 from core.api.renderers import FORMULA_START, csv_cell
+from core.memo import built_once
 from core.partialdates import PartialDate, partial_date_of
 from sources.api.serializers import CitationSerializer
 from sources.models import Source
@@ -810,11 +811,7 @@ class PairingExport:
         if timezone.get_current_timezone_name() != "UTC":
             raise sqlcsv.Unsupported("time zone")
         key = (self.language, self.url_prefix, self.url_suffix, self.as_of, tuple(sorted(self.ended)))
-        line = self._lines.get(key)
-        if line is None:
-            if len(self._lines) >= self._LINES_MAX:
-                self._lines.clear()
-            line = self._lines[key] = self._csv_line_sql()
+        line = built_once(self._lines, key, self._csv_line_sql, limit=self._LINES_MAX)
         columns = ", ".join(f'"{name}"' for name in (*PAIRING_EXPORT_COLUMNS, "urls_text", "n"))
         return f"SELECT {line} FROM ({export_sql}) e ({columns}) ORDER BY e.n"
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from core import sqljson
+from core.memo import built_once
 from core.sqlcsv import date_format, literal
 from sources.models import Source
 from twinning.api.serializers import ENDED_STATUSES, _pairing_path, _site_url
@@ -169,13 +170,7 @@ class PairingJSON:
     def sql(self, base: str) -> str:
         """The query of (id, JSON text) for the rows `base` selects (in no particular order), with
         placeholders for `base`'s parameters and then for `params`."""
-        key = (*self._key, base)
-        built = self._built.get(key)
-        if built is None:
-            if len(self._built) >= self._BUILT_MAX:
-                self._built.clear()
-            built = self._built[key] = self._sql(base)
-        return built
+        return built_once(self._built, (*self._key, base), lambda: self._sql(base), limit=self._BUILT_MAX)
 
     def _sql(self, base: str) -> str:
         names = {f: f"b.c{i}" for i, f in enumerate(PAIRING_RECORD_FIELDS)}
