@@ -22,7 +22,7 @@ from core.api.filters import (
 from twinning import search
 from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
 from twinning.countries import country_choices
-from twinning.models import Agreement, Event, Pairing, Place
+from twinning.models import Agreement, Event, Pairing, Place, in_country
 from twinning.selectors import filter_country, filter_current_status
 
 
@@ -246,7 +246,7 @@ class EventFilter(UpperCaseQueryMixin, FilterSet):
 
     def filter_country(self, qs, name, value: str):
         # The event's own copy of its pairing's countries (migration 0019): the timeline index carries them.
-        return qs.filter(Q(country_a=value) | Q(country_b=value))
+        return qs.filter(in_country(value))
 
     def filter_has_vote(self, qs, name, value):
         voted = (

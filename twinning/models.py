@@ -148,7 +148,8 @@ STORED_FROM_EVENTS = [
 
 
 def in_country(code: str) -> models.Q:
-    """Pairings with a place in country `code` (either side), from the pairing's copies of the countries."""
+    """Rows with a place in country `code` on either side, from their copies of the countries: pairings,
+    or events (their pairing's countries, migration 0019)."""
     return models.Q(country_a=code) | models.Q(country_b=code)
 
 
