@@ -89,12 +89,6 @@ class PairingFilterForm(forms.Form):
         self.fields["with_country"].choices = self.fields["country"].choices
         self.fields["campaign"].choices = [("", _("Any"))] + list(campaigns)
 
-    def clean_country(self):
-        return (self.cleaned_data.get("country") or "").upper()
-
-    def clean_with_country(self):
-        return (self.cleaned_data.get("with_country") or "").upper()
-
 
 def _form_data(query: QueryDict) -> tuple[QueryDict, str]:
     """The page's query as the form reads it, and an error for the form (or ""): the API's
