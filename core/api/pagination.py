@@ -98,11 +98,13 @@ def capped_count(queryset) -> tuple[int, bool]:
         if floor <= ALWAYS_COUNTED_ROWS:
             return floor, True
         return estimate, False
-    # A queryset may know a form of itself cheaper to count whole (the same rows, with a condition its
-    # indexes serve added). Not for the estimate, which the redundant condition would skew low, nor for
+    # A queryset may know a form of itself cheaper to count whole (as many rows: the same with a condition
+    # its indexes serve added, or rows of another table matching them one for one). Not for the estimate, which the redundant condition would skew low, nor for
     # the floor above, which stops at the first rows found of a long list.
     if hasattr(queryset, "for_counting"):
-        lean = queryset.for_counting().order_by().values("pk")
+        lean = queryset.for_counting()
+        if not lean.query.combinator:  # a union is counted as it is
+            lean = lean.order_by().values("pk")
     exact = lean[: MAX_PAGED_ROWS + 1].count()
     if exact <= MAX_PAGED_ROWS:
         return exact, True

@@ -69,15 +69,41 @@ def test_counting_pairings_reads_the_date_s_event_copies_only_with_a_status_on_a
     for qs in plain:
         assert qs.for_counting() is qs
     for qs in (
-        filter_country(filter_current_status(on_date, ["active"]), "GB"),
-        filter_current_status(filter_country(on_date, "GB"), ["active"]),  # either order
+        filter_country(filter_current_status(on_date, ["active"]), "GB").filter(relationship="twin_town"),
+        filter_current_status(filter_country(on_date, "GB"), ["active"]).filter(relationship="twin_town"),  # either order
     ):
         counted = qs.for_counting()
         assert 'as_of_event."country_a" = GB' in str(counted.query)
         assert '"twinning_pairing"."country_a" = GB' not in str(counted.query)  # the event's copy instead
         assert '"twinning_pairing"."country_a" = GB' in str(qs.query)  # the page keeps its own
         assert set(counted.values_list("pk", flat=True)) == set(qs.values_list("pk", flat=True))
-        assert counted.count() == 4
+        assert counted.count() == qs.count() == 2  # Nottingham's two
+
+
+def test_pairings_of_a_country_in_a_status_on_a_date_are_counted_from_the_events_alone(world):
+    """With nothing else asked, a country's pairings in a status on a date are counted as the events of
+    that status on that date with a place in the country (one per pairing): side A's and side B's, a
+    pairing with both places in the country once."""
+    from twinning.models import Pairing
+
+    on_date = pairings_with_status(as_of=dt.date(2022, 1, 1))
+    for code, statuses in (("GB", ["active"]), ("CN", ["active"]), ("GB", ["severed", "active"]), ("RU", ["active"])):
+        for qs in (
+            filter_country(filter_current_status(on_date, statuses), code),
+            filter_current_status(filter_country(on_date, code), statuses),  # either order
+        ):
+            counted = qs.for_counting()
+            assert counted.model is not Pairing and counted.query.combinator == "union"
+            assert '"twinning_pairing"' not in str(counted.query)
+            assert counted.count() == qs.count(), (code, statuses)
+    assert filter_country(filter_current_status(on_date, ["active"]), "GB").for_counting().count() == 4
+    # A pairing with both places in the country is one pairing, counted once.
+    from tests.twinning.factories import make_pairing
+
+    make_pairing(place_a=world.nottingham, place_b=world.bath, established="2005")
+    for code, expected in (("GB", 5), ("FR", 1), ("US", 0)):
+        qs = filter_country(filter_current_status(pairings_with_status(as_of=dt.date(2022, 1, 1)), ["active"]), code)
+        assert qs.for_counting().count() == qs.count() == expected
 
 
 @pytest.mark.parametrize("dated", [False, True])

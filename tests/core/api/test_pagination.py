@@ -33,6 +33,20 @@ def test_a_short_list_is_counted_in_its_form_for_counting(users):
     assert capped_count(users.all()) == (3, True)  # kept by a clone
 
 
+def test_a_union_for_counting_is_counted_as_it_is(users):
+    """A form for counting may be rows of a union (PairingQuerySet.for_counting's events of both sides):
+    counted as it is, without `values("pk")`, which a union does not take."""
+
+    class CountedAsUnion(QuerySet):
+        def for_counting(self):
+            people = get_user_model().objects.order_by()
+            return people.filter(username__startswith="counted").values("username").union(
+                people.filter(username="other1").values("username"), all=True
+            )
+
+    assert capped_count(CountedAsUnion(model=get_user_model())) == (4, True)
+
+
 def test_a_long_list_is_floored_on_itself(users, monkeypatch):
     # The planner expects a long list: the floor that proves it short again counts the rows themselves.
     monkeypatch.setattr(pagination, "estimated_count", lambda queryset: pagination.MAX_PAGED_ROWS + 1)
