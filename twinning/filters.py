@@ -23,7 +23,7 @@ from twinning import search
 from twinning.constants import AgreementKind, Body, EventType, IdentifierScheme, PlaceKind, Relationship, Status
 from twinning.countries import country_choices
 from twinning.models import Agreement, Event, Pairing, Place, in_country
-from twinning.selectors import filter_country, filter_current_status
+from twinning.selectors import filter_country, filter_country_pair, filter_current_status
 
 
 def _search_text(value: str) -> str:
@@ -177,10 +177,7 @@ class PairingFilter(UpperCaseQueryMixin, FilterSet):
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"countries": ["Give two ISO 3166-1 alpha-2 codes separated by a comma, e.g. GB,CN."]})
-        first, second = codes
-        return qs.filter(
-            Q(country_a=first, country_b=second) | Q(country_a=second, country_b=first)
-        )
+        return filter_country_pair(qs, *codes)
 
     def filter_place(self, qs, name, value):
         pk = resolve_one(Place, value, what="place", param="place")

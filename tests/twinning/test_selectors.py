@@ -3,7 +3,13 @@ import datetime as dt
 import pytest
 
 from tests.twinning.factories import PlaceFactory
-from twinning.selectors import filter_country, filter_current_status, pairings_with_status, similar_places
+from twinning.selectors import (
+    filter_country,
+    filter_country_pair,
+    filter_current_status,
+    pairings_with_status,
+    similar_places,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +110,24 @@ def test_pairings_of_a_country_in_a_status_on_a_date_are_counted_from_the_events
     for code, expected in (("GB", 5), ("FR", 1), ("US", 0)):
         qs = filter_country(filter_current_status(pairings_with_status(as_of=dt.date(2022, 1, 1)), ["active"]), code)
         assert qs.for_counting().count() == qs.count() == expected
+
+
+def test_a_pair_of_countries_in_a_status_on_a_date_is_read_from_the_date_s_event_copies_too(world):
+    """`filter_country_pair` after a status on a date also asks the date's event for the pair (its copies
+    of the countries: the same rows, which the events' indexes find); without a status, pairings with no
+    event on the date ("unknown") stay, so the event is not asked."""
+    on_date = pairings_with_status(as_of=dt.date(2022, 1, 1))
+    for statuses, slugs in ((["active"], {"newcastle_taiyuan", "bath_jiangxi", "nottingham_ningbo"}),
+                            (["severed"], {"rescindton_xian"})):
+        for first, second in (("GB", "CN"), ("CN", "GB")):
+            qs = filter_country_pair(filter_current_status(on_date, statuses), first, second)
+            assert 'as_of_event."country_a"' in str(qs.query)
+            assert set(qs.values_list("pk", flat=True)) == {getattr(world, s).pk for s in slugs}
+            assert qs.count() == len(slugs)
+    before_any = filter_country_pair(pairings_with_status(as_of=dt.date(1950, 1, 1)), "GB", "CN")
+    assert 'as_of_event."country_a"' not in str(before_any.query)
+    assert before_any.count() == 4  # none had begun: unknown on that date, and all kept
+    assert filter_country_pair(pairings_with_status(), "GB", "RU").get() == world.nottingham_krasnodar
 
 
 @pytest.mark.parametrize("dated", [False, True])
