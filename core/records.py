@@ -9,7 +9,7 @@ import functools
 
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.query import BaseIterable, ValuesIterable
+from django.db.models.query import BaseIterable, ValuesIterable, ValuesListIterable
 
 
 class Record:
@@ -64,7 +64,14 @@ class RecordIterable(BaseIterable):
     fields: tuple[str, ...] = ()
 
     def __iter__(self):
-        values = self.queryset.values(*self.fields)
+        fields = self.fields
+        if fields and not any("__" in field for field in fields):
+            # Flat rows (e.g. a page's ids): tuples zipped with the names, no nesting to work out per row.
+            values = self.queryset.values_list(*fields).using(self.queryset.db)
+            for row in ValuesListIterable(values, self.chunked_fetch, self.chunk_size):
+                yield Record(dict(zip(fields, row)))
+            return
+        values = self.queryset.values(*fields)
         values = values.using(self.queryset.db)
         for row in ValuesIterable(values, self.chunked_fetch, self.chunk_size):
             yield nest(row)
@@ -78,7 +85,14 @@ def records(queryset: QuerySet, *fields: str) -> QuerySet:
     return qs
 
 
+def int_array(ids) -> str:
+    """The text of a PostgreSQL array of these integers (`{1,2,3}`), for a parameter cast to `bigint[]`:
+    psycopg adapts a Python list item by item in Python (~0.5 ms for 500 ids; a CSV page sends its
+    ids twice). Each id goes through int(), so nothing but integers reaches the text."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
+
+
 def id_array(ids) -> RawSQL:
-    """The right side of `field__in=` for many ids, sent as one array parameter: `IN (%s, %s, …)`
-    with a parameter per id costs more to build and plan than to run, at a thousand ids."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    """The right side of `field__in=` for many ids, sent as one array parameter (`int_array`): `IN (%s,
+    %s, …)` with a parameter per id costs more to build and plan than to run, at a thousand ids."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [int_array(ids)])

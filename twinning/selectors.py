@@ -358,10 +358,12 @@ def _compiled_once(build, dated: bool) -> tuple[str, list] | None:
     """The SQL `build(as_of, ids)` returns (with its parameters) for an array of ids, on a date if `dated`,
     with the markers `_IDS` and `_AS_OF` where the ids and the date go; None when those cannot be told
     from the constants (two probes must give the same SQL and markers)."""
+    from core.records import int_array
+
     compiled = []
     for probe, ids in ((dt.date(1, 1, 2), [-7, -11]), (dt.date(1, 1, 3), [-13])):
         sql, params = build(probe if dated else None, ids)
-        compiled.append((sql, [_IDS if p == ids else _AS_OF if dated and p == probe else p for p in params]))
+        compiled.append((sql, [_IDS if p == int_array(ids) else _AS_OF if dated and p == probe else p for p in params]))
     markers = compiled[0][1]
     same = compiled[0] == compiled[1] and _IDS in markers and (not dated or _AS_OF in markers)
     return compiled[0] if same else None
@@ -389,7 +391,7 @@ def pairing_rows_sql(ids, wrap, extra=(), *, as_of: dt.date | None = None) -> di
     from django.db import connection
 
     from core import prepared
-    from core.records import id_array
+    from core.records import id_array, int_array
 
     ids = list(ids)
     if not ids:
@@ -400,7 +402,8 @@ def pairing_rows_sql(ids, wrap, extra=(), *, as_of: dt.date | None = None) -> di
         sql, params = query.values_list(*PAIRING_RECORD_FIELDS).query.sql_with_params()
     else:
         sql, markers = base
-        params = [ids if p is _IDS else as_of if p is _AS_OF else p for p in markers]
+        ids_text = int_array(ids)
+        params = [ids_text if p is _IDS else as_of if p is _AS_OF else p for p in markers]
     with connection.cursor() as cursor:
         prepared.execute(cursor, wrap(sql), [*params, *extra])
         return dict(cursor.fetchall())
@@ -805,7 +808,7 @@ def pairing_export_page(ids, wrap, *, as_of: dt.date | None = None) -> list[tupl
     from django.db import connection
 
     from core import prepared
-    from core.records import id_array
+    from core.records import id_array, int_array
 
     ids = list(ids)
     if not ids:
@@ -816,7 +819,8 @@ def pairing_export_page(ids, wrap, *, as_of: dt.date | None = None) -> list[tupl
         sql, params = pairing_export_sql(rows, as_of=as_of, with_position=True)
     else:
         sql, markers = base
-        params = [ids if p is _IDS else as_of if p is _AS_OF else p for p in markers]
+        ids_text = int_array(ids)
+        params = [ids_text if p is _IDS else as_of if p is _AS_OF else p for p in markers]
     with connection.cursor() as cursor:
         prepared.execute(cursor, wrap(sql), params, before=_export_settings_sql(wrapped=True, parallel=False))
         return cursor.fetchall()

@@ -38,3 +38,29 @@ def test_records_page_filter_and_count_like_the_queryset():
         assert list(Pairing.objects.filter(pk__in=qs.values("pk")).values_list("pk", flat=True))
     # Counting and taking ids read the bare table: the joins the fields need come with the rows only.
     assert all("twinning_place" not in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_flat_records_are_read_as_records_too():
+    """Rows of plain fields (a page's ids) are Records like nested ones, read from tuples."""
+    pairings = [make_pairing() for _ in range(2)]
+    rows = list(records(Pairing.objects.order_by("id"), "pk", "slug"))
+    assert rows == [Record({"pk": p.pk, "slug": p.slug}) for p in sorted(pairings, key=lambda p: p.pk)]
+
+
+def test_int_array_is_the_text_of_an_array_of_integers_only():
+    from core.records import int_array
+
+    assert int_array([3, 1, 20]) == "{3,1,20}"
+    assert int_array([]) == "{}"
+    with pytest.raises(ValueError):
+        int_array(["1}", "2"])  # nothing but integers reaches the text
+
+
+@pytest.mark.django_db
+def test_id_array_selects_the_rows_of_its_ids():
+    from core.records import id_array
+
+    pairings = [make_pairing() for _ in range(3)]
+    wanted = {pairings[0].pk, pairings[2].pk}
+    assert set(Pairing.objects.filter(pk__in=id_array(wanted)).values_list("pk", flat=True)) == wanted
