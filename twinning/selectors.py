@@ -629,8 +629,15 @@ _STATUS_EVENT_FIELDS = (
 )
 
 
-def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, with_position: bool = False) -> tuple[str, list]:
+def pairing_export_sql(
+    pairings: QuerySet[Pairing], *, as_of: dt.date | None = None, with_position: bool = False, page: bool = False
+) -> tuple[str, list]:
     """The query of `pairing_export_chunks`: every row of `pairings` as PAIRING_EXPORT_COLUMNS, in its order.
+    `page`: the rows are a page (a few hundred ids, `pairing_export_page`): they are read once, into a
+    materialised CTE that the latest events and the citations read too, instead of each selecting them
+    again (at 300,000 pairings, a 500-row page: 17.4 -> 16.1 ms; dated, where the status on the date is
+    joined each time, 29.6 -> 20.5 ms). Not for the whole register, which a CTE would keep from parallel
+    workers.
 
     The established date, the latest event and the source count are read from the pairing, as the list
     reads them (with `as_of`, the latest event on that date is aggregated set-wise from `_latest_events`);
@@ -662,7 +669,11 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
     # The aggregates are restricted to the filtered rows by the filtered queryset itself (not by the
     # outer query), so the planner knows how many there are: hash joins over whole tables for the whole
     # register, index lookups for a handful of rows.
-    status_events = pairings.order_by().values("current_status_event_id")
+    from django.db.models.expressions import RawSQL
+
+    # The filtered rows' status events and ids: read from the CTE `b` for a page, else selected again.
+    status_events = RawSQL("SELECT b.c9 FROM b", ()) if page else pairings.order_by().values("current_status_event_id")
+    filtered_ids = RawSQL("SELECT b.c0 FROM b", ()) if page else pairings.order_by().values("pk")
     status_event = Event.objects.order_by().values_list(*_STATUS_EVENT_FIELDS)
     source_url = Coalesce(NullIf("source__url", Value("")), "source__title")
     source_urls = (
@@ -696,7 +707,7 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
         # The latest event on `as_of`, for the filtered rows (restricted by the filtered queryset itself, so
         # the planner knows how many there are: hash joins for the whole register, index lookups for a few).
         latest_event = (
-            _latest_events(as_of).filter(pairing_id__in=pairings.order_by().values("pk"))
+            _latest_events(as_of).filter(pairing_id__in=filtered_ids)
             .order_by("pairing_id", *TIMELINE_ORDER_DESC).distinct("pairing_id")
             .values_list("pairing_id", "id", "event_type", "date", "date_precision", "date_circa")
         )
@@ -711,13 +722,16 @@ def pairing_export_sql(pairings: QuerySet[Pairing], *, as_of: dt.date | None = N
         f"LEFT JOIN ({parts[1][0]}) lat (id, t, d, p, c) ON lat.id = b.{stored[3]}" if as_of is None
         else f"LEFT JOIN ({parts[1][0]}) lat (pairing_id, id, t, d, p, c) ON lat.pairing_id = b.c0"
     )
+    columns = f"{names}, {', '.join(stored)}, n"
+    rows = "b" if page else f"({parts[0][0]}) b ({columns})"
     sql = f"""
+        {f"WITH b ({columns}) AS MATERIALIZED ({parts[0][0]})" if page else ""}
         SELECT {", ".join(f"b.{c}" for c in base_columns)},
                b.{stored[0]}, b.{stored[1]}, b.{stored[2]},
                lat.id, lat.t, lat.d, lat.p, lat.c,
                b.{stored[4]},
                se.*, su.urls{", su.urls_text, b.n" if with_position else ""}
-        FROM ({parts[0][0]}) b ({names}, {", ".join(stored)}, n)
+        FROM {rows}
         {latest_join}
         LEFT JOIN ({parts[2][0]}) se ON se.id = b.c9
         LEFT JOIN ({parts[3][0]}) su (event_id, urls{", urls_text" if with_position else ""}) ON su.event_id = b.c9
@@ -792,7 +806,7 @@ def _export_page_base(dated: bool) -> tuple[str, list] | None:
 
     def build(as_of, ids):
         rows = pairings_with_status(as_of=as_of).filter(pk__in=id_array(ids)).order_by("pk")
-        return pairing_export_sql(rows, as_of=as_of, with_position=True)
+        return pairing_export_sql(rows, as_of=as_of, with_position=True, page=True)
 
     if dated not in _EXPORT_PAGE_BASE:
         _EXPORT_PAGE_BASE[dated] = _compiled_once(build, dated)
@@ -816,7 +830,7 @@ def pairing_export_page(ids, wrap, *, as_of: dt.date | None = None) -> list[tupl
     base = _export_page_base(as_of is not None)
     if base is None:
         rows = pairings_with_status(as_of=as_of).filter(pk__in=id_array(ids)).order_by("pk")
-        sql, params = pairing_export_sql(rows, as_of=as_of, with_position=True)
+        sql, params = pairing_export_sql(rows, as_of=as_of, with_position=True, page=True)
     else:
         sql, markers = base
         ids_text = int_array(ids)

@@ -142,3 +142,19 @@ def test_a_page_s_row_and_export_queries_are_compiled_once(dated):
         _sql, markers = base
         assert selectors._IDS in markers
         assert (selectors._AS_OF in markers) is dated
+
+
+@pytest.mark.parametrize("dated", [False, True])
+def test_a_page_s_export_reads_its_pairings_once(dated):
+    """A CSV page's export query selects its pairings (with their status on the date) once, into a CTE
+    that the latest events and the citations read; the whole register's export selects them in place."""
+    from twinning import selectors
+
+    sql, _markers = selectors._export_page_base(dated)
+    assert sql.count('FROM "twinning_pairing"') == 1
+    assert "AS MATERIALIZED" in sql
+    whole, _params = selectors.pairing_export_sql(
+        pairings_with_status(as_of=dt.date(2020, 1, 1) if dated else None), as_of=dt.date(2020, 1, 1) if dated else None,
+        with_position=True,
+    )
+    assert "AS MATERIALIZED" not in whole
