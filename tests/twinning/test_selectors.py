@@ -61,29 +61,25 @@ def test_the_api_detail_says_what_the_list_row_says(api, world, as_of):
         assert (detail["latest_event"] or {}).get("id") == (row["latest_event"] or {}).get("id")
 
 
-def test_counting_pairings_reads_the_date_s_event_copies_only_with_a_status_on_a_date(world):
-    """`PairingQuerySet.for_counting` adds the dated event's own copy of the country only where that
-    event is an inner join (a status on `as_of` asked for): without a status, pairings with no event on
-    the date ("unknown") must stay counted."""
+def test_counting_pairings_reads_the_events_alone_only_for_a_country_in_a_status_on_a_date(world):
+    """`PairingQuerySet.for_counting` counts from the events only a country's pairings in a status on a
+    date with nothing else asked: without a status, pairings with no event on the date ("unknown") must
+    stay counted; with another condition (a relationship), the pairings' own conditions are counted (from
+    the events of a common status, PostgreSQL read most of them)."""
     on_date = pairings_with_status(as_of=dt.date(2022, 1, 1))
     plain = [
         filter_country(pairings_with_status(), "GB"),
         filter_country(on_date, "GB"),
         filter_current_status(on_date, ["severed", "unknown"]),
         filter_country(filter_current_status(on_date, ["unknown", "active"]), "RU"),
+        filter_country(filter_current_status(on_date, ["active"]), "GB").filter(relationship="twin_town"),
+        filter_current_status(filter_country(on_date, "GB"), ["active"]).filter(relationship="twin_town"),  # either order
     ]
     for qs in plain:
         assert qs.for_counting() is qs
-    for qs in (
-        filter_country(filter_current_status(on_date, ["active"]), "GB").filter(relationship="twin_town"),
-        filter_current_status(filter_country(on_date, "GB"), ["active"]).filter(relationship="twin_town"),  # either order
-    ):
-        counted = qs.for_counting()
-        assert 'as_of_event."country_a" = GB' in str(counted.query)
-        assert '"twinning_pairing"."country_a" = GB' not in str(counted.query)  # the event's copy instead
-        assert '"twinning_pairing"."country_a" = GB' in str(qs.query)  # the page keeps its own
-        assert set(counted.values_list("pk", flat=True)) == set(qs.values_list("pk", flat=True))
-        assert counted.count() == qs.count() == 2  # Nottingham's two
+    with_relationship = plain[-1]
+    assert with_relationship.count() == 2  # Nottingham's two
+    assert filter_current_status(filter_country(on_date, "GB"), ["active"]).for_counting().query.combinator == "union"
 
 
 def test_pairings_of_a_country_in_a_status_on_a_date_are_counted_from_the_events_alone(world):
