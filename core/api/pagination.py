@@ -92,7 +92,9 @@ def capped_count(queryset) -> tuple[int, bool]:
     if queryset.query.is_empty():  # `.none()`: nothing to ask the database
         return 0, True
     lean = queryset.order_by().values("pk")
-    estimate = estimated_count(lean)
+    # A queryset that knows it has few rows (`rows_at_most`) is counted exactly, without the estimate.
+    bound = queryset.rows_at_most() if hasattr(queryset, "rows_at_most") else None
+    estimate = 0 if bound is not None and bound <= MAX_PAGED_ROWS else estimated_count(lean)
     if estimate > MAX_PAGED_ROWS:
         floor = lean[: ALWAYS_COUNTED_ROWS + 1].count()
         if floor <= ALWAYS_COUNTED_ROWS:

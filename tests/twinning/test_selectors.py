@@ -154,3 +154,40 @@ def test_a_page_s_export_reads_its_pairings_once(dated):
         with_position=True,
     )
     assert "AS MATERIALIZED" not in whole
+
+
+@pytest.mark.parametrize("statuses", [["active"], ["severed"], ["active", "severed"]])
+@pytest.mark.parametrize("code", ["GB", "CN", "RU", "US"])
+def test_a_country_in_a_status_on_a_date_with_more_asked_is_read_from_the_date_s_events(world, code, statuses):
+    """`narrowed`: the same rows in the same order, counted alike, from the pairings of the date's events
+    of that country and status; `rows_at_most` says how many events there were."""
+    from tests.twinning.factories import make_pairing
+    from twinning.constants import Relationship
+
+    make_pairing(place_a=world.nottingham, place_b=world.bath, established="2005")  # GB on both sides: once
+    on_date = pairings_with_status(as_of=dt.date(2022, 1, 1))
+    for qs in (
+        filter_country(filter_current_status(on_date, statuses), code).filter(relationship=Relationship.TWIN_TOWN),
+        filter_current_status(filter_country(on_date, code), statuses).exclude(relationship=Relationship.PARTNERSHIP),
+    ):
+        narrowed = qs.narrowed()
+        assert narrowed is not qs and narrowed.rows_at_most() is not None
+        assert " UNION ALL " in str(narrowed.query)
+        assert list(narrowed.values_list("pk", flat=True)) == list(qs.values_list("pk", flat=True))
+        assert narrowed.count() == qs.count()
+        assert narrowed.rows_at_most() == filter_current_status(filter_country(on_date, code), statuses).count()
+
+
+def test_a_country_in_a_status_on_a_date_stays_as_it_is_with_nothing_else_or_too_many_events(world):
+    """Not narrowed with nothing else asked (walking the name order finds a page sooner), without a
+    status on a date, or when the date's events are more than the limit."""
+    on_date = pairings_with_status(as_of=dt.date(2022, 1, 1))
+    alone = filter_country(filter_current_status(on_date, ["active"]), "GB")
+    assert alone.narrowed() is alone
+    undated = filter_country(filter_current_status(pairings_with_status(), ["active"]), "GB").filter(relationship="twin_town")
+    assert undated.narrowed() is undated and undated.rows_at_most() is None
+    with_unknown = filter_country(filter_current_status(on_date, ["active", "unknown"]), "GB").filter(relationship="twin_town")
+    assert with_unknown.narrowed() is with_unknown
+    more = alone.filter(relationship="twin_town")
+    assert more.narrowed(limit=alone.count() - 1) is more
+    assert more.narrowed(limit=alone.count()) is not more

@@ -237,6 +237,12 @@ class PairingViewSet(
                 raise ValidationError({"as_of": ["Give a date as YYYY-MM-DD, e.g. 2022-01-01."]})
         return self._as_of
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A list's page and count: a country's pairings in a status on a date, with more asked, may be read
+        # from the date's events (PairingQuerySet.narrowed).
+        return queryset.narrowed() if self.action == "list" and hasattr(queryset, "narrowed") else queryset
+
     def get_queryset(self):
         if self.action in ("list", "export"):
             return pairings_with_status(as_of=self.as_of()).order_by("sort_a", "sort_b", "id")

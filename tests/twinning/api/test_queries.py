@@ -131,6 +131,8 @@ def test_detail_query_counts(api, db, big, curator, django_assert_max_num_querie
         "/api/v1/pairings/",
         "/api/v1/pairings/?page=2&page_size=20",
         "/api/v1/pairings/?as_of=2022-07-01&status=under_review",
+        # read from the date's events (PairingQuerySet.narrowed): the count comes without an estimate
+        "/api/v1/pairings/?as_of=2022-07-01&status=under_review&country=GB&relationship=sister_city",
         "/api/v1/pairings/?q=hub",
     ],
 )
@@ -140,3 +142,28 @@ def test_anonymous_pairing_list_answers_in_six_queries(api, db, big, url, django
         response = api.get(url)
     assert response.status_code == 200
     assert response.json()["count"] >= 20 and response.json()["count_is_exact"] is True
+
+
+def test_a_country_in_a_status_on_a_date_with_more_asked_is_listed_from_the_date_s_events(api, db, big, monkeypatch):
+    """The list reads such a page and count from the date's events (PairingQuerySet.narrowed): the same
+    answer as from the pairings, and the count exact without the planner's estimate."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from twinning.models import PairingQuerySet
+
+    url = "/api/v1/pairings/?as_of=2022-07-01&status=under_review&country=GB&relationship=sister_city&page_size=20"
+    FROM_EVENTS = '"twinning_pairing"."id" IN ((SELECT'  # the pairings of the date's events
+    with CaptureQueriesContext(connection) as queries:
+        narrowed = api.get(url).json()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any(FROM_EVENTS in q for q in sql) and not any(q.startswith("EXPLAIN") for q in sql)
+    monkeypatch.setattr(PairingQuerySet, "NARROWED_ROWS", 0)
+    cache.clear()  # else the first answer is read again
+    with CaptureQueriesContext(connection) as queries:
+        plain = api.get(url).json()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any(q.startswith("EXPLAIN") for q in sql)  # computed, from the pairings
+    assert not any(FROM_EVENTS in q for q in sql)
+    assert narrowed == plain and narrowed["count"] == ROWS and narrowed["count_is_exact"] is True
