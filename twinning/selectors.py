@@ -191,18 +191,17 @@ def pairings_with_status(*, as_of: dt.date | None = None) -> QuerySet[Pairing]:
 
     Only reads what `pairing_status_refresh` stored from `twinning.status.derive` (the established date
     and the latest event, `stored_fields`) and what the database keeps (`sources_cited`), so a page costs
-    the same at any table size; with `as_of` the latest event on or before that date is a correlated
-    subquery. (The established date and the number of sources do not depend on `as_of`.)"""
+    the same at any table size; with `as_of` the latest event on or before that date is the event whose
+    stored period holds the date (`_with_status`). (The established date and the number of sources do not
+    depend on `as_of`.)"""
     qs = Pairing.objects.annotate(
         established_on=F("established_date"),
         established_precision=F("established_date_precision"),
         established_circa=F("established_date_circa"),
-        latest_event_id=(
-            F("last_event_id") if as_of is None
-            else Subquery(_latest_events(as_of).filter(pairing=OuterRef("pk")).values("id")[:1])
-        ),
         source_count=F("sources_cited"),
     )
+    if as_of is None:
+        qs = qs.annotate(latest_event_id=F("last_event_id"))
     return _with_status(qs, as_of)
 
 
@@ -234,8 +233,12 @@ def _with_status(qs: QuerySet[Pairing], as_of: dt.date | None) -> QuerySet[Pairi
 
     # The one event whose stored `status_during` contains the date (a LEFT JOIN served by the GiST index
     # on (status_after, status_during)), not a correlated subquery per pairing. None before any event.
+    # It is also the latest event on that date: the periods (`twinning.status.stored_fields`) run from each
+    # event's effective day to the next's, in timeline order, so the one holding a date is the last event
+    # effective on or before it (`_latest_events(as_of)`'s first; tests hold the two equal).
     qs = qs.annotate(as_of_event=FilteredRelation("events", condition=Q(events__status_during__contains=as_of)))
     return qs.annotate(
+        latest_event_id=F("as_of_event__id"),
         current_status=Coalesce(F("as_of_event__status_after"), Value(Status.UNKNOWN.value)),
         current_since=F("as_of_event__status_since_event__date"),
         current_since_precision=F("as_of_event__status_since_event__date_precision"),
@@ -634,13 +637,13 @@ def pairing_export_sql(
 ) -> tuple[str, list]:
     """The query of `pairing_export_chunks`: every row of `pairings` as PAIRING_EXPORT_COLUMNS, in its order.
     `page`: the rows are a page (a few hundred ids, `pairing_export_page`): they are read once, into a
-    materialised CTE that the latest events and the citations read too, instead of each selecting them
-    again (at 300,000 pairings, a 500-row page: 17.4 -> 16.1 ms; dated, where the status on the date is
-    joined each time, 29.6 -> 20.5 ms). Not for the whole register, which a CTE would keep from parallel
+    materialised CTE that the citations read too, instead of selecting them again (at 300,000 pairings,
+    a 500-row page: 17.4 -> 16.1 ms). Not for the whole register, which a CTE would keep from parallel
     workers.
 
     The established date, the latest event and the source count are read from the pairing, as the list
-    reads them (with `as_of`, the latest event on that date is aggregated set-wise from `_latest_events`);
+    reads them (with `as_of`, the latest event on that date is the event whose period holds it, joined
+    for the status on that date);
     the status event and its sources (which the list loads per page) are joined on the filtered rows;
     the status is the stored one (never re-derived). The filtered queryset must not use `.distinct()` (the
     row numbering of a non-default order would keep duplicates); the FilterSet's filters do not."""
@@ -661,7 +664,7 @@ def pairing_export_sql(
         .values_list(
             "pk", "slug", "relationship", "confidence", "updated_at",
             "current_status", "current_since", "current_since_precision", "current_since_circa", "current_status_event_id",
-            *places, "established_date", "established_date_precision", "established_date_circa", "last_event_id",
+            *places, "established_date", "established_date_precision", "established_date_circa", "latest_event_id",
             "sources_cited", "_export_row",
         )
     )
@@ -671,9 +674,8 @@ def pairing_export_sql(
     # register, index lookups for a handful of rows.
     from django.db.models.expressions import RawSQL
 
-    # The filtered rows' status events and ids: read from the CTE `b` for a page, else selected again.
+    # The filtered rows' status events: read from the CTE `b` for a page, else selected again.
     status_events = RawSQL("SELECT b.c9 FROM b", ()) if page else pairings.order_by().values("current_status_event_id")
-    filtered_ids = RawSQL("SELECT b.c0 FROM b", ()) if page else pairings.order_by().values("pk")
     status_event = Event.objects.order_by().values_list(*_STATUS_EVENT_FIELDS)
     source_url = Coalesce(NullIf("source__url", Value("")), "source__title")
     source_urls = (
@@ -702,15 +704,8 @@ def pairing_export_sql(
             f"FROM ({cited_sql}) c (event_id, url, url_text) GROUP BY c.event_id",
             cited_params,
         )
+    # The latest event (on `as_of`: the event whose period holds the date, `pairings_with_status`), by id.
     latest_event = Event.objects.order_by().values_list("id", "event_type", "date", "date_precision", "date_circa")
-    if as_of is not None:
-        # The latest event on `as_of`, for the filtered rows (restricted by the filtered queryset itself, so
-        # the planner knows how many there are: hash joins for the whole register, index lookups for a few).
-        latest_event = (
-            _latest_events(as_of).filter(pairing_id__in=filtered_ids)
-            .order_by("pairing_id", *TIMELINE_ORDER_DESC).distinct("pairing_id")
-            .values_list("pairing_id", "id", "event_type", "date", "date_precision", "date_circa")
-        )
     parts = [base.query.sql_with_params()] + [qs.query.sql_with_params() for qs in (latest_event, status_event)]
     parts.append(source_urls_part)
     names = ", ".join(base_columns)
@@ -718,10 +713,7 @@ def pairing_export_sql(
     # of sources are stored on the pairing (c10.., after the places).
     n = len(base_columns)
     stored = [f"c{i}" for i in range(n, n + 5)]
-    latest_join = (
-        f"LEFT JOIN ({parts[1][0]}) lat (id, t, d, p, c) ON lat.id = b.{stored[3]}" if as_of is None
-        else f"LEFT JOIN ({parts[1][0]}) lat (pairing_id, id, t, d, p, c) ON lat.pairing_id = b.c0"
-    )
+    latest_join = f"LEFT JOIN ({parts[1][0]}) lat (id, t, d, p, c) ON lat.id = b.{stored[3]}"
     columns = f"{names}, {', '.join(stored)}, n"
     rows = "b" if page else f"({parts[0][0]}) b ({columns})"
     sql = f"""

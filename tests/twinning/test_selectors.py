@@ -191,3 +191,28 @@ def test_a_country_in_a_status_on_a_date_stays_as_it_is_with_nothing_else_or_too
     more = alone.filter(relationship="twin_town")
     assert more.narrowed(limit=alone.count() - 1) is more
     assert more.narrowed(limit=alone.count()) is not more
+
+
+def test_the_latest_event_on_a_date_is_the_event_whose_period_holds_it(world):
+    """`pairings_with_status(as_of=…)` reads a pairing's latest event on a date as the event whose stored
+    period holds the date: the last event effective on or before it, in timeline order (same-day events
+    and coarse dates included), or none before any."""
+    from django.db.models import OuterRef, Subquery
+
+    from tests.twinning.factories import make_pairing, record
+    from twinning.constants import EventType
+    from twinning.models import Pairing
+    from twinning.selectors import _latest_events
+
+    pairing = make_pairing(place_a=world.nottingham, place_b=world.bath, established="2005")
+    record(pairing, EventType.REVIEW_OPENED, "2019-03")
+    record(pairing, EventType.DECISION_SEVER, "2019-03-31")
+    record(pairing, EventType.STATEMENT, "2019-03-31")  # the same day
+    record(pairing, EventType.STATEMENT, "2019")  # effective from the year's last day
+    dates = ["1950-01-01", "2005-06-01", "2019-03-30", "2019-03-31", "2019-12-31", "2021-06-01", "2022-11-02", "2030-01-01"]
+    for day in map(dt.date.fromisoformat, dates):
+        read = dict(pairings_with_status(as_of=day).values_list("pk", "latest_event_id"))
+        latest = Subquery(_latest_events(day).filter(pairing=OuterRef("pk")).values("id")[:1])
+        expected = dict(Pairing.objects.annotate(latest=latest).values_list("pk", "latest"))
+        assert read == expected, day
+    assert dict(pairings_with_status(as_of=dt.date(1950, 1, 1)).values_list("pk", "latest_event_id"))[pairing.pk] is None
