@@ -85,6 +85,12 @@ def records(queryset: QuerySet, *fields: str) -> QuerySet:
     return qs
 
 
+def record_fields(queryset) -> tuple[str, ...] | None:
+    """The fields a queryset of `records` yields (None for any other queryset)."""
+    iterable = getattr(queryset, "_iterable_class", None)
+    return iterable.fields if isinstance(iterable, type) and issubclass(iterable, RecordIterable) else None
+
+
 def int_array(ids) -> str:
     """The text of a PostgreSQL array of these integers (`{1,2,3}`), for a parameter cast to `bigint[]`:
     psycopg adapts a Python list item by item in Python (~0.5 ms for 500 ids; a CSV page sends its

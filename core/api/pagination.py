@@ -78,6 +78,9 @@ class IdsFirstPaginator(Paginator):
 # A list this short is always counted exactly, whatever the planner expects.
 ALWAYS_COUNTED_ROWS = 1_000
 
+# A list of ids known to have at most this many rows is read whole (PageNumberPagination._read_whole).
+WHOLE_ROWS = 5_000
+
 
 def capped_count(queryset) -> tuple[int, bool]:
     """How many rows `queryset` has, and whether that is exact. The planner's estimate first (no scan):
@@ -164,6 +167,9 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             raise ValidationError(
                 {"page": [f"Page numbers reach the first {MAX_PAGED_ROWS} rows; to go deeper, crawl with a cursor: {cursor}"]}
             )
+        if self._read_whole(paginator, queryset, number):
+            self.request = request
+            return list(self.page)
         if number == 1:
             # The first page and one row more: when that is all there is, the count is the rows read, with
             # no estimate or count asked of the database (a filtered list is often this short).
@@ -182,6 +188,24 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
         if number > 1 and getattr(view, "page_ids_first", False) and not isinstance(self.page.object_list, list):
             self.page.object_list = rows_by_ids(queryset, self.page.object_list)
         return list(self.page)
+
+    def _read_whole(self, paginator, queryset, number: int) -> bool:
+        """A list of ids only (`core.records` of "pk") that knows it has at most WHOLE_ROWS rows
+        (`rows_at_most`, e.g. PairingQuerySet.narrowed) is read whole in one query, in its order: its
+        count is the rows read and its page a slice of them, where a page and a count would each find
+        every row (the page to sort them). False, and nothing read, otherwise."""
+        from core.records import record_fields
+
+        bound = queryset.rows_at_most() if hasattr(queryset, "rows_at_most") else None
+        if bound is None or bound > WHOLE_ROWS or record_fields(queryset) != ("pk",):
+            return False
+        rows = list(queryset[:bound])
+        paginator.__dict__["count"], paginator.count_is_exact = len(rows), True
+        if number > max(paginator.num_pages, 1):
+            raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
+        size = self.page_size_value
+        self.page = paginator._get_page(rows[(number - 1) * size : number * size], number, paginator)
+        return True
 
     def get_paginated_response(self, data):
         response = Response(

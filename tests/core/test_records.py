@@ -64,3 +64,12 @@ def test_id_array_selects_the_rows_of_its_ids():
     pairings = [make_pairing() for _ in range(3)]
     wanted = {pairings[0].pk, pairings[2].pk}
     assert set(Pairing.objects.filter(pk__in=id_array(wanted)).values_list("pk", flat=True)) == wanted
+
+
+def test_record_fields_names_what_a_queryset_of_records_yields():
+    from core.records import record_fields
+
+    assert record_fields(records(Pairing.objects.all(), "pk")) == ("pk",)
+    assert record_fields(records(Pairing.objects.all(), "pk", "place_a__name")) == ("pk", "place_a__name")
+    assert record_fields(Pairing.objects.all()) is None
+    assert record_fields(Pairing.objects.values("pk")) is None

@@ -155,15 +155,26 @@ def test_a_country_in_a_status_on_a_date_with_more_asked_is_listed_from_the_date
 
     url = "/api/v1/pairings/?as_of=2022-07-01&status=under_review&country=GB&relationship=sister_city&page_size=20"
     FROM_EVENTS = '"twinning_pairing"."id" IN ((SELECT'  # the pairings of the date's events
-    with CaptureQueriesContext(connection) as queries:
-        narrowed = api.get(url).json()
-    sql = [q["sql"] for q in queries.captured_queries]
-    assert any(FROM_EVENTS in q for q in sql) and not any(q.startswith("EXPLAIN") for q in sql)
+    pages = ["1", "2", "3", "4"]  # 52 rows: three pages, and one too many
+    narrowed = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"{url}&page={page}")
+        narrowed[page] = (response.status_code, response.json())
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert any(FROM_EVENTS in q for q in sql) and not any(q.startswith("EXPLAIN") for q in sql), (page, sql)
+        # The ids read whole once: their number is the count, the page a slice (no COUNT query).
+        assert not any(q.startswith("SELECT COUNT(*) FROM (SELECT") for q in sql)
     monkeypatch.setattr(PairingQuerySet, "NARROWED_ROWS", 0)
-    cache.clear()  # else the first answer is read again
-    with CaptureQueriesContext(connection) as queries:
-        plain = api.get(url).json()
-    sql = [q["sql"] for q in queries.captured_queries]
-    assert any(q.startswith("EXPLAIN") for q in sql)  # computed, from the pairings
-    assert not any(FROM_EVENTS in q for q in sql)
-    assert narrowed == plain and narrowed["count"] == ROWS and narrowed["count_is_exact"] is True
+    for page in pages:
+        cache.clear()  # else the first answer is read again
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"{url}&page={page}")
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert not any(FROM_EVENTS in q for q in sql)
+        assert (response.status_code, response.json()) == narrowed[page], page
+    assert [narrowed[p][0] for p in pages] == [200, 200, 200, 400]
+    first = narrowed["1"][1]
+    assert first["count"] == ROWS and first["count_is_exact"] is True and len(first["results"]) == 20
+    ids = [row["id"] for page in pages[:3] for row in narrowed[page][1]["results"]]
+    assert len(set(ids)) == ROWS
