@@ -35,7 +35,7 @@ OLD_EVIDENCE = Case(
 
 def per_request(pairing) -> dict:
     """The values as the readers computed them per request (selectors._established_events,
-    _latest_events(None), _source_counts and world.EVIDENCE)."""
+    the latest event in TIMELINE_ORDER_DESC, _source_counts and world.EVIDENCE)."""
     established = Event.objects.filter(pairing=pairing, event_type=EventType.ESTABLISHED).order_by(*TIMELINE_ORDER).first()
     latest = Event.objects.filter(pairing=pairing).order_by(*TIMELINE_ORDER_DESC).first()
     return {
