@@ -179,8 +179,8 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             self.page = paginator._get_page(rows[: self.page_size_value], 1, paginator)
             self.request = request
             return list(self.page)
-        if paginator.count_is_exact and number > max(paginator.num_pages, 1):
-            raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
+        if paginator.count_is_exact:
+            self._refuse_past_last(paginator, number)
         self.page = paginator.page(number) if paginator.count_is_exact else paginator._get_page(
             paginator.object_list[(number - 1) * self.page_size_value : number * self.page_size_value], number, paginator
         )
@@ -188,6 +188,12 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
         if number > 1 and getattr(view, "page_ids_first", False) and not isinstance(self.page.object_list, list):
             self.page.object_list = rows_by_ids(queryset, self.page.object_list)
         return list(self.page)
+
+    @staticmethod
+    def _refuse_past_last(paginator, number: int) -> None:
+        """A 400 for a page past the last of an exactly counted list."""
+        if number > max(paginator.num_pages, 1):
+            raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
 
     def _read_whole(self, paginator, queryset, number: int) -> bool:
         """A list of ids only (`core.records` of "pk") that knows it has at most WHOLE_ROWS rows
@@ -201,8 +207,7 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
             return False
         rows = list(queryset[:bound])
         paginator.__dict__["count"], paginator.count_is_exact = len(rows), True
-        if number > max(paginator.num_pages, 1):
-            raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
+        self._refuse_past_last(paginator, number)
         size = self.page_size_value
         self.page = paginator._get_page(rows[(number - 1) * size : number * size], number, paginator)
         return True
