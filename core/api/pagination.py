@@ -193,7 +193,9 @@ class PageNumberPagination(LinkHeaderMixin, pagination.PageNumberPagination):
     def _refuse_past_last(paginator, number: int) -> None:
         """A 400 for a page past the last of an exactly counted list."""
         if number > max(paginator.num_pages, 1):
-            raise ValidationError({"page": [f"There are only {paginator.num_pages} pages at this page size."]})
+            pages = paginator.num_pages
+            there = "There is only 1 page" if pages == 1 else f"There are only {pages} pages"
+            raise ValidationError({"page": [f"{there} at this page size; give a page number from 1 to {pages}."]})
 
     def _read_whole(self, paginator, queryset, number: int) -> bool:
         """A list of ids only (`core.records` of "pk") that knows it has at most WHOLE_ROWS rows

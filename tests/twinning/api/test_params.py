@@ -42,7 +42,7 @@ def test_unknown_parameter_on_detail_and_stats(api, world):
         ("pairings", "ordering", "status", "Allowed values for “ordering”: established"),
         ("pairings", "campaign", "nobody", "No campaign has the slug or id “nobody”"),
         ("pairings", "page", "0", "whole number from 1"),
-        ("pairings", "page", "99", "only 1 pages"),
+        ("pairings", "page", "99", "There is only 1 page at this page size; give a page number from 1 to 1."),
         ("pairings", "page_size", "5000", "from 1 to 500"),
         ("pairings", "paginate", "offset", "page, cursor"),
         ("pairings", "cursor", "xyz", "only used with paginate=cursor"),
